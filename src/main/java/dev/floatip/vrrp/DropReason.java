@@ -18,6 +18,8 @@ public enum DropReason {
   BAD_CHECKSUM,
   /** VRRPv2 over IPv6, or source and destination of different families. */
   UNSUPPORTED_FAMILY,
+  /** Adver Int of zero. */
+  BAD_INTERVAL,
   /** VRRPv2 authentication type other than 0 and 1 (IP AH, RFC 2338, is not supported). */
   BAD_AUTH_TYPE,
   /** Authentication type or password differs from ours. */
@@ -34,6 +36,4 @@ public enum DropReason {
   UNKNOWN_PEER,
   /** Our own advertisement came back to us. */
   OWN_ADVERTISEMENT,
-  /** Priority 255 claims address ownership, which floatip never grants (see DESIGN §5). */
-  ADDRESS_OWNER_CLAIM,
 }

@@ -1,0 +1,59 @@
+package dev.floatip.vrrp;
+
+import dev.floatip.vrrp.Input.AdvertisementReceived;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decodes received VRRP messages and routes each to the router of its (VRID, family). Counts what
+ * cannot be routed: decode failures and VRIDs nobody here runs (a foreign router on the segment).
+ *
+ * @param <R> whatever the runtime keeps per router
+ */
+public final class Demux<R> {
+
+  /** An advertisement and the router it is for. */
+  public record Delivery<R>(R target, AdvertisementReceived input) {}
+
+  private final Map<RouterKey, R> routers = new HashMap<>();
+  private final Counters counters = new Counters();
+
+  public void register(RouterKey key, R router) {
+    routers.put(key, router);
+  }
+
+  public void unregister(RouterKey key) {
+    routers.remove(key);
+  }
+
+  /**
+   * @param ttl IPv4 TTL or IPv6 hop limit of the received packet
+   * @return the delivery, or empty when the packet was dropped (and counted)
+   */
+  public Optional<Delivery<R>> route(
+      Instant at, byte[] message, InetAddress source, InetAddress destination, int ttl) {
+    return switch (VrrpCodec.decode(message, source, destination)) {
+      case DecodeResult.Rejected rejected -> {
+        counters.drop(rejected.reason());
+        yield Optional.empty();
+      }
+      case DecodeResult.Decoded decoded -> {
+        Advertisement adv = decoded.advertisement();
+        R router = routers.get(new RouterKey(adv.vrid(), IpFamily.of(source)));
+        if (router == null) {
+          counters.drop(DropReason.UNKNOWN_VRID);
+          yield Optional.empty();
+        }
+        yield Optional.of(new Delivery<>(router, new AdvertisementReceived(at, source, ttl, adv)));
+      }
+    };
+  }
+
+  /** Drops that happened before a router could be chosen. */
+  public Counters.Snapshot counters() {
+    return counters.snapshot();
+  }
+}

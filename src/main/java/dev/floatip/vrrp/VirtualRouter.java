@@ -1,0 +1,451 @@
+package dev.floatip.vrrp;
+
+import dev.floatip.vrrp.Action.AddAddresses;
+import dev.floatip.vrrp.Action.AddressListMismatch;
+import dev.floatip.vrrp.Action.AnnounceAddresses;
+import dev.floatip.vrrp.Action.RemoveAddresses;
+import dev.floatip.vrrp.Action.SendAdvertisement;
+import dev.floatip.vrrp.Action.StateChanged;
+import dev.floatip.vrrp.Action.StopAnnouncing;
+import dev.floatip.vrrp.Input.AdvertisementReceived;
+import dev.floatip.vrrp.Input.ConfigChanged;
+import dev.floatip.vrrp.Input.FaultChanged;
+import dev.floatip.vrrp.Input.PriorityChanged;
+import dev.floatip.vrrp.Input.Shutdown;
+import dev.floatip.vrrp.Input.Startup;
+import dev.floatip.vrrp.Input.TimerFired;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One virtual router (a VRID on one address family): the RFC 5798 §6 state machine, plus the FAULT
+ * state keepalived adds for failed tracking. Sans-I/O: {@link #handle(Input)} takes an input
+ * stamped with its time and returns the actions to perform; timers are data, exposed through {@link
+ * #nextDeadline()}. Not thread-safe: one thread owns it.
+ *
+ * <p>Rules beyond the RFC text, each chosen deliberately:
+ *
+ * <ul>
+ *   <li>A master that hears a lower-priority advertisement answers at once with its own and
+ *       re-announces its addresses (RFC 9568 §6.4.3 lets the lower router learn of us right away;
+ *       the re-announcement repairs ARP caches after a split brain heals, keepalived #160/#166).
+ *   <li>An advertisement whose address list differs from ours is counted and reported as {@link
+ *       AddressListMismatch}, and still takes part in the election. RFC 5798 §7.1 makes the check a
+ *       MAY; dropping would turn a config drift (one VIP added on one node first) into two masters.
+ *   <li>Preempt delay (keepalived's {@code preempt_delay}): a backup keeps accepting a
+ *       lower-priority master's adverts for this long after it first sees one, then discards them
+ *       and takes over when Master_Down_Timer fires.
+ *   <li>FAULT: silent, without addresses; entering it from MASTER sends priority 0 first; leaving
+ *       it goes to BACKUP, never straight to MASTER.
+ * </ul>
+ */
+public final class VirtualRouter {
+
+  /** RFC 5798 §6.1: Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time. */
+  public static final int DOWN_TIMER_ADVERTS = 3;
+
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+  private RouterConfig config;
+  private int priority;
+  private State state = State.INITIALIZE;
+  private Duration masterAdverInterval;
+  private final EnumMap<Timer, Instant> timers = new EnumMap<>(Timer.class);
+  private Reason masterDownReason = Reason.MASTER_DOWN;
+  private boolean fault;
+  private String faultCause = "";
+  private Instant lowerPriorityMasterSince;
+  private InetAddress masterAddress;
+  private Instant lastTransition;
+  private Reason lastReason;
+  private Mismatch lastMismatch;
+  private final Counters counters = new Counters();
+
+  private record Mismatch(InetAddress source, Set<InetAddress> theirs) {}
+
+  /**
+   * @param priority the initial effective priority, 1..254 (255 is the address owner's, which
+   *     floatip never is: it never owns the address it moves)
+   */
+  public VirtualRouter(RouterConfig config, int priority) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.priority = checkPriority(priority);
+    this.masterAdverInterval = config.adverInterval();
+  }
+
+  /** Feeds one input; returns the actions to perform, in order. */
+  public List<Action> handle(Input input) {
+    List<Action> out = new ArrayList<>();
+    switch (input) {
+      case Startup s -> startup(s.at(), out);
+      case Shutdown s -> shutdown(s.at(), out);
+      case TimerFired t -> timersFired(t.at(), out);
+      case AdvertisementReceived r -> received(r, out);
+      case PriorityChanged p -> priority = checkPriority(p.priority());
+      case FaultChanged f -> faultChanged(f, out);
+      case ConfigChanged c -> reconfigure(c.at(), c.config(), out);
+    }
+    return out;
+  }
+
+  /** The earliest armed timer, if any; feed {@link TimerFired} at or after it. */
+  public Optional<Instant> nextDeadline() {
+    return timers.values().stream().min(Instant::compareTo);
+  }
+
+  // ---- RFC 5798 §6.4.1 Initialize
+
+  private void startup(Instant at, List<Action> out) {
+    if (state != State.INITIALIZE) {
+      return;
+    }
+    if (fault) {
+      transition(at, State.FAULT, Reason.FAULT, out);
+      return;
+    }
+    // Priority 255 would go straight to Master; floatip never owns the address, so always Backup.
+    enterBackup(at, Reason.STARTUP, out);
+  }
+
+  // ---- RFC 5798 §6.4.2 Backup / §6.4.3 Master: Shutdown
+
+  private void shutdown(Instant at, List<Action> out) {
+    if (state == State.MASTER) {
+      resign(out);
+    }
+    timers.clear();
+    if (state != State.INITIALIZE) {
+      transition(at, State.INITIALIZE, Reason.SHUTDOWN, out);
+    }
+  }
+
+  private void timersFired(Instant at, List<Action> out) {
+    if (due(Timer.MASTER_DOWN, at) && state == State.BACKUP) {
+      becomeMaster(at, masterDownReason, out);
+    } else if (due(Timer.ADVERTISEMENT, at) && state == State.MASTER) {
+      advertise(at, out);
+    }
+  }
+
+  private boolean due(Timer timer, Instant at) {
+    Instant deadline = timers.get(timer);
+    return deadline != null && !at.isBefore(deadline);
+  }
+
+  // ---- RFC 5798 §7.1 receive validation, then §6.4.2 / §6.4.3
+
+  private void received(AdvertisementReceived r, List<Action> out) {
+    Advertisement adv = r.advertisement();
+    DropReason drop = validate(r.source(), r.ttl(), adv);
+    if (drop != null) {
+      counters.drop(drop);
+      return;
+    }
+    counters.received(adv.priority());
+    checkAddressList(r.at(), r.source(), adv, out);
+    switch (state) {
+      case BACKUP -> backupReceived(r.at(), r.source(), adv);
+      case MASTER -> masterReceived(r.at(), r.source(), adv, out);
+      case INITIALIZE, FAULT -> {} // not participating
+    }
+  }
+
+  private DropReason validate(InetAddress source, int ttl, Advertisement adv) {
+    if (ttl != VrrpCodec.TTL) {
+      return DropReason.BAD_TTL; // RFC 5798 §7.1: MUST verify TTL/hop limit 255
+    }
+    if (adv.vrid() != config.vrid()) {
+      return DropReason.UNKNOWN_VRID;
+    }
+    if (!config.family().contains(source)) {
+      return DropReason.UNSUPPORTED_FAMILY;
+    }
+    if (adv.version() != config.version()) {
+      return DropReason.VERSION_MISMATCH;
+    }
+    if (source.equals(config.primaryAddress())) {
+      return DropReason.OWN_ADVERTISEMENT;
+    }
+    if (config.unicast() && !config.unicastPeers().contains(source)) {
+      return DropReason.UNKNOWN_PEER;
+    }
+    if (!adv.authentication().equals(config.authentication())) {
+      return DropReason.AUTH_MISMATCH; // RFC 2338 §7.1
+    }
+    if (config.version() == VrrpVersion.V2 && !adv.adverInterval().equals(config.adverInterval())) {
+      return DropReason.INTERVAL_MISMATCH; // RFC 3768 §7.1: MUST verify, MUST drop
+    }
+    return null;
+  }
+
+  private void checkAddressList(
+      Instant at, InetAddress source, Advertisement adv, List<Action> out) {
+    if (adv.priority() == 0) {
+      return; // a resigning master's list does not matter
+    }
+    Set<InetAddress> theirs = Set.copyOf(adv.addresses());
+    if (theirs.equals(Set.copyOf(config.addresses()))) {
+      return;
+    }
+    counters.addressListMismatch();
+    Mismatch m = new Mismatch(source, theirs);
+    if (!m.equals(lastMismatch)) {
+      lastMismatch = m;
+      out.add(new AddressListMismatch(at, source, adv.addresses(), config.addresses()));
+    }
+  }
+
+  private void backupReceived(Instant at, InetAddress source, Advertisement adv) {
+    if (adv.priority() == 0) {
+      // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time
+      timers.put(Timer.MASTER_DOWN, at.plus(skewTime()));
+      masterDownReason = Reason.MASTER_RESIGNED;
+      return;
+    }
+    boolean lower = adv.priority() < priority;
+    if (config.preempt() && lower && !withinPreemptDelay(at)) {
+      masterDownReason = Reason.PREEMPTED; // discard: we take over when Master_Down_Timer fires
+      return;
+    }
+    if (!lower) {
+      lowerPriorityMasterSince = null;
+    }
+    if (config.version() == VrrpVersion.V3) {
+      masterAdverInterval = adv.adverInterval(); // RFC 5798 §6.4.2: adopt the master's interval
+    }
+    masterAddress = source;
+    masterDownReason = Reason.MASTER_DOWN;
+    timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+  }
+
+  private boolean withinPreemptDelay(Instant at) {
+    if (config.preemptDelay().isZero()) {
+      return false;
+    }
+    if (lowerPriorityMasterSince == null) {
+      lowerPriorityMasterSince = at;
+    }
+    return at.isBefore(lowerPriorityMasterSince.plus(config.preemptDelay()));
+  }
+
+  private void masterReceived(Instant at, InetAddress source, Advertisement adv, List<Action> out) {
+    if (adv.priority() == 0) {
+      advertise(at, out); // RFC 5798 §6.4.3: answer a resigning peer at once
+      return;
+    }
+    boolean higher =
+        adv.priority() > priority
+            || (adv.priority() == priority
+                && Addresses.ORDER.compare(source, config.primaryAddress()) > 0);
+    if (higher) {
+      // RFC 5798 §6.4.3: step down
+      timers.remove(Timer.ADVERTISEMENT);
+      if (config.version() == VrrpVersion.V3) {
+        masterAdverInterval = adv.adverInterval();
+      }
+      masterAddress = source;
+      masterDownReason = Reason.MASTER_DOWN;
+      timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+      out.add(new StopAnnouncing());
+      out.add(new RemoveAddresses(config.addresses()));
+      transition(at, State.BACKUP, Reason.HIGHER_PRIORITY_MASTER, out);
+    } else {
+      // A lower router thinks it is master (start-up, or a healed partition): tell it now, and
+      // repair the neighbours' caches it may have pointed at itself.
+      advertise(at, out);
+      out.add(new AnnounceAddresses(config.addresses()));
+    }
+  }
+
+  // ---- tracking input (keepalived FAULT)
+
+  private void faultChanged(FaultChanged f, List<Action> out) {
+    if (f.fault() == fault) {
+      faultCause = f.fault() ? f.cause() : "";
+      return;
+    }
+    fault = f.fault();
+    faultCause = f.fault() ? f.cause() : "";
+    if (fault) {
+      if (state == State.MASTER) {
+        resign(out);
+      }
+      if (state != State.INITIALIZE) {
+        timers.clear();
+        transition(f.at(), State.FAULT, Reason.FAULT, out);
+      }
+    } else if (state == State.FAULT) {
+      enterBackup(f.at(), Reason.FAULT_CLEARED, out);
+    }
+  }
+
+  private void reconfigure(Instant at, RouterConfig next, List<Action> out) {
+    if (next.vrid() != config.vrid()
+        || next.family() != config.family()
+        || next.version() != config.version()) {
+      throw new IllegalArgumentException("VRID, family and version identify a router; replace it");
+    }
+    RouterConfig previous = config;
+    config = next;
+    lastMismatch = null;
+    if (config.version() == VrrpVersion.V2 || state != State.BACKUP) {
+      masterAdverInterval = config.adverInterval();
+    }
+    if (state != State.MASTER) {
+      return;
+    }
+    Set<InetAddress> removed = new HashSet<>(previous.addresses());
+    removed.removeAll(next.addresses());
+    List<InetAddress> added =
+        next.addresses().stream().filter(a -> !previous.addresses().contains(a)).toList();
+    if (!removed.isEmpty()) {
+      out.add(
+          new RemoveAddresses(previous.addresses().stream().filter(removed::contains).toList()));
+    }
+    if (!added.isEmpty()) {
+      out.add(new AddAddresses(added));
+      out.add(new AnnounceAddresses(added));
+    }
+    if (!removed.isEmpty()
+        || !added.isEmpty()
+        || !previous.adverInterval().equals(next.adverInterval())) {
+      advertise(at, out);
+    }
+  }
+
+  // ---- transitions
+
+  private void enterBackup(Instant at, Reason reason, List<Action> out) {
+    masterAdverInterval = config.adverInterval();
+    masterDownReason = Reason.MASTER_DOWN;
+    masterAddress = null;
+    lowerPriorityMasterSince = null;
+    timers.clear();
+    timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+    transition(at, State.BACKUP, reason, out);
+  }
+
+  /** RFC 5798 §6.4.2 Master_Down_Timer fired: advertise, take the addresses, announce them. */
+  private void becomeMaster(Instant at, Reason reason, List<Action> out) {
+    timers.remove(Timer.MASTER_DOWN);
+    masterAddress = config.primaryAddress();
+    lowerPriorityMasterSince = null;
+    counters.becameMaster();
+    advertise(at, out);
+    out.add(new AddAddresses(config.addresses()));
+    out.add(new AnnounceAddresses(config.addresses()));
+    transition(at, State.MASTER, reason, out);
+  }
+
+  /** Leave MASTER: a priority-0 advert so backups wait only Skew_Time, then drop the addresses. */
+  private void resign(List<Action> out) {
+    timers.remove(Timer.ADVERTISEMENT);
+    send(0, out);
+    out.add(new StopAnnouncing());
+    out.add(new RemoveAddresses(config.addresses()));
+    masterAddress = null;
+  }
+
+  private void advertise(Instant at, List<Action> out) {
+    send(priority, out);
+    timers.put(Timer.ADVERTISEMENT, at.plus(config.adverInterval()));
+  }
+
+  private void send(int advertisedPriority, List<Action> out) {
+    counters.sent(advertisedPriority);
+    out.add(
+        new SendAdvertisement(
+            new Advertisement(
+                config.version(),
+                config.vrid(),
+                advertisedPriority,
+                config.adverInterval(),
+                config.addresses(),
+                config.authentication()),
+            config.destinations()));
+  }
+
+  private void transition(Instant at, State to, Reason reason, List<Action> out) {
+    State from = state;
+    state = to;
+    lastTransition = at;
+    lastReason = reason;
+    out.add(new StateChanged(at, from, to, reason, priority));
+  }
+
+  // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds: exact for every
+  // interval the wire can carry
+
+  /** Skew_Time from the current effective priority. */
+  public Duration skewTime() {
+    Duration base = config.version() == VrrpVersion.V3 ? masterAdverInterval : ONE_SECOND;
+    return Duration.ofNanos((256L - priority) * base.toNanos() / 256);
+  }
+
+  /** Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time. */
+  public Duration masterDownInterval() {
+    return masterAdverInterval.multipliedBy(DOWN_TIMER_ADVERTS).plus(skewTime());
+  }
+
+  private static int checkPriority(int priority) {
+    if (priority < 1 || priority > 254) {
+      throw new IllegalArgumentException("effective priority must be 1..254, was " + priority);
+    }
+    return priority;
+  }
+
+  // ---- read-only view for status, metrics and tests
+
+  public State state() {
+    return state;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public RouterConfig config() {
+    return config;
+  }
+
+  public Duration masterAdverInterval() {
+    return masterAdverInterval;
+  }
+
+  /** The current master's address as far as we know: ours when master. */
+  public Optional<InetAddress> masterAddress() {
+    return Optional.ofNullable(masterAddress);
+  }
+
+  public Optional<Instant> deadline(Timer timer) {
+    return Optional.ofNullable(timers.get(timer));
+  }
+
+  public Optional<Instant> lastTransition() {
+    return Optional.ofNullable(lastTransition);
+  }
+
+  public Optional<Reason> lastReason() {
+    return Optional.ofNullable(lastReason);
+  }
+
+  public boolean fault() {
+    return fault;
+  }
+
+  public String faultCause() {
+    return faultCause;
+  }
+
+  public Counters.Snapshot counters() {
+    return counters.snapshot();
+  }
+}
