@@ -9,19 +9,21 @@ import dev.floatip.dataplane.PacketIo;
 
 /**
  * The Linux {@link Dataplane}: rtnetlink for addresses, links and events, raw IP sockets for VRRP,
- * AF_PACKET for announcements. Everything belongs to the network namespace of the thread that calls
- * {@link #open()} (and, for packet sockets, {@link #openPacketIo}). Needs CAP_NET_ADMIN and
- * CAP_NET_RAW.
+ * AF_PACKET for announcements. Everything, including sockets opened later from other threads,
+ * belongs to the network namespace of the thread that called {@link #open()}. Needs CAP_NET_ADMIN
+ * and CAP_NET_RAW.
  */
 public final class LinuxDataplane implements Dataplane {
+  private final NamespaceBinding namespace;
   private final NetlinkAddressManager addresses;
   private final PacketAnnouncer announcer;
   private final NetlinkLinkMonitor linkMonitor;
 
   private LinuxDataplane(NetlinkRequester netlink) {
+    this.namespace = NamespaceBinding.current();
     this.addresses = new NetlinkAddressManager(netlink);
-    this.announcer = new PacketAnnouncer(addresses);
-    this.linkMonitor = new NetlinkLinkMonitor(addresses);
+    this.announcer = new PacketAnnouncer(addresses, namespace);
+    this.linkMonitor = new NetlinkLinkMonitor(addresses, namespace);
   }
 
   /** Opens the rtnetlink request socket (and tries the packet socket, see {@link Announcer}). */
@@ -31,7 +33,7 @@ public final class LinuxDataplane implements Dataplane {
 
   @Override
   public IoResult<PacketIo> openPacketIo(PacketIo.Options options) {
-    return RawVrrpSocket.open(options, addresses);
+    return namespace.run("open " + options, () -> RawVrrpSocket.open(options, addresses));
   }
 
   @Override
@@ -53,5 +55,6 @@ public final class LinuxDataplane implements Dataplane {
   public void close() {
     announcer.close();
     addresses.close();
+    namespace.close();
   }
 }

@@ -23,14 +23,17 @@ final class NetlinkLinkMonitor implements LinkMonitor {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final NetlinkAddressManager links;
+  private final NamespaceBinding namespace;
 
-  NetlinkLinkMonitor(NetlinkAddressManager links) {
+  NetlinkLinkMonitor(NetlinkAddressManager links, NamespaceBinding namespace) {
     this.links = links;
+    this.namespace = namespace;
   }
 
   @Override
   public IoResult<Subscription> subscribe(Consumer<LinkEvent> listener) {
-    return NetlinkSocket.open(GROUPS, POLL)
+    return namespace
+        .run("subscribe to rtnetlink groups", () -> NetlinkSocket.open(GROUPS, POLL))
         .map(
             socket -> {
               socket.enlargeReceiveBuffer(1 << 20);

@@ -18,6 +18,7 @@ import java.net.InetAddress;
  */
 final class PacketAnnouncer implements Announcer, AutoCloseable {
   private final AddressManager addresses;
+  private final NamespaceBinding namespace;
   private NativeSocket socket;
   private boolean closed;
 
@@ -25,8 +26,9 @@ final class PacketAnnouncer implements Announcer, AutoCloseable {
    * Opens the packet socket now, so that it belongs to the caller's network namespace; if that
    * fails (no CAP_NET_RAW), each announcement retries and reports the error.
    */
-  PacketAnnouncer(AddressManager addresses) {
+  PacketAnnouncer(AddressManager addresses, NamespaceBinding namespace) {
     this.addresses = addresses;
+    this.namespace = namespace;
     socket();
   }
 
@@ -71,7 +73,9 @@ final class PacketAnnouncer implements Announcer, AutoCloseable {
     }
     if (socket == null) {
       IoResult<NativeSocket> opened =
-          NativeSocket.open(LibC.AF_PACKET, LibC.SOCK_RAW, 0, "packet (send only)");
+          namespace.run(
+              "socket(AF_PACKET)",
+              () -> NativeSocket.open(LibC.AF_PACKET, LibC.SOCK_RAW, 0, "packet (send only)"));
       if (opened instanceof IoResult.Ok<NativeSocket> ok) {
         socket = ok.value();
       }
