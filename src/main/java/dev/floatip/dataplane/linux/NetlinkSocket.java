@@ -1,0 +1,107 @@
+package dev.floatip.dataplane.linux;
+
+import com.sun.jna.Memory;
+import dev.floatip.dataplane.Errno;
+import dev.floatip.dataplane.IoResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A NETLINK_ROUTE socket (netlink(7), rtnetlink(7)). */
+final class NetlinkSocket implements AutoCloseable {
+  /** Large enough for any rtnetlink dump message (the kernel uses at most 32 KiB per skb). */
+  private static final int BUFFER = 64 * 1024;
+
+  private static final byte[] KERNEL = sockaddrNl(0);
+
+  private final NativeSocket socket;
+  private final Memory buffer = new Memory(BUFFER);
+  private final byte[] bytes = new byte[BUFFER];
+
+  private NetlinkSocket(NativeSocket socket) {
+    this.socket = socket;
+  }
+
+  /**
+   * Opens and binds a socket with the kernel-assigned port id, subscribed to the legacy group
+   * bitmask {@code groups} (0 for request/response), with extended acks (error text from the
+   * kernel) and capped acks (no echo of the request).
+   */
+  static IoResult<NetlinkSocket> open(int groups, Duration receiveTimeout) {
+    return NativeSocket.open(LibC.AF_NETLINK, LibC.SOCK_RAW, LibC.NETLINK_ROUTE, "netlink route")
+        .flatMap(
+            s -> {
+              IoResult<Void> setup =
+                  s.setInt(Rtnetlink.SOL_NETLINK, Rtnetlink.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK")
+                      .flatMap(
+                          ok ->
+                              s.setInt(
+                                  Rtnetlink.SOL_NETLINK,
+                                  Rtnetlink.NETLINK_CAP_ACK,
+                                  1,
+                                  "NETLINK_CAP_ACK"))
+                      .flatMap(ok -> s.setReceiveTimeout(receiveTimeout))
+                      .flatMap(
+                          ok ->
+                              s.use(
+                                  "bind netlink",
+                                  fd ->
+                                      Syscall.exec(
+                                          "bind netlink",
+                                          () -> LibC.INSTANCE.bind(fd, sockaddrNl(groups), 12))));
+              if (setup instanceof IoResult.Failed<Void> f) {
+                s.close();
+                return f.cast();
+              }
+              return IoResult.ok(new NetlinkSocket(s));
+            });
+  }
+
+  /** Asks for a large receive buffer (SO_RCVBUFFORCE needs CAP_NET_ADMIN; else SO_RCVBUF). */
+  void enlargeReceiveBuffer(int size) {
+    if (!socket.setInt(LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, size, "SO_RCVBUFFORCE").isOk()) {
+      socket.setInt(LibC.SOL_SOCKET, LibC.SO_RCVBUF, size, "SO_RCVBUF");
+    }
+  }
+
+  IoResult<Void> send(byte[] message, String operation) {
+    return socket.use(
+        operation,
+        fd ->
+            Syscall.exec(
+                operation,
+                () -> LibC.INSTANCE.sendto(fd, message, message.length, 0, KERNEL, KERNEL.length)));
+  }
+
+  /**
+   * One datagram's messages; {@code Ok(empty)} when the receive timeout expired. ENOBUFS means the
+   * kernel dropped messages for this socket.
+   */
+  synchronized IoResult<Optional<List<NetlinkMessage>>> receive(String operation) {
+    IoResult<Long> n =
+        socket.use(
+            operation,
+            fd -> Syscall.run(operation, () -> LibC.INSTANCE.recv(fd, buffer, BUFFER, 0)));
+    if (n instanceof IoResult.Failed<Long> f) {
+      return f.errno() == Errno.EAGAIN ? IoResult.ok(Optional.empty()) : f.cast();
+    }
+    int length = (int) (long) n.orElseThrow();
+    buffer.read(0, bytes, 0, length);
+    return IoResult.ok(Optional.of(NetlinkMessage.parseAll(bytes, length)));
+  }
+
+  /** struct sockaddr_nl: u16 family, u16 pad, u32 port id, u32 groups (host order). */
+  private static byte[] sockaddrNl(int groups) {
+    return NativeSocket.nativeBytes(12)
+        .putShort((short) LibC.AF_NETLINK)
+        .putShort((short) 0)
+        .putInt(0)
+        .putInt(groups)
+        .array();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
