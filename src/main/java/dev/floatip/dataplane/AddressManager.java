@@ -4,6 +4,7 @@ import dev.floatip.vrrp.IpFamily;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,6 +43,9 @@ public interface AddressManager {
 
   /** All addresses of the interface (both families), in kernel order; ENODEV if it is missing. */
   IoResult<List<InterfaceAddress>> list(String interfaceName);
+
+  /** Every interface by name with its addresses (both families), in kernel order. */
+  IoResult<Map<String, List<InterfaceAddress>>> listAll();
 
   /**
    * Adds the address, or refreshes it when it is already there (NLM_F_CREATE|NLM_F_REPLACE). IPv6

@@ -82,6 +82,14 @@ public sealed interface IoResult<T> {
     };
   }
 
+  /** Runs {@code action} with the failure, if this is one; returns this for chaining. */
+  default IoResult<T> ifFailed(java.util.function.Consumer<Failed<T>> action) {
+    if (this instanceof Failed<T> failed) {
+      action.accept(failed);
+    }
+    return this;
+  }
+
   /** The value, or {@link DataplaneException} for callers that cannot go on without it. */
   default T orElseThrow() {
     return switch (this) {

@@ -7,7 +7,9 @@ import dev.floatip.dataplane.IoResult;
 import dev.floatip.dataplane.LinkInfo;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link AddressManager} over rtnetlink (rtnetlink(7)); never shells out to ip(8). */
@@ -60,8 +62,37 @@ final class NetlinkAddressManager implements AddressManager, AutoCloseable {
                     .filter(m -> m.type() == Rtnetlink.RTM_NEWADDR)
                     .map(RouteCodec::decodeAddress)
                     .flatMap(Optional::stream)
-                    .filter(a -> a.interfaceIndex() == index)
+                    .filter(a -> index < 0 || a.interfaceIndex() == index)
                     .toList());
+  }
+
+  @Override
+  public IoResult<Map<String, List<InterfaceAddress>>> listAll() {
+    IoResult<List<LinkInfo>> links =
+        netlink
+            .request(RouteCodec::getLinks, "RTM_GETLINK dump")
+            .map(
+                ms ->
+                    ms.stream()
+                        .filter(m -> m.type() == Rtnetlink.RTM_NEWLINK)
+                        .map(RouteCodec::decodeLink)
+                        .flatMap(Optional::stream)
+                        .toList());
+    return links.flatMap(
+        all ->
+            list(-1)
+                .map(
+                    addresses -> {
+                      Map<String, List<InterfaceAddress>> out = new LinkedHashMap<>();
+                      for (LinkInfo link : all) {
+                        out.put(
+                            link.name(),
+                            addresses.stream()
+                                .filter(a -> a.interfaceIndex() == link.index())
+                                .toList());
+                      }
+                      return out;
+                    }));
   }
 
   @Override

@@ -101,6 +101,18 @@ final class RouteCodec {
         .build();
   }
 
+  /** RTM_GETLINK dump of every interface. */
+  static byte[] getLinks(int sequence) {
+    return new NetlinkMessage.Builder(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, sequence)
+        .u8(AF_UNSPEC)
+        .u8(0)
+        .u16(0)
+        .u32(0)
+        .u32(0)
+        .u32(0)
+        .build();
+  }
+
   /** RTM_GETLINK for one interface by index. */
   static byte[] getLink(int sequence, int index) {
     return new NetlinkMessage.Builder(RTM_GETLINK, NLM_F_REQUEST, sequence)

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The local lab: three "nodes" and a client in network namespaces on one bridge, a floatip agent
+# on each node, one VirtualIP with an IPv4 and an IPv6 address. Shows who holds the addresses and
+# whether the client reaches them, kills the master, prints the outage the client saw, brings the
+# node back, and cleans everything up on exit (Ctrl-C included).
+#
+# Usage: sudo hack/lab.sh            (root: it creates network namespaces)
+# Knobs: INTERVAL=100ms  MODE=Multicast|Unicast  VERSION=3|2  HOLD=4 (seconds between steps)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+INTERVAL=${INTERVAL:-100ms}
+MODE=${MODE:-Multicast}
+VERSION=${VERSION:-3}
+HOLD=${HOLD:-4}
+P=fiplab                       # every namespace this script makes starts with this
+NODES=(n1 n2 n3)
+declare -A IP4=([n1]=192.0.2.11 [n2]=192.0.2.12 [n3]=192.0.2.13 [cl]=192.0.2.100)
+declare -A IP6=([n1]=2001:db8::11 [n2]=2001:db8::12 [n3]=2001:db8::13 [cl]=2001:db8::100)
+VIP4=192.0.2.200
+VIP6=2001:db8::200
+RUN=$(mktemp -d /tmp/fiplab.XXXXXX)
+declare -A AGENT=()            # node -> PID of the agent we started
+PINGS=()                       # PIDs of the client's probes
+
+bold=$'\e[1m'; dim=$'\e[2m'; green=$'\e[32m'; red=$'\e[31m'; yellow=$'\e[33m'; off=$'\e[0m'
+[ -t 1 ] || { bold=; dim=; green=; red=; yellow=; off=; }
+say() { printf '%s\n' "${bold}==>${off} $*"; }
+die() { printf '%s\n' "${red}error:${off} $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces): sudo $0"
+for tool in ip ping java; do command -v "$tool" >/dev/null || die "$tool is missing (see README: Requirements)"; done
+if [ -z "${JAVA_HOME:-}" ]; then
+  for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
+    [ -x "$jdk/bin/java" ] && { export JAVA_HOME=$jdk; break; }
+  done
+fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${PINGS[@]}" "${AGENT[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PINGS[@]}" "${AGENT[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for ns in $(ip netns list | awk -v p="^$P-" '$1 ~ p {print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$RUN"
+  echo "${dim}lab cleaned up${off}"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+jar=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+  say "building floatip (mvn package -DskipTests)"
+  mvn -B -q -ntp package -DskipTests >"$RUN/build.log" 2>&1 || { tail -40 "$RUN/build.log"; die "build failed"; }
+fi
+
+say "creating the segment: bridge + ${NODES[*]} + client (192.0.2.0/24, 2001:db8::/64, no route out)"
+ip netns add "$P-sw"
+ip -n "$P-sw" link add br0 type bridge stp_state 0 mcast_snooping 0
+ip -n "$P-sw" link set br0 up
+for n in "${NODES[@]}" cl; do
+  ip netns add "$P-$n"
+  ip -n "$P-$n" link set lo up
+  ip link add "$P-$n" netns "$P-sw" type veth peer name eth0 netns "$P-$n"
+  ip -n "$P-sw" link set "$P-$n" master br0 up
+  ip netns exec "$P-$n" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv4.conf.eth0.arp_accept=1
+  ip -n "$P-$n" addr add "${IP4[$n]}/24" dev eth0
+  ip -n "$P-$n" addr add "${IP6[$n]}/64" dev eth0 nodad
+  ip -n "$P-$n" link set eth0 up
+done
+
+cat >"$RUN/vip.yaml" <<YAML
+apiVersion: floatip.dev/v1alpha1
+kind: VirtualIP
+metadata:
+  name: demo
+spec:
+  addresses: [$VIP4/24, $VIP6/64]
+  interface: eth0
+  virtualRouterId: 51
+  version: $VERSION
+  advertisementInterval: $INTERVAL
+  transport:
+    mode: $MODE
+$( [ "$MODE" = Unicast ] && printf '    peers: [%s, %s, %s, %s, %s, %s]\n' "${IP4[n1]}" "${IP4[n2]}" "${IP4[n3]}" "${IP6[n1]}" "${IP6[n2]}" "${IP6[n3]}")
+  priority:
+    order: [n1, n2, n3]
+YAML
+[ "$VERSION" = 2 ] && sed -i "s|, $VIP6/64||" "$RUN/vip.yaml"
+
+start_agent() {
+  local n=$1
+  ip netns exec "$P-$n" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx64m \
+    -jar "$jar" agent --config "$RUN/vip.yaml" --node-name "$n" >>"$RUN/$n.log" 2>&1 &
+  AGENT[$n]=$!
+}
+
+holder() {  # which node has the address on eth0
+  local addr=$1 found=""
+  for n in "${NODES[@]}"; do
+    ip -n "$P-$n" -o addr show dev eth0 2>/dev/null | grep -qF " $addr/" && found+="$n "
+  done
+  echo "${found% }"
+}
+
+replies_between() {  # replies in a ping -D log between two epoch times
+  awk -v a="$2" -v b="$3" -F'[][]' '/bytes from/ { if ($2 >= a && $2 < b) n++ } END { print n+0 }' "$1"
+}
+
+outage_ms() {  # longest gap between replies after epoch $2 in ping -D log $1
+  awk -v from="$2" -F'[][]' '/bytes from/ { t=$2; if (t >= from) { if (prev && (t-prev) > gap) gap = t-prev; prev = t } else prev = t }
+       END { printf "%d", gap*1000 }' "$1"
+}
+
+row() {
+  local now v4 v6 r4 r6 c4 c6
+  now=$(date +%s.%N)
+  v4=$(holder "$VIP4"); v6=$(holder "$VIP6")
+  r4=$(replies_between "$RUN/ping4.log" "$(awk -v n="$now" 'BEGIN { printf "%.6f", n - 1 }')" "$now")
+  r6=$(replies_between "$RUN/ping6.log" "$(awk -v n="$now" 'BEGIN { printf "%.6f", n - 1 }')" "$now")
+  c4=$([ "$r4" -ge 90 ] && echo "$green" || { [ "$r4" -gt 0 ] && echo "$yellow" || echo "$red"; })
+  c6=$([ "$r6" -ge 90 ] && echo "$green" || { [ "$r6" -gt 0 ] && echo "$yellow" || echo "$red"; })
+  printf '  %s  %-10s %-10s  %s%3d/100%s   %s%3d/100%s   %s\n' "$(date +%T)" "${v4:--}" "${v6:--}" \
+    "$c4" "$r4" "$off" "$c6" "$r6" "$off" "$1"
+}
+
+watch_for() {  # print a row a second for $1 seconds
+  local i
+  for ((i = 0; i < $1; i++)); do sleep 1; row "$2"; done
+}
+
+say "starting 3 agents (VRRPv$VERSION, $MODE, advert every $INTERVAL; priority order n1 > n2 > n3)"
+for n in "${NODES[@]}"; do start_agent "$n"; done
+ip netns exec "$P-cl" ping -D -n -i 0.01 "$VIP4" >"$RUN/ping4.log" 2>&1 & PINGS+=($!)
+ip netns exec "$P-cl" ping -6 -D -n -i 0.01 "$VIP6" >"$RUN/ping6.log" 2>&1 & PINGS+=($!)
+
+printf '\n  %s%-8s  %-10s %-10s  %-9s  %-9s  %s%s\n' "$bold" time "$VIP4" "$VIP6" "client v4" "client v6" step "$off"
+watch_for 6 "election"
+master=$(holder "$VIP4"); [ -n "$master" ] || die "no master after 6 s; logs: $RUN/*.log"
+[ "$master" = n1 ] || echo "  ${yellow}expected n1 to win, got $master${off}"
+watch_for "$HOLD" "steady"
+
+t0=$(date +%s.%N)
+kill -9 "${AGENT[$master]}"; ip -n "$P-sw" link set "$P-$master" down
+row "${red}killed $master (kill -9, its switch port down)${off}"
+watch_for "$HOLD" "failover"
+fail4=$(outage_ms "$RUN/ping4.log" "$t0"); fail6=$(outage_ms "$RUN/ping6.log" "$t0")
+new=$(holder "$VIP4")
+
+t1=$(date +%s.%N)
+ip -n "$P-sw" link set "$P-$master" up; start_agent "$master"
+row "${green}restored $master (port up, agent restarted)${off}"
+watch_for $((HOLD + 2)) "preempt back"
+back4=$(outage_ms "$RUN/ping4.log" "$t1"); back6=$(outage_ms "$RUN/ping6.log" "$t1")
+
+echo
+say "results"
+printf '  %-44s %s\n' "master after election:" "$master"
+printf '  %-44s %s\n' "master after killing $master:" "${new:-none}"
+printf '  %-44s %s ms (IPv4), %s ms (IPv6)\n' "client outage on hard failure:" "$fail4" "$fail6"
+printf '  %-44s %s ms (IPv4), %s ms (IPv6)\n' "client outage when $master preempts back:" "$back4" "$back6"
+printf '  %-44s %s\n' "holder now:" "$(holder "$VIP4")"
+printf '  %s\n' "${dim}(longest gap between replies to a ping every 10 ms; logs in $RUN until exit)${off}"

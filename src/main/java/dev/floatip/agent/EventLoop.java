@@ -1,0 +1,487 @@
+package dev.floatip.agent;
+
+import dev.floatip.dataplane.AddressManager.AddressSpec;
+import dev.floatip.dataplane.Dataplane;
+import dev.floatip.dataplane.IoResult;
+import dev.floatip.dataplane.LinkEvent;
+import dev.floatip.dataplane.LinkInfo;
+import dev.floatip.dataplane.ReceivedPacket;
+import dev.floatip.vrrp.Action;
+import dev.floatip.vrrp.Input;
+import dev.floatip.vrrp.VrrpCodec;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's one thread that owns every {@link dev.floatip.vrrp.VirtualRouter} (DESIGN §2 rule 4).
+ * Receive threads, the link monitor and config sources only enqueue; the loop feeds the routers and
+ * executes their actions through the dataplane ports. Adverts are sent from the loop thread
+ * (non-blocking raw sockets, timing matters); address changes and announcements go to a per-router
+ * {@link SerialExecutor}, so a slow netlink call never stalls another router.
+ */
+public final class EventLoop implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(EventLoop.class);
+  private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+  private static final String LINK_DOWN = "interface %s down";
+
+  /** Told of every state change, on the loop thread: must return quickly. */
+  public interface Listener {
+    void stateChanged(RouterSpec spec, Action.StateChanged change);
+  }
+
+  private final InstantSource clock;
+  private final Dataplane dataplane;
+  private final List<Listener> listeners;
+  private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final Map<RouterId, ManagedRouter> routers = new LinkedHashMap<>();
+  private final AnnouncementSchedule<RouterId> announcements = new AnnouncementSchedule<>();
+  private final ExecutorService workers;
+  private final Sockets sockets;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public EventLoop(InstantSource clock, Dataplane dataplane, List<Listener> listeners) {
+    this.clock = clock;
+    this.dataplane = dataplane;
+    this.listeners = List.copyOf(listeners);
+    this.workers =
+        Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dataplane-", 0).factory());
+    this.sockets = new Sockets(dataplane, this::received);
+    this.thread = Thread.ofPlatform().name("vrrp-loop").unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+    dataplane
+        .linkMonitor()
+        .subscribe(event -> execute(() -> linkEvent(event)))
+        .ifFailed(f -> LOG.errorf("link monitor unavailable: %s", f.message()));
+  }
+
+  /** Runs {@code task} on the loop thread. */
+  public void execute(Runnable task) {
+    queue.add(task);
+  }
+
+  /** Makes the running routers match {@code desired}; unchanged routers are not disturbed. */
+  public void apply(List<RouterSpec> desired) {
+    execute(() -> reconcile(desired));
+  }
+
+  /** Sets the effective priority of one router (tracking). */
+  public void priority(RouterId id, int priority) {
+    execute(() -> on(id, m -> feed(m, new Input.PriorityChanged(clock.instant(), priority))));
+  }
+
+  /** Sets or clears one fault source of one router (tracking). */
+  public void fault(RouterId id, String cause, boolean on) {
+    execute(() -> on(id, m -> setFault(m, cause, on)));
+  }
+
+  public CompletableFuture<List<RouterStatus>> status() {
+    CompletableFuture<List<RouterStatus>> result = new CompletableFuture<>();
+    execute(() -> result.complete(routers.values().stream().map(this::status).toList()));
+    return result;
+  }
+
+  /**
+   * Resigns every master (priority-0 advert), removes the addresses and stops; waits at most {@code
+   * timeout} for the address removals to finish.
+   */
+  public void shutdown(Duration timeout) {
+    CompletableFuture<Void> resigned = new CompletableFuture<>();
+    execute(
+        () -> {
+          new ArrayList<>(routers.keySet()).forEach(this::stop);
+          running = false;
+          resigned.complete(null);
+        });
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      resigned.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      workers.shutdown();
+      workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warnf("shutdown did not finish in %s: %s", timeout, e.toString());
+    }
+    close();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    queue.add(() -> {});
+    sockets.close();
+    workers.shutdownNow();
+  }
+
+  // ---- the loop
+
+  private void run() {
+    while (running) {
+      try {
+        // packets queued before a deadline are handled before its timer fires
+        Runnable task = queue.poll(waitTime().toNanos(), TimeUnit.NANOSECONDS);
+        while (task != null) {
+          task.run();
+          task = running ? queue.poll() : null;
+        }
+        if (running) {
+          fireTimers();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // a bug in one handler must not take every router down with it
+        LOG.error("event loop task failed", e);
+      }
+    }
+  }
+
+  private Duration waitTime() {
+    Instant now = clock.instant();
+    Optional<Instant> next =
+        routers.values().stream()
+            .map(m -> m.router.nextDeadline())
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
+    Optional<Instant> announce = announcements.nextDeadline();
+    Instant deadline = now.plus(MAX_IDLE);
+    if (next.isPresent() && next.get().isBefore(deadline)) {
+      deadline = next.get();
+    }
+    if (announce.isPresent() && announce.get().isBefore(deadline)) {
+      deadline = announce.get();
+    }
+    Duration wait = Duration.between(now, deadline);
+    return wait.isNegative() ? Duration.ZERO : wait;
+  }
+
+  private void fireTimers() {
+    Instant now = clock.instant();
+    for (ManagedRouter m : List.copyOf(routers.values())) {
+      Optional<Instant> deadline = m.router.nextDeadline();
+      if (deadline.isPresent() && !now.isBefore(deadline.get())) {
+        feed(m, new Input.TimerFired(now));
+      }
+    }
+    for (AnnouncementSchedule.Burst<RouterId> burst : announcements.due(now)) {
+      ManagedRouter m = routers.get(burst.router());
+      if (m != null) {
+        announce(m, burst.addresses(), burst.repeat());
+      }
+    }
+  }
+
+  // ---- inputs
+
+  private void received(Sockets.Entry entry, ReceivedPacket packet) {
+    Instant at = clock.instant(); // stamped on the receive thread, as close to the wire as we get
+    execute(
+        () ->
+            entry
+                .demux
+                .route(
+                    at,
+                    packet.payload(),
+                    packet.source(),
+                    packet.destination(),
+                    packet.ttlOrHopLimit())
+                .ifPresent(d -> feed(d.target(), d.input())));
+  }
+
+  private void linkEvent(LinkEvent event) {
+    switch (event) {
+      case LinkEvent.LinkChanged changed -> linkChanged(changed.link(), changed.removed());
+      case LinkEvent.AddressRemoved removed ->
+          addressChanged(removed.interfaceName(), removed.address().address(), false);
+      case LinkEvent.AddressAdded added ->
+          addressChanged(added.interfaceName(), added.address().address(), true);
+      case LinkEvent.ResyncNeeded resync -> resync(resync.reason());
+    }
+  }
+
+  private void linkChanged(LinkInfo link, boolean removed) {
+    boolean down = removed || !link.operational();
+    for (ManagedRouter m : List.copyOf(routers.values())) {
+      if (m.spec().interfaceName().equals(link.name())) {
+        setFault(m, LINK_DOWN.formatted(link.name()), down);
+      }
+    }
+  }
+
+  /**
+   * Keeps the interface matching the state: a master whose address someone removed puts it back; a
+   * router that is not master removes a virtual address that appeared (no two holders).
+   */
+  private void addressChanged(String interfaceName, InetAddress address, boolean present) {
+    for (ManagedRouter m : routers.values()) {
+      RouterSpec spec = m.spec();
+      if (!spec.interfaceName().equals(interfaceName)
+          || !spec.config().addresses().contains(address)) {
+        continue;
+      }
+      boolean master = m.router.state() == dev.floatip.vrrp.State.MASTER;
+      if (master && !present) {
+        LOG.warnf(
+            "%s: %s was removed from %s by someone else; restoring it",
+            spec.id(), address.getHostAddress(), interfaceName);
+        addAddresses(m, List.of(address));
+        announce(m, List.of(address), spec.announce().repeat());
+      } else if (!master && present) {
+        LOG.warnf(
+            "%s: %s appeared on %s while %s; removing it",
+            spec.id(), address.getHostAddress(), interfaceName, m.router.state());
+        removeAddresses(m, List.of(address));
+      }
+    }
+  }
+
+  private void resync(String reason) {
+    LOG.warnf("link events lost (%s); re-reading interfaces", reason);
+    for (ManagedRouter m : List.copyOf(routers.values())) {
+      checkLink(m);
+      reconcileAddresses(m);
+    }
+  }
+
+  // ---- configuration
+
+  private void reconcile(List<RouterSpec> desired) {
+    Map<RouterId, RouterSpec> wanted =
+        desired.stream()
+            .collect(
+                Collectors.toMap(
+                    RouterSpec::id, Function.identity(), (a, b) -> b, LinkedHashMap::new));
+    for (RouterId id : List.copyOf(routers.keySet())) {
+      if (!wanted.containsKey(id) || !routers.get(id).spec().sameIdentity(wanted.get(id))) {
+        stop(id);
+      }
+    }
+    wanted.values().forEach(this::startOrUpdate);
+  }
+
+  private void startOrUpdate(RouterSpec spec) {
+    Instant now = clock.instant();
+    ManagedRouter m = routers.get(spec.id());
+    if (m == null) {
+      start(spec, now);
+      return;
+    }
+    RouterSpec previous = m.spec();
+    m.spec(spec);
+    if (!previous.config().equals(spec.config())) {
+      feed(m, new Input.ConfigChanged(now, spec.config()));
+      if (previous.config().unicast() != spec.config().unicast()) {
+        sockets.detach(m);
+        attach(m);
+      }
+    }
+    if (previous.priority() != spec.priority()) {
+      feed(m, new Input.PriorityChanged(now, spec.priority()));
+    }
+  }
+
+  private void start(RouterSpec spec, Instant now) {
+    ManagedRouter m = new ManagedRouter(spec, new SerialExecutor(workers));
+    routers.put(spec.id(), m);
+    // no orphans: whatever a crashed predecessor left, we are not master yet
+    removeAddresses(m, spec.config().addresses());
+    attach(m);
+    checkLink(m);
+    feed(m, new Input.Startup(now));
+    LOG.infof(
+        "%s: VRID %d on %s, priority %d, %s",
+        spec.id(),
+        spec.config().vrid(),
+        spec.interfaceName(),
+        spec.priority(),
+        spec.config().unicast() ? "unicast to " + spec.config().destinations() : "multicast");
+  }
+
+  private void attach(ManagedRouter m) {
+    sockets
+        .attach(m)
+        .ifFailed(
+            f -> {
+              LOG.errorf("%s: no VRRP socket: %s", m.spec().id(), f.message());
+              setFault(m, "socket: " + f.errnoName(), true);
+            });
+  }
+
+  private void stop(RouterId id) {
+    ManagedRouter m = routers.get(id);
+    feed(m, new Input.Shutdown(clock.instant()));
+    announcements.stop(id);
+    sockets.detach(m);
+    routers.remove(id);
+  }
+
+  private void checkLink(ManagedRouter m) {
+    String name = m.spec().interfaceName();
+    IoResult<LinkInfo> link = dataplane.addresses().link(name);
+    boolean down = !(link instanceof IoResult.Ok<LinkInfo>(LinkInfo info) && info.operational());
+    setFault(m, LINK_DOWN.formatted(name), down);
+  }
+
+  private void reconcileAddresses(ManagedRouter m) {
+    if (m.router.state() == dev.floatip.vrrp.State.MASTER) {
+      addAddresses(m, m.spec().config().addresses());
+    } else {
+      removeAddresses(m, m.spec().config().addresses());
+    }
+  }
+
+  private void setFault(ManagedRouter m, String cause, boolean on) {
+    Input.FaultChanged change = m.fault(cause, on, clock.instant());
+    if (change != null) {
+      feed(m, change);
+    }
+  }
+
+  private void on(RouterId id, java.util.function.Consumer<ManagedRouter> action) {
+    ManagedRouter m = routers.get(id);
+    if (m != null) {
+      action.accept(m);
+    }
+  }
+
+  // ---- outputs
+
+  private void feed(ManagedRouter m, Input input) {
+    for (Action action : m.router.handle(input)) {
+      perform(m, action);
+    }
+  }
+
+  private void perform(ManagedRouter m, Action action) {
+    RouterSpec spec = m.spec();
+    switch (action) {
+      case Action.SendAdvertisement send -> send(m, send);
+      case Action.AddAddresses add -> addAddresses(m, add.addresses());
+      case Action.RemoveAddresses remove -> removeAddresses(m, remove.addresses());
+      case Action.AnnounceAddresses announce -> {
+        AnnouncementSchedule.Burst<RouterId> burst =
+            announcements.start(spec.id(), announce.addresses(), spec.announce(), clock.instant());
+        announce(m, burst.addresses(), burst.repeat());
+      }
+      case Action.StopAnnouncing stop -> announcements.stop(spec.id());
+      case Action.StateChanged change -> {
+        LOG.infof(
+            "%s: %s -> %s (%s, priority %d)",
+            spec.id(), change.from(), change.to(), change.reason(), change.priority());
+        for (Listener l : listeners) {
+          l.stateChanged(spec, change);
+        }
+      }
+      case Action.AddressListMismatch mismatch ->
+          LOG.warnf(
+              "%s: %s advertises %s, we have %s (RFC 5798 §7.1); still used for election",
+              spec.id(), mismatch.source().getHostAddress(), mismatch.theirs(), mismatch.ours());
+    }
+  }
+
+  private void send(ManagedRouter m, Action.SendAdvertisement send) {
+    Optional<Sockets.Entry> entry = sockets.entry(m.spec().socketKey());
+    if (entry.isEmpty()) {
+      return; // the router is in FAULT for want of a socket
+    }
+    for (InetAddress destination : send.destinations()) {
+      byte[] bytes =
+          VrrpCodec.encode(send.advertisement(), entry.get().io.sourceAddress(), destination);
+      entry
+          .get()
+          .io
+          .send(destination, bytes)
+          .ifFailed(
+              f -> LOG.debugf("%s: advert to %s: %s", m.spec().id(), destination, f.message()));
+    }
+  }
+
+  private void addAddresses(ManagedRouter m, List<InetAddress> addresses) {
+    RouterSpec spec = m.spec();
+    Map<InetAddress, AddressSpec> specs = new HashMap<>();
+    spec.addresses().forEach(a -> specs.put(a.address(), a));
+    m.worker.execute(
+        () -> {
+          for (InetAddress address : addresses) {
+            AddressSpec as = specs.get(address);
+            dataplane
+                .addresses()
+                .add(spec.interfaceName(), as)
+                .ifFailed(f -> LOG.errorf("%s: add %s: %s", spec.id(), as, f.message()));
+          }
+        });
+  }
+
+  private void removeAddresses(ManagedRouter m, List<InetAddress> addresses) {
+    RouterSpec spec = m.spec();
+    m.worker.execute(
+        () -> {
+          for (InetAddress address : addresses) {
+            dataplane
+                .addresses()
+                .remove(spec.interfaceName(), address)
+                .ifFailed(
+                    f ->
+                        LOG.errorf(
+                            "%s: remove %s: %s", spec.id(), address.getHostAddress(), f.message()));
+          }
+        });
+  }
+
+  private void announce(ManagedRouter m, List<InetAddress> addresses, int repeat) {
+    RouterSpec spec = m.spec();
+    m.worker.execute(
+        () -> {
+          for (int i = 0; i < repeat; i++) {
+            for (InetAddress address : addresses) {
+              dataplane
+                  .announcer()
+                  .announce(spec.interfaceName(), address)
+                  .ifFailed(
+                      f ->
+                          LOG.debugf(
+                              "%s: announce %s: %s",
+                              spec.id(), address.getHostAddress(), f.message()));
+            }
+          }
+        });
+  }
+
+  private RouterStatus status(ManagedRouter m) {
+    return new RouterStatus(
+        m.spec().id(),
+        m.spec().interfaceName(),
+        m.spec().config().vrid(),
+        m.router.state(),
+        m.router.priority(),
+        m.router.masterAddress(),
+        m.router.lastTransition(),
+        m.router.lastReason(),
+        Set.copyOf(m.faults()),
+        m.router.counters());
+  }
+}

@@ -1,0 +1,47 @@
+package dev.floatip.agent;
+
+import dev.floatip.dataplane.AddressManager.AddressSpec;
+import dev.floatip.vrrp.RouterConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the event loop needs to run one router.
+ *
+ * @param interfaceName where the addresses live and the adverts go
+ * @param config the protocol configuration; its primary address is the socket's source
+ * @param priority the effective priority (base ± tracking, clamped 1..254)
+ * @param addresses the virtual addresses with prefix length and label, in the order of {@code
+ *     config.addresses()}
+ */
+public record RouterSpec(
+    RouterId id,
+    String interfaceName,
+    RouterConfig config,
+    int priority,
+    List<AddressSpec> addresses,
+    AnnouncePolicy announce) {
+
+  public RouterSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(interfaceName, "interfaceName");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(announce, "announce");
+    addresses = List.copyOf(addresses);
+    if (!addresses.stream().map(AddressSpec::address).toList().equals(config.addresses())) {
+      throw new IllegalArgumentException("address specs must match the router's addresses");
+    }
+  }
+
+  /** Whether {@code next} can be applied to a running router, or needs a new one. */
+  boolean sameIdentity(RouterSpec next) {
+    return interfaceName.equals(next.interfaceName)
+        && config.vrid() == next.config.vrid()
+        && config.version() == next.config.version()
+        && config.primaryAddress().equals(next.config.primaryAddress());
+  }
+
+  SocketKey socketKey() {
+    return new SocketKey(interfaceName, id.family());
+  }
+}

@@ -1,0 +1,165 @@
+package dev.floatip.agent;
+
+import dev.floatip.dataplane.Dataplane;
+import dev.floatip.dataplane.IoResult;
+import dev.floatip.dataplane.PacketIo;
+import dev.floatip.dataplane.ReceivedPacket;
+import dev.floatip.vrrp.Demux;
+import dev.floatip.vrrp.RouterKey;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The VRRP sockets of the agent, one per (interface, family), each with a receive thread that only
+ * hands packets to the event loop, and a {@link Demux} that picks the router. Loop thread only,
+ * except the receive threads.
+ */
+final class Sockets implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Sockets.class);
+
+  /** An open socket and who uses it. */
+  final class Entry {
+    final SocketKey key;
+    final PacketIo io;
+    final boolean multicast;
+    final Demux<ManagedRouter> demux = new Demux<>();
+    final Set<RouterId> users = new HashSet<>();
+    private volatile boolean open = true;
+
+    Entry(SocketKey key, PacketIo io, boolean multicast) {
+      this.key = key;
+      this.io = io;
+      this.multicast = multicast;
+    }
+
+    private void receiveLoop() {
+      while (open) {
+        switch (io.receive()) {
+          case IoResult.Ok<Optional<ReceivedPacket>> ok ->
+              ok.value().ifPresent(packet -> deliver.accept(this, packet));
+          case IoResult.Failed<Optional<ReceivedPacket>> failed -> {
+            if (!open) {
+              return;
+            }
+            LOG.warnf("receive on %s: %s", key, failed.message());
+            LockSupport.parkNanos(100_000_000L); // do not spin on a persistent error
+          }
+        }
+      }
+    }
+
+    void close() {
+      open = false;
+      io.close();
+    }
+  }
+
+  private final Dataplane dataplane;
+  private final BiConsumer<Entry, ReceivedPacket> deliver;
+  private final Map<SocketKey, Entry> entries = new HashMap<>();
+  private final Map<RouterId, ManagedRouter> registrations = new HashMap<>();
+
+  /**
+   * @param deliver called on a receive thread for every packet; must only enqueue
+   */
+  Sockets(Dataplane dataplane, BiConsumer<Entry, ReceivedPacket> deliver) {
+    this.dataplane = dataplane;
+    this.deliver = deliver;
+  }
+
+  /** Registers a router on its socket, opening (or reopening, to join multicast) as needed. */
+  IoResult<Entry> attach(ManagedRouter managed) {
+    RouterSpec spec = managed.spec();
+    SocketKey key = spec.socketKey();
+    boolean multicast = !spec.config().unicast();
+    Entry entry = entries.get(key);
+    if (entry != null && multicast && !entry.multicast) {
+      IoResult<Entry> reopened = open(key, spec.config().primaryAddress(), true);
+      if (reopened instanceof IoResult.Ok<Entry>(Entry fresh)) {
+        fresh.users.addAll(entry.users);
+        moveRegistrations(entry, fresh);
+        entry.close();
+        entry = fresh;
+      } else {
+        return reopened;
+      }
+    }
+    if (entry == null) {
+      IoResult<Entry> opened = open(key, spec.config().primaryAddress(), multicast);
+      if (!(opened instanceof IoResult.Ok<Entry>(Entry fresh))) {
+        return opened;
+      }
+      entry = fresh;
+    }
+    entry.users.add(spec.id());
+    entry.demux.register(routerKey(spec), managed);
+    registrations.put(spec.id(), managed);
+    return IoResult.ok(entry);
+  }
+
+  /** Unregisters a router; the last user closes the socket. */
+  void detach(ManagedRouter managed) {
+    RouterSpec spec = managed.spec();
+    Entry entry = entries.get(spec.socketKey());
+    registrations.remove(spec.id());
+    if (entry == null) {
+      return;
+    }
+    entry.users.remove(spec.id());
+    entry.demux.unregister(routerKey(spec));
+    if (entry.users.isEmpty()) {
+      entries.remove(spec.socketKey());
+      entry.close();
+    }
+  }
+
+  Optional<Entry> entry(SocketKey key) {
+    return Optional.ofNullable(entries.get(key));
+  }
+
+  private void moveRegistrations(Entry from, Entry to) {
+    for (RouterId id : from.users) {
+      ManagedRouter m = registrations.get(id);
+      if (m != null) {
+        to.demux.register(routerKey(m.spec()), m);
+      }
+    }
+  }
+
+  private IoResult<Entry> open(SocketKey key, InetAddress source, boolean multicast) {
+    PacketIo.Options options =
+        PacketIo.Options.of(key.interfaceName(), key.family())
+            .withSource(source)
+            .withMulticast(multicast);
+    return dataplane
+        .openPacketIo(options)
+        .map(
+            io -> {
+              Entry entry = new Entry(key, io, multicast);
+              entries.put(key, entry);
+              Thread.ofPlatform()
+                  .daemon()
+                  .name("vrrp-rx-" + key.interfaceName() + "-" + key.family())
+                  .start(entry::receiveLoop);
+              return entry;
+            });
+  }
+
+  private static RouterKey routerKey(RouterSpec spec) {
+    return new RouterKey(spec.config().vrid(), spec.id().family());
+  }
+
+  @Override
+  public void close() {
+    entries.values().forEach(Entry::close);
+    entries.clear();
+  }
+}
