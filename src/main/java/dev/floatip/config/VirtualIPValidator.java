@@ -127,13 +127,14 @@ public final class VirtualIPValidator {
       try {
         Advertisement.validateInterval(version, interval);
       } catch (IllegalArgumentException e) {
+        String was = ", was " + spec.advertisementInterval();
         v.add(
             path,
-            (version == VrrpVersion.V2
-                    ? "must be whole seconds 1s..255s with version 2 (RFC 3768 §5.3.7)"
-                    : "must be 10ms..40.95s in 10 ms steps with version 3 (RFC 5798 §5.2.7)")
-                + ", was "
-                + spec.advertisementInterval());
+            version == VrrpVersion.V2
+                ? "must be whole seconds 1s..255s with version 2" + was + " (RFC 3768 §5.3.7)"
+                : "must be 10ms..40.95s in 10 ms steps with version 3"
+                    + was
+                    + " (RFC 5798 §5.2.7)");
       }
     }
   }
