@@ -1,0 +1,40 @@
+package dev.floatip.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The base priority of each node, before track weights. Precedence: {@code nodes}, then {@code
+ * order}, then {@code default}; the order rule is in {@code dev.floatip.config.BasePriority}.
+ */
+public record PrioritySpec(
+    @JsonProperty("default")
+        @Min(1)
+        @Max(254)
+        @Default(Schema.PRIORITY_TEXT)
+        @JsonPropertyDescription("Priority of nodes not named in order or nodes, 1..254.")
+        Integer defaultPriority,
+    @JsonPropertyDescription(
+            "Preference list of node names, first = highest. Edit it to move the VIP; the listed"
+                + " nodes get distinct priorities above default.")
+        List<String> order,
+    @JsonPropertyDescription("Explicit priorities (1..254) by node name; they win over order.")
+        Map<String, Integer> nodes) {
+
+  public int defaultOrDefault() {
+    return defaultPriority == null ? Schema.PRIORITY : defaultPriority;
+  }
+
+  public List<String> orderList() {
+    return order == null ? List.of() : order;
+  }
+
+  public Map<String, Integer> nodeMap() {
+    return nodes == null ? Map.of() : nodes;
+  }
+}

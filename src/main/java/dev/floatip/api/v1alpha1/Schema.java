@@ -1,0 +1,57 @@
+package dev.floatip.api.v1alpha1;
+
+/** Patterns and defaults shared by the schema annotations of the API types. */
+public final class Schema {
+
+  /**
+   * A duration such as {@code 1s}, {@code 100ms}, {@code 1.5s} or {@code 1m30s}: one or more
+   * decimal numbers, each with a unit ms, s, m or h (a subset of Go's duration syntax, which
+   * Kubernetes users know). {@code dev.floatip.config.Durations} parses it.
+   */
+  public static final String DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+
+  // Defaults: an int constant for Java code and its text for @Default, kept in one place.
+
+  public static final int VERSION = 3;
+  public static final String VERSION_TEXT = "" + VERSION;
+  public static final String ADVERTISEMENT_INTERVAL = "1s";
+
+  /** VRRP's default priority (RFC 5798 §5.2.4, keepalived VRRP_PRIO_DFL). */
+  public static final int PRIORITY = 100;
+
+  public static final String PRIORITY_TEXT = "" + PRIORITY;
+  public static final String PREEMPT_DELAY = "0s";
+
+  /** keepalived vrrp_script interval (anchors §1.8); also used for TCP and HTTP checks. */
+  public static final String CHECK_INTERVAL = "1s";
+
+  /** keepalived vrrp_script rise and fall (anchors §1.8). */
+  public static final int RISE_FALL = 1;
+
+  public static final String RISE_FALL_TEXT = "" + RISE_FALL;
+
+  /** keepalived track_file weight "defaults to 1" (anchors §1.7). */
+  public static final int FILE_WEIGHT = 1;
+
+  public static final String FILE_WEIGHT_TEXT = "" + FILE_WEIGHT;
+
+  /** keepalived vrrp_track_process quorum (anchors §1.7). */
+  public static final int QUORUM = 1;
+
+  public static final String QUORUM_TEXT = "" + QUORUM;
+  public static final int MIN_READY = 1;
+  public static final String MIN_READY_TEXT = "" + MIN_READY;
+  public static final int HTTP_STATUS = 200;
+  public static final String HTTP_STATUS_TEXT = "" + HTTP_STATUS;
+
+  /** keepalived garp_master_delay / garp_master_repeat / garp_master_refresh (anchors §1.12). */
+  public static final String GARP_DELAY = "5s";
+
+  public static final int GARP_REPEAT = 5;
+  public static final String GARP_REPEAT_TEXT = "" + GARP_REPEAT;
+  public static final String GARP_REFRESH = "0s";
+
+  public static final String NOTIFY_TIMEOUT = "30s";
+
+  private Schema() {}
+}

@@ -1,0 +1,128 @@
+package dev.floatip.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+
+/**
+ * The desired floating IP (DESIGN §4). Every field but {@code addresses} is optional; a {@code
+ * null} means "the default", which the API server fills in from the CRD for resources and the
+ * {@code ...OrDefault()} accessors supply for standalone files. ({@code notify} and {@code
+ * interface} are Java names, hence the renamed components.) The rules that the schema cannot
+ * express live in {@code dev.floatip.config.VirtualIPValidator}.
+ */
+@ValidationRule(
+    value = "!has(self.authentication) || self.version == 2",
+    message = "authentication needs version: 2 (VRRPv3 has no authentication)")
+public record VirtualIPSpec(
+    @Required
+        @Size(min = 1)
+        @JsonPropertyDescription(
+            "Virtual addresses as IP[/prefix] (default prefix /32 or /128). IPv4 and IPv6 may"
+                + " mix: one VRRP router per family, same VRID.")
+        List<String> addresses,
+    @JsonProperty("interface")
+        @JsonPropertyDescription(
+            "Interface to put the addresses on. Default: per node, the interface whose connected"
+                + " subnet holds the address.")
+        String interfaceName,
+    @Min(1)
+        @Max(255)
+        @JsonPropertyDescription(
+            "Virtual Router ID, 1..255. Absent: the operator allocates one (status.virtualRouterId)."
+                + " Required in a standalone file.")
+        Integer virtualRouterId,
+    @Min(2)
+        @Max(3)
+        @Default(Schema.VERSION_TEXT)
+        @JsonPropertyDescription(
+            "VRRP version: 3 (RFC 5798) or 2 (RFC 3768; IPv4 only, needed for keepalived v2 peers"
+                + " and PASS authentication).")
+        Integer version,
+    @Pattern(Schema.DURATION)
+        @Default(Schema.ADVERTISEMENT_INTERVAL)
+        @JsonPropertyDescription(
+            "Advertisement interval, e.g. 1s, 100ms, 1.5s. Version 3: 10ms..40.95s in 10 ms steps;"
+                + " version 2: whole seconds 1..255.")
+        String advertisementInterval,
+    @JsonPropertyDescription("How adverts travel: Unicast (default) or Multicast.")
+        TransportSpec transport,
+    @JsonPropertyDescription("Nodes that take part (a LabelSelector over Nodes). Default: all.")
+        LabelSelector nodeSelector,
+    @JsonPropertyDescription("Tolerations for the agent on the selected nodes.")
+        List<Toleration> tolerations,
+    @JsonPropertyDescription("Base priority of each node.") PrioritySpec priority,
+    @Default("true")
+        @JsonPropertyDescription(
+            "Whether a higher-priority backup takes over from a lower-priority master (false ="
+                + " keepalived nopreempt).")
+        Boolean preempt,
+    @Pattern(Schema.DURATION)
+        @Default(Schema.PREEMPT_DELAY)
+        @JsonPropertyDescription(
+            "How long a lower-priority master is tolerated before it is preempted (keepalived"
+                + " preempt_delay, 0s..1000s).")
+        String preemptDelay,
+    @JsonPropertyDescription(
+            "VRRPv2 simple password (PASS). Not security: it guards against VRID mix-ups.")
+        AuthenticationSpec authentication,
+    @JsonPropertyDescription("Health checks that change the priority or put the node in FAULT.")
+        TrackSpec track,
+    @JsonProperty("notify") @JsonPropertyDescription("Hooks run on state changes.")
+        NotifySpec notifications,
+    @JsonPropertyDescription("Gratuitous ARP / unsolicited NA on becoming master.")
+        GratuitousArpSpec gratuitousArp,
+    @Pattern(SYNC_GROUP)
+        @JsonPropertyDescription(
+            "VirtualIPs sharing a syncGroup on a node change state together (keepalived"
+                + " vrrp_sync_group).")
+        String syncGroup) {
+
+  public static final String SYNC_GROUP = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$";
+
+  public int versionOrDefault() {
+    return version == null ? Schema.VERSION : version;
+  }
+
+  public String advertisementIntervalOrDefault() {
+    return advertisementInterval == null ? Schema.ADVERTISEMENT_INTERVAL : advertisementInterval;
+  }
+
+  public TransportSpec transportOrDefault() {
+    return transport == null ? new TransportSpec(null, null) : transport;
+  }
+
+  public PrioritySpec priorityOrDefault() {
+    return priority == null ? new PrioritySpec(null, null, null) : priority;
+  }
+
+  public boolean preemptOrDefault() {
+    return preempt == null || preempt;
+  }
+
+  public String preemptDelayOrDefault() {
+    return preemptDelay == null ? Schema.PREEMPT_DELAY : preemptDelay;
+  }
+
+  public TrackSpec trackOrDefault() {
+    return track == null ? new TrackSpec(null, null, null, null, null, null, null) : track;
+  }
+
+  public GratuitousArpSpec gratuitousArpOrDefault() {
+    return gratuitousArp == null ? new GratuitousArpSpec(null, null, null) : gratuitousArp;
+  }
+
+  /** The addresses, never null. */
+  public List<String> addressList() {
+    return addresses == null ? List.of() : addresses;
+  }
+}
