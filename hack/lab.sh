@@ -21,6 +21,7 @@ VIP4=192.0.2.200
 VIP6=2001:db8::200
 RUN=$(mktemp -d /tmp/fiplab.XXXXXX)
 declare -A AGENT=()            # node -> PID of the agent we started
+declare -A DEAD=()             # node -> marker while its agent is killed and its port is down
 PINGS=()                       # PIDs of the client's probes
 
 bold=$'\e[1m'; dim=$'\e[2m'; green=$'\e[32m'; red=$'\e[31m'; yellow=$'\e[33m'; off=$'\e[0m'
@@ -42,7 +43,7 @@ cleanup() {
   for pid in "${PINGS[@]}" "${AGENT[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PINGS[@]}" "${AGENT[@]}"; do wait "$pid" 2>/dev/null || true; done
   for ns in $(ip netns list | awk -v p="^$P-" '$1 ~ p {print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$RUN"
+  [ -n "${KEEP:-}" ] && echo "logs kept in $RUN" || rm -rf "$RUN"
   echo "${dim}lab cleaned up${off}"
 }
 trap cleanup EXIT
@@ -95,16 +96,20 @@ start_agent() {
   AGENT[$n]=$!
 }
 
-holder() {  # which node has the address on eth0
-  local addr=$1 found=""
+holder() {  # which nodes have the address on eth0
+  local addr=$1 found="" out
   for n in "${NODES[@]}"; do
-    ip -n "$P-$n" -o addr show dev eth0 2>/dev/null | grep -qF " $addr/" && found+="$n "
+    out=$(ip -n "$P-$n" -o addr show dev eth0 2>/dev/null || true)
+    case "$out" in *" $addr/"*) found+="$n${DEAD[$n]:-} ";; esac
   done
   echo "${found% }"
 }
 
-replies_between() {  # replies in a ping -D log between two epoch times
-  awk -v a="$2" -v b="$3" -F'[][]' '/bytes from/ { if ($2 >= a && $2 < b) n++ } END { print n+0 }' "$1"
+success() {  # percentage of the pings sent in the last second that were answered
+  awk -v a="$2" -F'[][ =]+' '/bytes from/ && $2 >= a {
+      for (i = 1; i <= NF; i++) if ($i == "icmp_seq") s = $(i + 1)
+      if (!first) first = s; last = s; n++ }
+    END { printf "%d", (n ? 100 * n / (last - first + 1) : 0) }' "$1"
 }
 
 outage_ms() {  # longest gap between replies after epoch $2 in ping -D log $1
@@ -112,16 +117,15 @@ outage_ms() {  # longest gap between replies after epoch $2 in ping -D log $1
        END { printf "%d", gap*1000 }' "$1"
 }
 
+color() { if [ "$1" -ge 99 ]; then echo "$green"; elif [ "$1" -gt 0 ]; then echo "$yellow"; else echo "$red"; fi; }
+
 row() {
-  local now v4 v6 r4 r6 c4 c6
-  now=$(date +%s.%N)
+  local since v4 v6 r4 r6
+  since=$(awk -v n="$(date +%s.%N)" 'BEGIN { printf "%.6f", n - 1 }')
   v4=$(holder "$VIP4"); v6=$(holder "$VIP6")
-  r4=$(replies_between "$RUN/ping4.log" "$(awk -v n="$now" 'BEGIN { printf "%.6f", n - 1 }')" "$now")
-  r6=$(replies_between "$RUN/ping6.log" "$(awk -v n="$now" 'BEGIN { printf "%.6f", n - 1 }')" "$now")
-  c4=$([ "$r4" -ge 90 ] && echo "$green" || { [ "$r4" -gt 0 ] && echo "$yellow" || echo "$red"; })
-  c6=$([ "$r6" -ge 90 ] && echo "$green" || { [ "$r6" -gt 0 ] && echo "$yellow" || echo "$red"; })
-  printf '  %s  %-10s %-10s  %s%3d/100%s   %s%3d/100%s   %s\n' "$(date +%T)" "${v4:--}" "${v6:--}" \
-    "$c4" "$r4" "$off" "$c6" "$r6" "$off" "$1"
+  r4=$(success "$RUN/ping4.log" "$since"); r6=$(success "$RUN/ping6.log" "$since")
+  printf '  %s  %-13s %-13s  %s%8s%%%s  %s%8s%%%s   %s\n' "$(date +%T)" "${v4:--}" "${v6:--}" \
+    "$(color "$r4")" "$r4" "$off" "$(color "$r6")" "$r6" "$off" "$1"
 }
 
 watch_for() {  # print a row a second for $1 seconds
@@ -129,26 +133,34 @@ watch_for() {  # print a row a second for $1 seconds
   for ((i = 0; i < $1; i++)); do sleep 1; row "$2"; done
 }
 
+wait_until() {  # print rows until "$1" succeeds, at most $2 seconds
+  local i
+  for ((i = 0; i < $2; i++)); do sleep 1; row "$3"; eval "$1" && return 0; done
+  return 1
+}
+
+started() { local n; for n in "${NODES[@]}"; do grep -q "VRID" "$RUN/$n.log" 2>/dev/null || return 1; done; }
+
 say "starting 3 agents (VRRPv$VERSION, $MODE, advert every $INTERVAL; priority order n1 > n2 > n3)"
 for n in "${NODES[@]}"; do start_agent "$n"; done
 ip netns exec "$P-cl" ping -D -n -i 0.01 "$VIP4" >"$RUN/ping4.log" 2>&1 & PINGS+=($!)
 ip netns exec "$P-cl" ping -6 -D -n -i 0.01 "$VIP6" >"$RUN/ping6.log" 2>&1 & PINGS+=($!)
 
-printf '\n  %s%-8s  %-10s %-10s  %-9s  %-9s  %s%s\n' "$bold" time "$VIP4" "$VIP6" "client v4" "client v6" step "$off"
-watch_for 6 "election"
-master=$(holder "$VIP4"); [ -n "$master" ] || die "no master after 6 s; logs: $RUN/*.log"
-[ "$master" = n1 ] || echo "  ${yellow}expected n1 to win, got $master${off}"
+printf '\n  %s%-8s  %-13s %-13s  %-9s  %-9s   %s%s\n' "$bold" time "$VIP4" "$VIP6" "client v4" "client v6" step "$off"
+wait_until started 60 "JVMs starting" || die "agents did not start; logs: $RUN/*.log"
+wait_until '[ "$(holder "$VIP4")" = n1 ]' 20 "election" || die "n1 did not become master; logs: $RUN/*.log"
+master=n1
 watch_for "$HOLD" "steady"
 
 t0=$(date +%s.%N)
-kill -9 "${AGENT[$master]}"; ip -n "$P-sw" link set "$P-$master" down
+kill -9 "${AGENT[$master]}" 2>/dev/null; wait "${AGENT[$master]}" 2>/dev/null || true; ip -n "$P-sw" link set "$P-$master" down; DEAD[$master]="(dead)"
 row "${red}killed $master (kill -9, its switch port down)${off}"
 watch_for "$HOLD" "failover"
 fail4=$(outage_ms "$RUN/ping4.log" "$t0"); fail6=$(outage_ms "$RUN/ping6.log" "$t0")
-new=$(holder "$VIP4")
+new=$(holder "$VIP4"); new=${new//"$master(dead)"/}; new=${new# }
 
 t1=$(date +%s.%N)
-ip -n "$P-sw" link set "$P-$master" up; start_agent "$master"
+ip -n "$P-sw" link set "$P-$master" up; start_agent "$master"; DEAD[$master]="(new)"
 row "${green}restored $master (port up, agent restarted)${off}"
 watch_for $((HOLD + 2)) "preempt back"
 back4=$(outage_ms "$RUN/ping4.log" "$t1"); back6=$(outage_ms "$RUN/ping6.log" "$t1")
@@ -160,4 +172,5 @@ printf '  %-44s %s\n' "master after killing $master:" "${new:-none}"
 printf '  %-44s %s ms (IPv4), %s ms (IPv6)\n' "client outage on hard failure:" "$fail4" "$fail6"
 printf '  %-44s %s ms (IPv4), %s ms (IPv6)\n' "client outage when $master preempts back:" "$back4" "$back6"
 printf '  %-44s %s\n' "holder now:" "$(holder "$VIP4")"
+printf '  %s\n' "${dim}a killed agent leaves its addresses behind (as keepalived does); the restarted one removes them${off}"
 printf '  %s\n' "${dim}(longest gap between replies to a ping every 10 ms; logs in $RUN until exit)${off}"

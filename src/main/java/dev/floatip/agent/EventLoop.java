@@ -405,7 +405,7 @@ public final class EventLoop implements AutoCloseable {
 
   private void send(ManagedRouter m, Action.SendAdvertisement send) {
     Optional<Sockets.Entry> entry = sockets.entry(m.spec().socketKey());
-    if (entry.isEmpty()) {
+    if (entry.isEmpty() || m.spec().silent()) {
       return; // the router is in FAULT for want of a socket
     }
     for (InetAddress destination : send.destinations()) {

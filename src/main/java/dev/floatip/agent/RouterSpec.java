@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param priority the effective priority (base ± tracking, clamped 1..254)
  * @param addresses the virtual addresses with prefix length and label, in the order of {@code
  *     config.addresses()}
+ * @param silent unicast with no peer left (a single node): run the state machine, send nothing
  */
 public record RouterSpec(
     RouterId id,
@@ -20,7 +21,8 @@ public record RouterSpec(
     RouterConfig config,
     int priority,
     List<AddressSpec> addresses,
-    AnnouncePolicy announce) {
+    AnnouncePolicy announce,
+    boolean silent) {
 
   public RouterSpec {
     Objects.requireNonNull(id, "id");

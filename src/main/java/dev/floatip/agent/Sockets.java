@@ -79,7 +79,7 @@ final class Sockets implements AutoCloseable {
   IoResult<Entry> attach(ManagedRouter managed) {
     RouterSpec spec = managed.spec();
     SocketKey key = spec.socketKey();
-    boolean multicast = !spec.config().unicast();
+    boolean multicast = !spec.config().unicast() && !spec.silent();
     Entry entry = entries.get(key);
     if (entry != null && multicast && !entry.multicast) {
       IoResult<Entry> reopened = open(key, spec.config().primaryAddress(), true);

@@ -1,0 +1,175 @@
+package dev.floatip.agent;
+
+import dev.floatip.config.ConfigError;
+import dev.floatip.config.ConfigFile;
+import dev.floatip.dataplane.Dataplane;
+import dev.floatip.dataplane.IoResult;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent without Kubernetes: VirtualIP documents from a file, reloaded on SIGHUP and when the
+ * file changes. A bad file is refused whole (at start: exit; on reload: the running config stays).
+ */
+public final class StandaloneAgent implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(StandaloneAgent.class);
+
+  /** Editors write in several steps; reload once they are done. */
+  private static final Duration SETTLE = Duration.ofMillis(200);
+
+  private final Path configFile;
+  private final String nodeName;
+  private final Dataplane dataplane;
+  private final EventLoop loop;
+  private final ScheduledExecutorService reloader =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("config-reload").factory());
+  private ScheduledFuture<?> pendingReload;
+  private WatchService watcher;
+
+  public StandaloneAgent(
+      Path configFile,
+      String nodeName,
+      Dataplane dataplane,
+      InstantSource clock,
+      List<EventLoop.Listener> listeners) {
+    this.configFile = configFile.toAbsolutePath();
+    this.nodeName = nodeName;
+    this.dataplane = dataplane;
+    this.loop = new EventLoop(clock, dataplane, listeners);
+  }
+
+  /**
+   * Loads the file and starts the routers.
+   *
+   * @return the errors that kept it from starting; empty when running
+   */
+  public List<ConfigError> start() {
+    ConfigFile.Result result = ConfigFile.load(configFile);
+    if (result instanceof ConfigFile.Invalid invalid) {
+      return invalid.errors();
+    }
+    loop.start();
+    apply((ConfigFile.Loaded) result);
+    watch();
+    return List.of();
+  }
+
+  /** Re-reads the file; a file with errors is reported and the running config kept. */
+  public void reload() {
+    switch (ConfigFile.load(configFile)) {
+      case ConfigFile.Invalid invalid -> {
+        LOG.errorf("reload refused, keeping the running configuration:");
+        invalid.errors().forEach(e -> LOG.errorf("  %s", e));
+      }
+      case ConfigFile.Loaded loaded -> {
+        LOG.infof("reloading %s", configFile);
+        apply(loaded);
+      }
+    }
+  }
+
+  /** Schedules a reload shortly, folding bursts of requests into one. */
+  public synchronized void requestReload() {
+    if (pendingReload != null) {
+      pendingReload.cancel(false);
+    }
+    pendingReload = reloader.schedule(this::reloadSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** Resigns every master and removes the addresses, waiting at most {@code timeout}. */
+  public void shutdown(Duration timeout) {
+    reloader.shutdownNow();
+    closeWatcher();
+    loop.shutdown(timeout);
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofMillis(800));
+  }
+
+  private void reloadSafely() {
+    try {
+      reload();
+    } catch (RuntimeException e) {
+      LOG.error("reload failed; keeping the running configuration", e);
+    }
+  }
+
+  private void apply(ConfigFile.Loaded loaded) {
+    Set<java.net.InetAddress> virtual =
+        new HashSet<>(StandalonePlanner.virtualAddresses(loaded.virtualIPs()));
+    switch (dataplane.addresses().listAll()) {
+      case IoResult.Failed<?> failed ->
+          LOG.errorf("cannot read the node's interfaces: %s", failed.message());
+      case IoResult.Ok<java.util.Map<String, List<dev.floatip.dataplane.InterfaceAddress>>> ok -> {
+        DataplaneNetwork network = new DataplaneNetwork(ok.value(), virtual);
+        loop.apply(
+            StandalonePlanner.plan(loaded.virtualIPs(), nodeName, network, loaded.passwords()));
+      }
+    }
+  }
+
+  /** Watches the file's directory: editors and config managers replace files by renaming. */
+  private void watch() {
+    try {
+      watcher = FileSystems.getDefault().newWatchService();
+      configFile
+          .getParent()
+          .register(
+              watcher,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+      Thread.ofPlatform().daemon().name("config-watch").start(this::watchLoop);
+    } catch (IOException e) {
+      LOG.warnf("not watching %s (%s); reload with SIGHUP", configFile, e.getMessage());
+    }
+  }
+
+  private void watchLoop() {
+    try {
+      while (true) {
+        WatchKey key = watcher.take();
+        boolean ours =
+            key.pollEvents().stream().anyMatch(e -> configFile.getFileName().equals(e.context()));
+        if (ours) {
+          requestReload();
+        }
+        key.reset();
+      }
+    } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+      // closed: we are shutting down
+    }
+  }
+
+  private void closeWatcher() {
+    try {
+      if (watcher != null) {
+        watcher.close();
+      }
+    } catch (IOException e) {
+      LOG.debug("closing the watcher", e);
+    }
+  }
+}

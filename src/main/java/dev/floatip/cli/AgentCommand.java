@@ -1,0 +1,83 @@
+package dev.floatip.cli;
+
+import dev.floatip.agent.MonotonicClock;
+import dev.floatip.agent.StandaloneAgent;
+import dev.floatip.config.ConfigError;
+import dev.floatip.dataplane.Dataplane;
+import dev.floatip.dataplane.IoResult;
+import dev.floatip.dataplane.linux.LinuxDataplane;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code floatip agent}: run the node agent. */
+@Command(
+    name = "agent",
+    description = "Run the node agent: VRRP for every VirtualIP that selects this node.")
+public class AgentCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML file with VirtualIP documents (standalone mode, no Kubernetes).")
+  Path config;
+
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description =
+          "This node's name for priority.nodes / priority.order (default: short host name).")
+  String nodeName;
+
+  @Override
+  public Integer call() throws Exception {
+    if (config == null) {
+      System.err.println(
+          "floatip agent: --config FILE is required (cluster mode, driven by VirtualIP resources,"
+              + " is not available in this build)");
+      return 2;
+    }
+    String node = nodeName != null ? nodeName : shortHostName();
+    Dataplane dataplane;
+    switch (LinuxDataplane.open()) {
+      case IoResult.Ok<LinuxDataplane> ok -> dataplane = ok.value();
+      case IoResult.Failed<LinuxDataplane> failed -> {
+        System.err.println(
+            "floatip agent: no netlink access: "
+                + failed.message()
+                + " (needs CAP_NET_ADMIN and CAP_NET_RAW)");
+        return 1;
+      }
+    }
+    StandaloneAgent agent =
+        new StandaloneAgent(config, node, dataplane, new MonotonicClock(), List.of());
+    List<ConfigError> errors = agent.start();
+    if (!errors.isEmpty()) {
+      errors.forEach(e -> System.err.println(e));
+      dataplane.close();
+      return 2;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("HUP"), s -> agent.requestReload());
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    stop.await();
+    // resign (priority 0), remove the addresses, exit 0: all within a second
+    agent.shutdown(Duration.ofMillis(800));
+    dataplane.close();
+    return 0;
+  }
+
+  static String shortHostName() throws IOException {
+    String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    int dot = host.indexOf('.');
+    return dot < 0 ? host : host.substring(0, dot);
+  }
+}
