@@ -36,7 +36,6 @@ if [ -z "${JAVA_HOME:-}" ]; then
     [ -x "$jdk/bin/java" ] && { export JAVA_HOME=$jdk; break; }
   done
 fi
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 cleanup() {
   trap - EXIT INT TERM
@@ -91,8 +90,7 @@ YAML
 
 start_agent() {
   local n=$1
-  ip netns exec "$P-$n" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx64m \
-    -jar "$jar" agent --config "$RUN/vip.yaml" --node-name "$n" >>"$RUN/$n.log" 2>&1 &
+  ip netns exec "$P-$n" hack/floatip agent --config "$RUN/vip.yaml" --node-name "$n" >>"$RUN/$n.log" 2>&1 &
   AGENT[$n]=$!
 }
 

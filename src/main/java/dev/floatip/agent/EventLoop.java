@@ -5,6 +5,7 @@ import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.IoResult;
 import dev.floatip.dataplane.LinkEvent;
 import dev.floatip.dataplane.LinkInfo;
+import dev.floatip.dataplane.PacketIo;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.Action;
 import dev.floatip.vrrp.Input;
@@ -33,9 +34,10 @@ import org.jboss.logging.Logger;
 /**
  * The agent's one thread that owns every {@link dev.floatip.vrrp.VirtualRouter} (DESIGN §2 rule 4).
  * Receive threads, the link monitor and config sources only enqueue; the loop feeds the routers and
- * executes their actions through the dataplane ports. Adverts are sent from the loop thread
- * (non-blocking raw sockets, timing matters); address changes and announcements go to a per-router
- * {@link SerialExecutor}, so a slow netlink call never stalls another router.
+ * executes their actions through the dataplane ports. Each router's dataplane work (adverts,
+ * address changes, announcements) runs in order on its own {@link SerialExecutor}: a slow netlink
+ * call never stalls another router, and a new master's first advert leaves only after its addresses
+ * are up and announced.
  */
 public final class EventLoop implements AutoCloseable {
 
@@ -406,18 +408,18 @@ public final class EventLoop implements AutoCloseable {
   private void send(ManagedRouter m, Action.SendAdvertisement send) {
     Optional<Sockets.Entry> entry = sockets.entry(m.spec().socketKey());
     if (entry.isEmpty() || m.spec().silent()) {
-      return; // the router is in FAULT for want of a socket
+      return; // no socket (the router is in FAULT for it), or no peer to send to
     }
-    for (InetAddress destination : send.destinations()) {
-      byte[] bytes =
-          VrrpCodec.encode(send.advertisement(), entry.get().io.sourceAddress(), destination);
-      entry
-          .get()
-          .io
-          .send(destination, bytes)
-          .ifFailed(
-              f -> LOG.debugf("%s: advert to %s: %s", m.spec().id(), destination, f.message()));
-    }
+    PacketIo io = entry.get().io;
+    RouterId id = m.spec().id();
+    m.worker.execute(
+        () -> {
+          for (InetAddress destination : send.destinations()) {
+            byte[] bytes = VrrpCodec.encode(send.advertisement(), io.sourceAddress(), destination);
+            io.send(destination, bytes)
+                .ifFailed(f -> LOG.debugf("%s: advert to %s: %s", id, destination, f.message()));
+          }
+        });
   }
 
   private void addAddresses(ManagedRouter m, List<InetAddress> addresses) {
