@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +106,7 @@ public final class ConfigFile {
     List<VirtualIP> vips = new ArrayList<>();
     List<YamlLocations.Document> vipDocs = new ArrayList<>();
     Map<String, String> passwords = new HashMap<>();
-    Map<String, Integer> names = new LinkedHashMap<>();
+    Map<String, Integer> names = new HashMap<>();
     for (int i = 0; i < docs.size(); i++) {
       YamlLocations.Document doc = docs.get(i);
       VirtualIP vip = bound.get(i);
@@ -158,8 +157,11 @@ public final class ConfigFile {
         out.add(t == JsonToken.VALUE_NULL ? null : bindOne(p, doc));
       }
     } catch (IOException e) {
-      // the first pass already read the whole file without a syntax error
-      throw new IllegalStateException("second pass failed where the first did not", e);
+      // not expected: the first pass read the whole file without a syntax error
+      error(null, "", describe(e));
+    }
+    while (out.size() < docs.size()) {
+      out.add(null);
     }
     return out;
   }
