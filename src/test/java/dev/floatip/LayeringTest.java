@@ -1,11 +1,14 @@
 package dev.floatip;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.fabric8.kubernetes.client.CustomResource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,40 @@ class LayeringTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "dev.floatip.vrrp..")
+        .check(production);
+  }
+
+  @Test
+  void apiTypesUseOnlyFabric8ModelAndJacksonAnnotations() {
+    classes()
+        .that()
+        .resideInAPackage("dev.floatip.api..")
+        .should()
+        .onlyDependOnClassesThat(
+            resideInAnyPackage(
+                    "java..",
+                    "dev.floatip.api..",
+                    "io.fabric8.kubernetes.api.model..",
+                    "io.fabric8.kubernetes.model.annotation..",
+                    "io.fabric8.generator.annotation..",
+                    "io.fabric8.crd.generator.annotation..",
+                    "com.fasterxml.jackson.annotation..")
+                .or(belongToAnyOf(CustomResource.class)))
+        .check(production);
+  }
+
+  @Test
+  void configIsSharedByOperatorAndAgentSoDependsOnNeither() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.floatip.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.floatip.agent..",
+            "dev.floatip.operator..",
+            "dev.floatip.dataplane..",
+            "dev.floatip.cli..")
         .check(production);
   }
 

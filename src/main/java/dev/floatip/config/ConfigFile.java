@@ -2,7 +2,6 @@ package dev.floatip.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,17 +11,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.floatip.api.v1alpha1.AuthenticationSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +62,6 @@ public final class ConfigFile {
     }
   }
 
-  private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final Set<String> METADATA = Set.of("name", "labels", "annotations");
 
   private static final ObjectMapper YAML = strictMapper();
@@ -98,18 +98,15 @@ public final class ConfigFile {
     List<YamlLocations.Document> docs;
     try {
       docs = YamlLocations.index(YAML, content);
-    } catch (JsonProcessingException e) {
-      error(e.getLocation(), "", firstLine(e.getOriginalMessage()));
-      return new Invalid(errors);
-    } catch (IOException e) {
-      error(null, "", describe(e));
+    } catch (YamlLocations.SyntaxError e) {
+      error(e.location, e.field, e.getMessage());
       return new Invalid(errors);
     }
     List<VirtualIP> bound = bind(content, docs);
     List<VirtualIP> vips = new ArrayList<>();
     List<YamlLocations.Document> vipDocs = new ArrayList<>();
     Map<String, String> passwords = new HashMap<>();
-    Map<String, Integer> names = new LinkedHashMap<>();
+    Map<String, Integer> names = new HashMap<>();
     for (int i = 0; i < docs.size(); i++) {
       YamlLocations.Document doc = docs.get(i);
       VirtualIP vip = bound.get(i);
@@ -121,7 +118,8 @@ public final class ConfigFile {
         error(doc.locate(v.path()), v.path(), v.message());
       }
       String name = vip.getMetadata().getName();
-      Integer first = name == null ? null : names.putIfAbsent(name, doc.locate("").getLineNr());
+      Integer first =
+          name == null ? null : names.putIfAbsent(name, doc.locate("metadata.name").getLineNr());
       if (first != null) {
         error(
             doc.locate("metadata.name"),
@@ -159,8 +157,11 @@ public final class ConfigFile {
         out.add(t == JsonToken.VALUE_NULL ? null : bindOne(p, doc));
       }
     } catch (IOException e) {
-      // the first pass already read the whole file without a syntax error
-      throw new IllegalStateException("second pass failed where the first did not", e);
+      // not expected: the first pass read the whole file without a syntax error
+      error(null, "", describe(e));
+    }
+    while (out.size() < docs.size()) {
+      out.add(null);
     }
     return out;
   }
@@ -178,10 +179,11 @@ public final class ConfigFile {
       vip = READER.readValue(p);
     } catch (JsonMappingException e) {
       String path = JacksonErrors.path(e);
-      error(
-          e.getLocation() != null ? e.getLocation() : doc.locate(path),
-          path,
-          JacksonErrors.message(e));
+      JsonLocation at =
+          e instanceof UnrecognizedPropertyException
+              ? doc.locateKey(path)
+              : e.getLocation() != null ? e.getLocation() : doc.locate(path);
+      error(at, path, JacksonErrors.message(e));
       while (!p.getParsingContext().inRoot()) {
         p.nextToken(); // skip to the end of this document
       }
@@ -193,18 +195,16 @@ public final class ConfigFile {
   private void envelope(YamlLocations.Document doc) {
     expect(doc, "apiVersion", VirtualIP.API_VERSION);
     expect(doc, "kind", VirtualIP.KIND);
-    for (String path : doc.at().keySet()) {
+    for (String path : doc.entries().keySet()) {
       String parent = FieldPath.parent(path);
-      if (parent.isEmpty() && !path.isEmpty() && !TOP_LEVEL.contains(path)) {
-        error(
-            doc.locate(path),
-            path,
-            path.equals("status")
-                ? "not allowed in a config file (status is written by the agent)"
-                : "unknown field (known: apiVersion, kind, metadata, spec)");
+      // other unknown top-level fields fail the binding; ObjectMeta accepts any field
+      if (path.equals("status")) {
+        error(doc.locateKey(path), path, "not allowed in a config file (the agent writes status)");
       } else if (parent.equals("metadata") && !METADATA.contains(path.substring(9))) {
         error(
-            doc.locate(path), path, "not used in a config file (known: annotations, labels, name)");
+            doc.locateKey(path),
+            path,
+            "not used in a config file (known: annotations, labels, name)");
       }
     }
   }
@@ -246,8 +246,12 @@ public final class ConfigFile {
   }
 
   private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    return switch (e) {
+      case NoSuchFileException x -> "no such file";
+      case AccessDeniedException x -> "permission denied";
+      default ->
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    };
   }
 
   static String firstLine(String s) {
