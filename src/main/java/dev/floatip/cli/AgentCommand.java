@@ -29,6 +29,17 @@ public class AgentCommand implements Callable<Integer> {
       description = "YAML file with VirtualIP documents (standalone mode, no Kubernetes).")
   Path config;
 
+  static final String METRICS_ADDRESS = "--metrics-address";
+
+  @Option(
+      names = METRICS_ADDRESS,
+      paramLabel = "HOST:PORT",
+      defaultValue = Main.DEFAULT_METRICS_ADDRESS,
+      description =
+          "Where to serve /q/metrics (Prometheus), /q/health and /status (default: ${DEFAULT-VALUE};"
+              + " 0.0.0.0:PORT to let Prometheus scrape it).")
+  String metricsAddress;
+
   @Option(
       names = "--node-name",
       paramLabel = "NAME",
