@@ -37,6 +37,11 @@ import java.util.Set;
  *   <li>A master that hears a lower-priority advertisement answers at once with its own and
  *       re-announces its addresses (RFC 9568 §6.4.3 lets the lower router learn of us right away;
  *       the re-announcement repairs ARP caches after a split brain heals, keepalived #160/#166).
+ *   <li>A master that steps down for a higher-priority advertisement sends one last advertisement
+ *       of its own first (keepalived's {@code higher_prio_send_advert}). When two masters meet
+ *       after a partition and the winner's advert crosses first, this is how the winner learns of
+ *       the loser and re-announces; otherwise the neighbours that followed the loser's
+ *       announcements would keep sending to a router that no longer holds the addresses.
  *   <li>An advertisement whose address list differs from ours is counted and reported as {@link
  *       AddressListMismatch}, and still takes part in the election. RFC 5798 §7.1 makes the check a
  *       MAY; dropping would turn a config drift (one VIP added on one node first) into two masters.
@@ -246,7 +251,9 @@ public final class VirtualRouter {
             || (adv.priority() == priority
                 && Addresses.ORDER.compare(source, config.primaryAddress()) > 0);
     if (higher) {
-      // RFC 5798 §6.4.3: step down
+      // RFC 5798 §6.4.3: step down, after one last advert of ours so that the winner learns there
+      // were two masters and re-announces (below): neighbours may still follow our announcements
+      send(priority, out);
       timers.remove(Timer.ADVERTISEMENT);
       if (config.version() == VrrpVersion.V3) {
         masterAdverInterval = adv.adverInterval();
