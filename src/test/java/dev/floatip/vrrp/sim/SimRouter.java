@@ -165,7 +165,10 @@ public final class SimRouter {
           }
         }
       }
-      case AnnounceAddresses a -> announcements.add(new Announcement(now, a.addresses()));
+      case AnnounceAddresses a -> {
+        announcements.add(new Announcement(now, a.addresses()));
+        lan.announced(this, a.addresses());
+      }
       case StopAnnouncing s -> stopAnnouncing.add(now);
       case StateChanged c ->
           transitions.add(new Transition(c.at(), c.from(), c.to(), c.reason(), c.priority()));

@@ -77,6 +77,7 @@ public final class SimulatedLan {
   private long deliveries;
 
   private final Map<InetAddress, Integer> holders = new HashMap<>();
+  private final Map<InetAddress, SimRouter> lastAnnouncer = new HashMap<>();
   private int addressesWithSeveralHolders;
   private Instant severalHoldersSince;
   private Duration severalHoldersTotal = Duration.ZERO;
@@ -308,6 +309,17 @@ public final class SimulatedLan {
     }
   }
 
+  void announced(SimRouter by, List<InetAddress> addresses) {
+    for (InetAddress a : addresses) {
+      lastAnnouncer.put(a, by);
+    }
+  }
+
+  /** Who sent the latest gratuitous ARP / unsolicited NA for {@code address}, if anyone did. */
+  public SimRouter lastAnnouncerOf(InetAddress address) {
+    return lastAnnouncer.get(address);
+  }
+
   /** Total virtual time during which some address was held by more than one host. */
   public Duration severalHoldersTotal() {
     return severalHoldersSince == null
@@ -337,8 +349,8 @@ public final class SimulatedLan {
 
   /**
    * The settled picture: {@code master} is the only powered master, it holds all its virtual
-   * addresses, no other host holds any, and every other powered host is Backup, Fault or
-   * Initialize.
+   * addresses, no other host holds any, every other powered host is Backup, Fault or Initialize,
+   * and the latest announcement of each address came from the master.
    */
   public void assertSettled(SimRouter master) {
     assertEquals(List.of(master), masters(), "masters at " + at());
@@ -354,6 +366,8 @@ public final class SimulatedLan {
     assertEquals(Set.of(), elsewhere, "addresses held by non-masters at " + at());
     for (InetAddress vip : vips) {
       assertEquals(List.of(master), holdersOf(vip), vip + " held by exactly one host");
+      // the neighbours' caches point at the master: its announcement was the last one
+      assertEquals(master, lastAnnouncerOf(vip), "last announcement of " + vip);
     }
   }
 
