@@ -232,11 +232,6 @@ class BadPacketsScenarioTest {
     assertEquals(rogueAdverts, r1.counters().drops(DropReason.UNKNOWN_PEER));
     assertEquals(rogueAdverts, r2.counters().drops(DropReason.UNKNOWN_PEER));
     assertEquals(List.of(r1), lan.holdersOf(ip("192.0.2.200")));
-    assertEquals(
-        List.of(r1.address()),
-        r1.sent().getFirst().destinations().subList(0, 0).isEmpty()
-            ? List.of(r1.address())
-            : List.of());
     assertEquals(List.of(ip("192.0.2.12")), r1.sent().getFirst().destinations());
   }
 
@@ -299,8 +294,7 @@ class BadPacketsScenarioTest {
     assertEquals(List.of(ip("192.0.2.200")), reports.getFirst().ours());
     assertEquals(r2.receivedFrom(r1).size(), r2.counters().addressListMismatches());
     assertEquals(7, r2.counters().addressListMismatches());
-    assertEquals(
-        1, r1.mismatches().size() + r1.counters().addressListMismatches() - 0 == 0 ? 1 : 1);
+    assertEquals(List.of(), r1.mismatches(), "r1 is master: it hears no adverts");
     lan.assertSettled(r1);
 
     r1.crash();
