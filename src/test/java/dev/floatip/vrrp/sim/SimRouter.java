@@ -44,6 +44,7 @@ public final class SimRouter {
   public record Announcement(Instant at, List<InetAddress> addresses) {}
 
   private final SimulatedLan lan;
+  private final int index;
   private final String name;
   private final int basePriority;
   private final Demux<SimRouter> demux = new Demux<>();
@@ -59,8 +60,9 @@ public final class SimRouter {
   private final List<Instant> stopAnnouncing = new ArrayList<>();
   private final List<AddressListMismatch> mismatches = new ArrayList<>();
 
-  SimRouter(SimulatedLan lan, String name, RouterConfig config, int priority) {
+  SimRouter(SimulatedLan lan, int index, String name, RouterConfig config, int priority) {
     this.lan = lan;
+    this.index = index;
     this.name = name;
     this.basePriority = priority;
     this.router = new VirtualRouter(config, priority);
@@ -93,6 +95,7 @@ public final class SimRouter {
       held.remove(a);
       lan.released(a);
     }
+    lan.rescheduled(this);
     return this;
   }
 
@@ -141,6 +144,7 @@ public final class SimRouter {
       apply(action);
     }
     checkHoldings(input);
+    lan.rescheduled(this);
     return this;
   }
 
@@ -229,6 +233,10 @@ public final class SimRouter {
 
   Optional<Instant> nextDeadline() {
     return powered ? router.nextDeadline() : Optional.empty();
+  }
+
+  int index() {
+    return index;
   }
 
   int sendTtl() {

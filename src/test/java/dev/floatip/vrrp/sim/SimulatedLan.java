@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -63,6 +64,15 @@ public final class SimulatedLan {
 
   private record Link(SimRouter from, SimRouter to) {}
 
+  /** A host's earliest deadline; ordered by time, then by the order hosts were added. */
+  private record Due(Instant at, int host) implements Comparable<Due> {
+    @Override
+    public int compareTo(Due o) {
+      int c = at.compareTo(o.at);
+      return c != 0 ? c : Integer.compare(host, o.host);
+    }
+  }
+
   private final Jitter jitter;
   private final Jitter.DelaySource delays;
   private final ManualClock clock = new ManualClock(T0);
@@ -70,6 +80,8 @@ public final class SimulatedLan {
   private final PriorityQueue<Delivery> inFlight =
       new PriorityQueue<>(Comparator.comparing(Delivery::at).thenComparingLong(Delivery::seq));
   private final Map<Link, Instant> lastArrival = new HashMap<>();
+  private final TreeSet<Due> deadlines = new TreeSet<>();
+  private final Map<SimRouter, Due> deadlineOf = new HashMap<>();
   private final List<Predicate<Packet>> lossRules = new ArrayList<>();
   private List<Set<SimRouter>> partition = List.of();
   private long seq;
@@ -92,7 +104,8 @@ public final class SimulatedLan {
 
   /** Attaches a powered host (not yet started) with its own router. */
   public SimRouter add(String name, String primary, int priority, RouterSpec spec) {
-    SimRouter host = new SimRouter(this, name, spec.config(RouterSpec.ip(primary)), priority);
+    SimRouter host =
+        new SimRouter(this, hosts.size(), name, spec.config(RouterSpec.ip(primary)), priority);
     hosts.add(host);
     return host;
   }
@@ -161,13 +174,7 @@ public final class SimulatedLan {
     if (++steps > MAX_STEPS) {
       throw new AssertionError("more than " + MAX_STEPS + " events: a packet storm?");
     }
-    Instant timer = null;
-    for (SimRouter h : hosts) {
-      Instant d = h.nextDeadline().orElse(null);
-      if (d != null && (timer == null || d.isBefore(timer))) {
-        timer = d;
-      }
-    }
+    Instant timer = deadlines.isEmpty() ? null : deadlines.first().at();
     Delivery head = inFlight.peek();
     boolean timerFirst = timer != null && (head == null || !timer.isAfter(head.at()));
     Instant next = timerFirst ? timer : head == null ? null : head.at();
@@ -176,10 +183,9 @@ public final class SimulatedLan {
     }
     clock.advanceTo(next);
     if (timerFirst) {
-      for (SimRouter h : List.copyOf(hosts)) {
-        if (h.nextDeadline().filter(next::equals).isPresent()) {
-          h.fire(next);
-        }
+      // every host due now, in host order; firing re-arms strictly later (SimRouter checks)
+      while (!deadlines.isEmpty() && deadlines.first().at().equals(next)) {
+        hosts.get(deadlines.first().host()).fire(next);
       }
     } else {
       inFlight.poll();
@@ -189,6 +195,21 @@ public final class SimulatedLan {
       }
     }
     return true;
+  }
+
+  /** Called after every input a host handled (and on power changes): re-index its deadline. */
+  void rescheduled(SimRouter host) {
+    Due old = deadlineOf.remove(host);
+    if (old != null) {
+      deadlines.remove(old);
+    }
+    host.nextDeadline()
+        .ifPresent(
+            at -> {
+              Due due = new Due(at, host.index());
+              deadlines.add(due);
+              deadlineOf.put(host, due);
+            });
   }
 
   // ---- the wire
