@@ -37,6 +37,16 @@ import java.util.Set;
  *   <li>A master that hears a lower-priority advertisement answers at once with its own and
  *       re-announces its addresses (RFC 9568 §6.4.3 lets the lower router learn of us right away;
  *       the re-announcement repairs ARP caches after a split brain heals, keepalived #160/#166).
+ *       Lower adverts arriving within {@link #ANSWER_HOLDOFF_FRACTION a tenth} of the
+ *       Advertisement_Interval after an answer get one more answer (and re-announcement) when that
+ *       tenth has passed, instead of one each. When many routers become master at once (equal
+ *       priorities: after the master dies, every backup's timer fires at the same instant) each
+ *       would otherwise answer every lower one: O(n²) multicasts, 32 000 for 255 routers.
+ *   <li>A master that steps down for a higher-priority advertisement sends one last advertisement
+ *       of its own first (keepalived's {@code higher_prio_send_advert}). When two masters meet
+ *       after a partition and the winner's advert crosses first, this is how the winner learns of
+ *       the loser and re-announces; otherwise the neighbours that followed the loser's
+ *       announcements would keep sending to a router that no longer holds the addresses.
  *   <li>An advertisement whose address list differs from ours is counted and reported as {@link
  *       AddressListMismatch}, and still takes part in the election. RFC 5798 §7.1 makes the check a
  *       MAY; dropping would turn a config drift (one VIP added on one node first) into two masters.
@@ -51,6 +61,9 @@ public final class VirtualRouter {
 
   /** RFC 5798 §6.1: Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time. */
   public static final int DOWN_TIMER_ADVERTS = 3;
+
+  /** A master answers lower-priority adverts at most once per this fraction of its interval. */
+  public static final int ANSWER_HOLDOFF_FRACTION = 10;
 
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
@@ -67,6 +80,8 @@ public final class VirtualRouter {
   private Instant lastTransition;
   private Reason lastReason;
   private Mismatch lastMismatch;
+  private Instant lastAnswer;
+  private boolean answerPending;
   private final Counters counters = new Counters();
 
   private record Mismatch(InetAddress source, Set<InetAddress> theirs) {}
@@ -132,6 +147,11 @@ public final class VirtualRouter {
       becomeMaster(at, masterDownReason, out);
     } else if (due(Timer.ADVERTISEMENT, at) && state == State.MASTER) {
       advertise(at, out);
+      if (answerPending) {
+        answerPending = false;
+        lastAnswer = at;
+        out.add(new AnnounceAddresses(config.addresses()));
+      }
     }
   }
 
@@ -246,7 +266,9 @@ public final class VirtualRouter {
             || (adv.priority() == priority
                 && Addresses.ORDER.compare(source, config.primaryAddress()) > 0);
     if (higher) {
-      // RFC 5798 §6.4.3: step down
+      // RFC 5798 §6.4.3: step down, after one last advert of ours so that the winner learns there
+      // were two masters and re-announces (below): neighbours may still follow our announcements
+      send(priority, out);
       timers.remove(Timer.ADVERTISEMENT);
       if (config.version() == VrrpVersion.V3) {
         masterAdverInterval = adv.adverInterval();
@@ -260,8 +282,23 @@ public final class VirtualRouter {
     } else {
       // A lower router thinks it is master (start-up, or a healed partition): tell it now, and
       // repair the neighbours' caches it may have pointed at itself.
+      answerLowerMaster(at, out);
+    }
+  }
+
+  private void answerLowerMaster(Instant at, List<Action> out) {
+    Instant holdoffEnd =
+        lastAnswer == null
+            ? at
+            : lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
+    if (!at.isBefore(holdoffEnd)) {
+      lastAnswer = at;
       advertise(at, out);
       out.add(new AnnounceAddresses(config.addresses()));
+    } else {
+      // answered a moment ago: answer once more when the holdoff ends (the Adver_Timer, pulled in)
+      answerPending = true;
+      timers.merge(Timer.ADVERTISEMENT, holdoffEnd, (a, b) -> a.isBefore(b) ? a : b);
     }
   }
 
@@ -338,6 +375,8 @@ public final class VirtualRouter {
     timers.remove(Timer.MASTER_DOWN);
     masterAddress = config.primaryAddress();
     lowerPriorityMasterSince = null;
+    lastAnswer = null;
+    answerPending = false;
     counters.becameMaster();
     advertise(at, out);
     out.add(new AddAddresses(config.addresses()));
@@ -381,8 +420,9 @@ public final class VirtualRouter {
     out.add(new StateChanged(at, from, to, reason, priority));
   }
 
-  // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds: exact for every
-  // interval the wire can carry
+  // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds. Exact except for
+  // v3 intervals of an odd number of centiseconds with an odd 256 − priority, where the skew has
+  // half a nanosecond, which is dropped (10 ms at priority 1: 9 960 937.5 ns → 9 960 937 ns)
 
   /** Skew_Time from the current effective priority. */
   public Duration skewTime() {
