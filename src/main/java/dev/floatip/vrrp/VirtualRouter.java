@@ -55,6 +55,10 @@ import java.util.Set;
  *       and takes over when Master_Down_Timer fires.
  *   <li>FAULT: silent, without addresses; entering it from MASTER sends priority 0 first; leaving
  *       it goes to BACKUP, never straight to MASTER.
+ *   <li>A new master adds and announces its addresses before its first advertisement (RFC 5798
+ *       §6.4.2 lists the advertisement first). A preempted master gives the addresses up when that
+ *       advertisement reaches it, and by then the neighbours already follow our announcement: the
+ *       hand-over loses nothing.
  * </ul>
  */
 public final class VirtualRouter {
@@ -378,9 +382,10 @@ public final class VirtualRouter {
     lastAnswer = null;
     answerPending = false;
     counters.becameMaster();
-    advertise(at, out);
+    // addresses first, then the advert: see the class comment
     out.add(new AddAddresses(config.addresses()));
     out.add(new AnnounceAddresses(config.addresses()));
+    advertise(at, out);
     transition(at, State.MASTER, reason, out);
   }
 

@@ -133,9 +133,9 @@ class VirtualRouterTest {
     r.handle(new Startup(T0));
     assertEquals(
         List.of(
-            send(150, List.of(VIP)),
             new AddAddresses(List.of(VIP)),
             new AnnounceAddresses(List.of(VIP)),
+            send(150, List.of(VIP)),
             new StateChanged(at(3414.0625), State.BACKUP, State.MASTER, Reason.MASTER_DOWN, 150)),
         r.handle(new TimerFired(at(3414.0625))));
     assertEquals(Optional.of(at(4414.0625)), r.nextDeadline());
@@ -158,9 +158,9 @@ class VirtualRouterTest {
     assertEquals(Optional.of(at(5109.375)), r.nextDeadline());
     assertEquals(
         List.of(
-            send(100, List.of(VIP)),
             new AddAddresses(List.of(VIP)),
             new AnnounceAddresses(List.of(VIP)),
+            send(100, List.of(VIP)),
             new StateChanged(at(5109.375), State.BACKUP, State.MASTER, Reason.PREEMPTED, 100)),
         r.handle(new TimerFired(at(5109.375))));
   }
