@@ -9,6 +9,8 @@ import dev.floatip.dataplane.PacketIo;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.Action;
 import dev.floatip.vrrp.Input;
+import dev.floatip.vrrp.Reason;
+import dev.floatip.vrrp.State;
 import dev.floatip.vrrp.VrrpCodec;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -48,6 +50,12 @@ public final class EventLoop implements AutoCloseable {
   /** Told of every state change, on the loop thread: must return quickly. */
   public interface Listener {
     void stateChanged(RouterSpec spec, Action.StateChanged change);
+
+    /** A new master sent its first announcement this long after the old master's last advert. */
+    default void failedOver(RouterSpec spec, Duration duration) {}
+
+    /** Gratuitous ARPs / unsolicited NAs sent. Called on a worker thread. */
+    default void announced(RouterSpec spec, int packets) {}
   }
 
   private final InstantSource clock;
@@ -245,7 +253,7 @@ public final class EventLoop implements AutoCloseable {
           || !spec.config().addresses().contains(address)) {
         continue;
       }
-      boolean master = m.router.state() == dev.floatip.vrrp.State.MASTER;
+      boolean master = m.router.state() == State.MASTER;
       if (master && !present) {
         LOG.warnf(
             "%s: %s was removed from %s by someone else; restoring it",
@@ -349,7 +357,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void reconcileAddresses(ManagedRouter m) {
-    if (m.router.state() == dev.floatip.vrrp.State.MASTER) {
+    if (m.router.state() == State.MASTER) {
       addAddresses(m, m.spec().config().addresses());
     } else {
       removeAddresses(m, m.spec().config().addresses());
@@ -394,6 +402,9 @@ public final class EventLoop implements AutoCloseable {
         LOG.infof(
             "%s: %s -> %s (%s, priority %d)",
             spec.id(), change.from(), change.to(), change.reason(), change.priority());
+        if (change.to() == State.MASTER) {
+          measureFailover(m, change.reason());
+        }
         for (Listener l : listeners) {
           l.stateChanged(spec, change);
         }
@@ -454,10 +465,30 @@ public final class EventLoop implements AutoCloseable {
         });
   }
 
+  /**
+   * Failover duration: from the old master's last advert to our first announcement on the wire,
+   * measured on the worker right after it sent the addresses' first burst and our advert. Only for
+   * takeovers from a master that stopped or resigned; preemption and the first election are not
+   * failovers.
+   */
+  private void measureFailover(ManagedRouter m, Reason reason) {
+    Optional<Instant> start = m.router.lastMasterAdvert();
+    if (start.isEmpty() || (reason != Reason.MASTER_DOWN && reason != Reason.MASTER_RESIGNED)) {
+      return;
+    }
+    RouterSpec spec = m.spec();
+    m.worker.execute(
+        () -> {
+          Duration d = Duration.between(start.get(), clock.instant());
+          listeners.forEach(l -> l.failedOver(spec, d));
+        });
+  }
+
   private void announce(ManagedRouter m, List<InetAddress> addresses, int repeat) {
     RouterSpec spec = m.spec();
     m.worker.execute(
         () -> {
+          listeners.forEach(l -> l.announced(spec, repeat * addresses.size()));
           for (int i = 0; i < repeat; i++) {
             for (InetAddress address : addresses) {
               dataplane

@@ -32,6 +32,12 @@ public class Main implements QuarkusApplication {
 
   static void configureHttp(List<String> args) {
     String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    if (!command.equals("operator")) {
+      // the operator is not started, so its health check would report the agent down
+      System.setProperty(
+          "quarkus.smallrye-health.check.\"io.quarkiverse.operatorsdk.runtime.OperatorHealthCheck\".enabled",
+          "false");
+    }
     if (!command.equals("agent")) {
       System.setProperty("quarkus.http.host-enabled", "false");
       return;

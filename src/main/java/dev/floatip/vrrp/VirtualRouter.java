@@ -81,6 +81,7 @@ public final class VirtualRouter {
   private String faultCause = "";
   private Instant lowerPriorityMasterSince;
   private InetAddress masterAddress;
+  private Instant lastMasterAdvert;
   private Instant lastTransition;
   private Reason lastReason;
   private Mismatch lastMismatch;
@@ -229,6 +230,7 @@ public final class VirtualRouter {
 
   private void backupReceived(Instant at, InetAddress source, Advertisement adv) {
     if (adv.priority() == 0) {
+      lastMasterAdvert = at;
       // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time
       timers.put(Timer.MASTER_DOWN, at.plus(skewTime()));
       masterDownReason = Reason.MASTER_RESIGNED;
@@ -246,6 +248,7 @@ public final class VirtualRouter {
       masterAdverInterval = adv.adverInterval(); // RFC 5798 §6.4.2: adopt the master's interval
     }
     masterAddress = source;
+    lastMasterAdvert = at;
     masterDownReason = Reason.MASTER_DOWN;
     timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
   }
@@ -278,6 +281,7 @@ public final class VirtualRouter {
         masterAdverInterval = adv.adverInterval();
       }
       masterAddress = source;
+      lastMasterAdvert = at;
       masterDownReason = Reason.MASTER_DOWN;
       timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
       out.add(new StopAnnouncing());
@@ -468,6 +472,14 @@ public final class VirtualRouter {
   /** The current master's address as far as we know: ours when master. */
   public Optional<InetAddress> masterAddress() {
     return Optional.ofNullable(masterAddress);
+  }
+
+  /**
+   * When the last advertisement we followed as backup arrived (a priority-0 one included): the
+   * start of a failover, for its duration metric.
+   */
+  public Optional<Instant> lastMasterAdvert() {
+    return Optional.ofNullable(lastMasterAdvert);
   }
 
   public Optional<Instant> deadline(Timer timer) {
