@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -118,18 +119,22 @@ public final class EventLoop implements AutoCloseable {
    * timeout} for the address removals to finish.
    */
   public void shutdown(Duration timeout) {
-    CompletableFuture<Void> resigned = new CompletableFuture<>();
+    CompletableFuture<CountDownLatch> resigned = new CompletableFuture<>();
     execute(
         () -> {
+          List<ManagedRouter> all = List.copyOf(routers.values());
           new ArrayList<>(routers.keySet()).forEach(this::stop);
+          // each worker counts down once its priority-0 advert and address removals are done
+          CountDownLatch drained = new CountDownLatch(all.size());
+          all.forEach(m -> m.worker.execute(drained::countDown));
           running = false;
-          resigned.complete(null);
+          resigned.complete(drained);
         });
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      resigned.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      workers.shutdown();
-      workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      resigned
+          .get(timeout.toNanos(), TimeUnit.NANOSECONDS)
+          .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -219,42 +224,7 @@ public final class EventLoop implements AutoCloseable {
                     packet.source(),
                     packet.destination(),
                     packet.ttlOrHopLimit())
-                .ifPresent(
-                    d -> {
-                      feed(d.target(), d.input());
-                      lowerPriorityAdvert(d.target(), d.input());
-                    }));
-  }
-
-  /**
-   * A master hearing a lower (non-zero) priority advert: another router was master at the same
-   * time, usually because two backups' Master_Down timers fired within the scheduling jitter of
-   * each other (Skew_Time differs by only 19.5 ms between priorities 100 and 50 at 100 ms). Its
-   * gratuitous ARPs / NAs may have reached the clients after ours, leaving their neighbour entries
-   * on a router that has since gone back to BACKUP: a black hole until our second burst (5 s by
-   * default). So re-announce now and once more an advert interval later, to come after the other
-   * router's late burst (keepalived does the same: "We receive a lower prio adv we just refresh
-   * remote ARP cache", vrrp_garp_lower_prio_repeat). At most once a second per router.
-   */
-  private void lowerPriorityAdvert(ManagedRouter m, Input.AdvertisementReceived input) {
-    int theirs = input.advertisement().priority();
-    if (m.router.state() != dev.floatip.vrrp.State.MASTER
-        || theirs == 0
-        || theirs >= m.router.priority()
-        || input.at().isBefore(m.lowerPriorityAnnounced.plusSeconds(1))) {
-      return;
-    }
-    m.lowerPriorityAnnounced = input.at();
-    RouterSpec spec = m.spec();
-    LOG.infof(
-        "%s: advert from %s with lower priority %d while master; re-announcing",
-        spec.id(), input.source().getHostAddress(), theirs);
-    announce(m, spec.config().addresses(), spec.announce().repeat());
-    announcements.extra(
-        spec.id(),
-        spec.config().addresses(),
-        spec.announce(),
-        clock.instant().plus(spec.config().adverInterval()));
+                .ifPresent(d -> feed(d.target(), d.input())));
   }
 
   private void linkEvent(LinkEvent event) {

@@ -3,6 +3,7 @@ package dev.floatip.agent;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool: each router's address changes
@@ -36,7 +37,12 @@ final class SerialExecutor implements Executor {
   private synchronized void next() {
     active = tasks.poll();
     if (active != null) {
-      pool.execute(active);
+      try {
+        pool.execute(active);
+      } catch (RejectedExecutionException e) {
+        tasks.clear(); // the pool is shut down: the agent is stopping, drop what is left
+        active = null;
+      }
     }
   }
 }

@@ -40,6 +40,7 @@ final class StandalonePlanner {
       switch (RouterPlan.plan(vip, ctx)) {
         case RouterPlan.NotReady notReady -> LOG.warnf("%s: not run: %s", name, notReady.reason());
         case RouterPlan.Ready ready -> {
+          ready.notReady().forEach(reason -> LOG.warnf("%s: partly run: %s", name, reason));
           for (RouterPlan.Router r : ready.routers()) {
             specs.add(spec(vip, ready.basePriority(), r));
           }

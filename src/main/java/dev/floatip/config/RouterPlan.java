@@ -64,9 +64,15 @@ public final class RouterPlan {
    * @param basePriority the node's priority before track weights, shared by all routers
    * @param routers IPv4 first, then IPv6
    */
-  public record Ready(int basePriority, List<Router> routers) implements Result {
+  /**
+   * @param notReady why a family could not be planned (e.g. no IPv6 link-local address while the
+   *     link is down): the other family runs regardless
+   */
+  public record Ready(int basePriority, List<Router> routers, List<String> notReady)
+      implements Result {
     public Ready {
       routers = List.copyOf(routers);
+      notReady = List.copyOf(notReady);
     }
   }
 
@@ -110,6 +116,7 @@ public final class RouterPlan {
       throw new IllegalArgumentException("no addresses");
     }
     List<Router> routers = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
     for (Map.Entry<IpFamily, List<Cidr>> e : byFamily.entrySet()) {
       IpFamily family = e.getKey();
       List<Cidr> cidrs = e.getValue();
@@ -117,19 +124,21 @@ public final class RouterPlan {
           Optional.ofNullable(spec.interfaceName())
               .or(() -> ctx.network().interfaceFor(cidrs.getFirst()));
       if (ifName.isEmpty()) {
-        return new NotReady(
+        notReady.add(
             "no interface on this node has a subnet holding "
                 + cidrs.getFirst()
                 + "; set spec.interface");
+        continue;
       }
       Optional<InetAddress> primary = ctx.network().primaryAddress(ifName.get(), family);
       if (primary.isEmpty()) {
-        return new NotReady(
+        notReady.add(
             "interface "
                 + ifName.get()
                 + " has no "
                 + VirtualIPValidator.name(family)
                 + " address");
+        continue;
       }
       InetAddress source = primary.get();
       Set<InetAddress> peers = peers(spec.transportOrDefault(), family, source, ctx);
@@ -162,7 +171,9 @@ public final class RouterPlan {
               auth);
       routers.add(new Router(ifName.get(), config, unicast && peers.isEmpty()));
     }
-    return new Ready(basePriority, routers);
+    return routers.isEmpty()
+        ? new NotReady(String.join("; ", notReady))
+        : new Ready(basePriority, routers, notReady);
   }
 
   /** spec.virtualRouterId, else the one the operator allocated into status. */

@@ -35,13 +35,15 @@ import java.util.Set;
  *
  * <ul>
  *   <li>A master that hears a lower-priority advertisement answers at once with its own and
- *       re-announces its addresses (RFC 9568 §6.4.3 lets the lower router learn of us right away;
- *       the re-announcement repairs ARP caches after a split brain heals, keepalived #160/#166).
- *       Lower adverts arriving within {@link #ANSWER_HOLDOFF_FRACTION a tenth} of the
- *       Advertisement_Interval after an answer get one more answer (and re-announcement) when that
- *       tenth has passed, instead of one each. When many routers become master at once (equal
- *       priorities: after the master dies, every backup's timer fires at the same instant) each
- *       would otherwise answer every lower one: O(n²) multicasts, 32 000 for 255 routers.
+ *       re-announces its addresses, now and again with its next advertisement (RFC 9568 §6.4.3 lets
+ *       the lower router learn of us right away; the re-announcements repair neighbour caches after
+ *       a split brain heals, keepalived #160/#166, even when the other router's own announcements
+ *       reach the neighbours after our first ones). Lower adverts arriving within {@link
+ *       #ANSWER_HOLDOFF_FRACTION a tenth} of the Advertisement_Interval after an answer get one
+ *       more answer (and re-announcement) when that tenth has passed, instead of one each. When
+ *       many routers become master at once (equal priorities: after the master dies, every backup's
+ *       timer fires at the same instant) each would otherwise answer every lower one: O(n²)
+ *       multicasts, 32 000 for 255 routers.
  *   <li>A master that steps down for a higher-priority advertisement sends one last advertisement
  *       of its own first (keepalived's {@code higher_prio_send_advert}). When two masters meet
  *       after a partition and the winner's advert crosses first, this is how the winner learns of
@@ -303,6 +305,9 @@ public final class VirtualRouter {
       lastAnswer = at;
       advertise(at, out);
       out.add(new AnnounceAddresses(config.addresses()));
+      // and once more with the next advert: the other router's own announcements may still be on
+      // their way (its worker was slower than ours) and would leave neighbours on it
+      answerPending = true;
     } else {
       // answered a moment ago: answer once more when the holdoff ends (the Adver_Timer, pulled in)
       answerPending = true;

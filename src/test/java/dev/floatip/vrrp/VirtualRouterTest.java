@@ -241,10 +241,11 @@ class VirtualRouterTest {
     assertEquals(Optional.of(at(5100)), r.nextDeadline());
     assertEquals(answer, r.handle(new TimerFired(at(5100))));
     assertEquals(Optional.of(at(6100)), r.nextDeadline());
-    // after the holdoff, at once again
+    // after the holdoff, at once again, and the announcement once more with the next advert
     assertEquals(answer, r.handle(from(LOWER_PEER, at(5200), v2(100))));
+    assertEquals(answer, r.handle(new TimerFired(at(6200))));
     // an ordinary periodic advert does not announce
-    assertEquals(List.of(send(150, List.of(VIP))), r.handle(new TimerFired(at(6200))));
+    assertEquals(List.of(send(150, List.of(VIP))), r.handle(new TimerFired(at(7200))));
   }
 
   @Test
