@@ -52,10 +52,12 @@ final class SerialQueue {
     if (waiting.size() >= capacity) {
       Transition lost = waiting.removeFirst().transition();
       dropped++;
-      LOG.warnf(
-          "notify %s: %d transitions waiting, dropped the oldest (%s -> %s at %s); %d dropped so"
-              + " far",
-          name, capacity, lost.from(), lost.to(), lost.at(), dropped);
+      if (dropped == 1 || dropped % 100 == 0) {
+        LOG.warnf(
+            "notify %s: %d transitions waiting, dropped the oldest (%s -> %s at %s); %d dropped"
+                + " so far",
+            name, capacity, lost.from(), lost.to(), lost.at(), dropped);
+      }
     }
     waiting.addLast(new Job(t, delivery));
     if (!draining) {
