@@ -91,7 +91,7 @@ final class WebhookDelivery implements Delivery {
         }
         failure = "HTTP " + status;
       } catch (IOException e) {
-        failure = e.toString();
+        failure = describe(e);
       }
       if (attempt >= backoff.attempts()) {
         LOG.warnf(
@@ -105,6 +105,17 @@ final class WebhookDelivery implements Delivery {
           t.vip(), t.stateWord(), url, failure, attempt + 1, backoff.attempts(), wait.toMillis());
       Thread.sleep(wait);
     }
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getMessage() != null) {
+        sb.append(": ").append(c.getMessage());
+        break;
+      }
+    }
+    return sb.toString();
   }
 
   static boolean retryable(int status) {
