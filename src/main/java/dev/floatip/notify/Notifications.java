@@ -134,6 +134,7 @@ public final class Notifications implements Notifier {
   @Override
   public void close() {
     channels = Channels.NONE;
+    runtime.closed(this);
     scriptQueue.close();
     mailQueue.close();
     webhookQueue.close();

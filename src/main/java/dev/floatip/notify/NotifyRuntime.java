@@ -2,6 +2,10 @@ package dev.floatip.notify;
 
 import dev.floatip.api.v1alpha1.NotifySpec;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -14,6 +18,7 @@ public final class NotifyRuntime implements AutoCloseable {
   private final NotifyOptions options;
   private final ExecutorService pool;
   private final ScriptRunner scripts;
+  private final Set<Notifications> open = ConcurrentHashMap.newKeySet();
   private HttpClient http;
 
   public NotifyRuntime() {
@@ -41,7 +46,26 @@ public final class NotifyRuntime implements AutoCloseable {
   public Notifications notifications(String vip, NotifySpec spec) {
     Notifications n = new Notifications(vip, this);
     n.update(spec);
+    open.add(n);
     return n;
+  }
+
+  /**
+   * Waits until every open {@link Notifications} has delivered what it queued, at most {@code
+   * timeout} in all: on shutdown, after the routers stopped, so that the STOP hooks run.
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Notifications n : List.copyOf(open)) {
+      if (!n.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void closed(Notifications n) {
+    open.remove(n);
   }
 
   NotifyOptions options() {
@@ -68,9 +92,10 @@ public final class NotifyRuntime implements AutoCloseable {
     return http;
   }
 
-  /** Interrupts running deliveries (hooks are killed); call after closing the notifications. */
+  /** Closes every open {@link Notifications} (running hooks are killed) and the shared threads. */
   @Override
   public void close() {
+    List.copyOf(open).forEach(Notifications::close);
     pool.shutdownNow();
     synchronized (this) {
       if (http != null) {

@@ -68,6 +68,14 @@ final class ScriptRunner {
    */
   Result run(List<String> argv, Duration timeout) {
     long start = System.nanoTime();
+    String program = argv.getFirst();
+    if (program.contains("/") && !Files.isExecutable(Path.of(program))) {
+      return new Result(
+          Outcome.NOT_STARTED,
+          -1,
+          program + (Files.exists(Path.of(program)) ? " is not executable" : " does not exist"),
+          since(start));
+    }
     List<String> command = new ArrayList<>();
     setsid.ifPresent(p -> command.add(p.toString()));
     command.addAll(argv);

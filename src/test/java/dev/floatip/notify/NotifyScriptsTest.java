@@ -214,4 +214,22 @@ class NotifyScriptsTest {
     assertThat(lines(log))
         .containsExactly("one INSTANCE dns BACKUP 100", "two INSTANCE dns MASTER 100");
   }
+
+  @Test
+  void onShutdownTheRuntimeWaitsForTheStopHooksThenNotificationsAreOff() throws Exception {
+    Path log = dir.resolve("log");
+    List<String> generic =
+        List.of(script(dir, "notify", "sleep 0.2; echo \"$*\" >> " + log).toString());
+    Notifications a = runtime.notifications("a", hooks(generic, null, null, null, null, null));
+    Notifications b = runtime.notifications("b", hooks(generic, null, null, null, null, null));
+    a.notify(Transitions.stop("a", 100));
+    b.notify(Transitions.stop("b", 100));
+    assertThat(runtime.awaitIdle(DEADLINE)).isTrue();
+    assertThat(lines(log)).containsExactlyInAnyOrder("INSTANCE a STOP 100", "INSTANCE b STOP 100");
+
+    runtime.close();
+    a.notify(Transitions.startup("a"));
+    assertThat(a.awaitIdle(DEADLINE)).isTrue();
+    assertThat(lines(log)).hasSize(2);
+  }
 }
