@@ -71,6 +71,21 @@ class LayeringTest {
   }
 
   @Test
+  void notifyIsWiredByTheAgentSoDependsOnNoRuntimePackage() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.floatip.notify..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.floatip.agent..",
+            "dev.floatip.operator..",
+            "dev.floatip.dataplane..",
+            "dev.floatip.cli..")
+        .check(production);
+  }
+
+  @Test
   void onlyTheLinuxDataplaneTouchesJna() {
     noClasses()
         .that()

@@ -1,0 +1,118 @@
+package dev.floatip.notify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * keepalived's notify hooks: the per-state command ({@code master}, {@code backup}, {@code fault},
+ * {@code stop}) with only its own arguments, then the generic {@code command} with {@code INSTANCE
+ * <name> <STATE> <priority>} appended (anchors §1.9). Each run has the timeout; a failure is logged
+ * and the next hook still runs.
+ */
+final class ScriptDelivery implements Delivery {
+
+  private static final Logger LOG = Logger.getLogger(ScriptDelivery.class);
+
+  private final ScriptRunner runner;
+  private final Optional<List<String>> generic;
+  private final Optional<List<String>> master;
+  private final Optional<List<String>> backup;
+  private final Optional<List<String>> fault;
+  private final Optional<List<String>> stop;
+  private final Duration timeout;
+
+  ScriptDelivery(
+      ScriptRunner runner,
+      List<String> generic,
+      List<String> master,
+      List<String> backup,
+      List<String> fault,
+      List<String> stop,
+      Duration timeout) {
+    this.runner = runner;
+    this.generic = command(generic);
+    this.master = command(master);
+    this.backup = command(backup);
+    this.fault = command(fault);
+    this.stop = command(stop);
+    this.timeout = timeout;
+  }
+
+  /** Whether any hook is configured. */
+  boolean isEmpty() {
+    return generic.isEmpty()
+        && master.isEmpty()
+        && backup.isEmpty()
+        && fault.isEmpty()
+        && stop.isEmpty();
+  }
+
+  @Override
+  public String kind() {
+    return "script";
+  }
+
+  /** The commands a transition runs, in order. */
+  List<List<String>> commands(Transition t) {
+    List<List<String>> out = new ArrayList<>(2);
+    Optional<List<String>> own =
+        switch (t.stateWord()) {
+          case "MASTER" -> master;
+          case "BACKUP" -> backup;
+          case "FAULT" -> fault;
+          default -> stop;
+        };
+    own.ifPresent(out::add);
+    generic.ifPresent(
+        g -> {
+          List<String> argv = new ArrayList<>(g);
+          argv.addAll(List.of("INSTANCE", t.vip(), t.stateWord(), Integer.toString(t.priority())));
+          out.add(List.copyOf(argv));
+        });
+    return out;
+  }
+
+  @Override
+  public void deliver(Transition t) throws InterruptedException {
+    for (List<String> argv : commands(t)) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException();
+      }
+      ScriptRunner.Result r = runner.run(argv, timeout);
+      switch (r.outcome()) {
+        case EXITED -> {
+          if (r.exitCode() == 0) {
+            LOG.debugf(
+                "notify %s %s: %s exited 0 in %d ms",
+                t.vip(), t.stateWord(), argv, r.took().toMillis());
+          } else {
+            LOG.warnf(
+                "notify %s %s: %s exited %d in %d ms%s",
+                t.vip(), t.stateWord(), argv, r.exitCode(), r.took().toMillis(), output(r));
+          }
+        }
+        case TIMED_OUT ->
+            LOG.warnf(
+                "notify %s %s: %s still running after %d ms: killed with its process group%s",
+                t.vip(), t.stateWord(), argv, r.took().toMillis(), output(r));
+        case NOT_STARTED ->
+            LOG.warnf(
+                "notify %s %s: %s could not start: %s", t.vip(), t.stateWord(), argv, r.output());
+      }
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException();
+    }
+  }
+
+  private static String output(ScriptRunner.Result r) {
+    return r.output().isEmpty() ? "" : "; output: " + r.output();
+  }
+
+  private static Optional<List<String>> command(List<String> argv) {
+    return argv == null || argv.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(argv));
+  }
+}
