@@ -47,6 +47,8 @@ public final class EventLoop implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventLoop.class);
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
   private static final String LINK_DOWN = "interface %s down";
+  private static final String NO_SOCKET = "no VRRP socket";
+  private static final Duration SOCKET_RETRY = Duration.ofSeconds(1);
 
   /** Told of every state change, on the loop thread: must return quickly. */
   public interface Listener {
@@ -57,6 +59,9 @@ public final class EventLoop implements AutoCloseable {
 
     /** Gratuitous ARPs / unsolicited NAs sent. Called on a worker thread. */
     default void announced(RouterSpec spec, int packets) {}
+
+    /** A link or address changed on the node: plans that depend on addresses may change. */
+    default void networkChanged() {}
   }
 
   private final InstantSource clock;
@@ -69,6 +74,7 @@ public final class EventLoop implements AutoCloseable {
   private final Sockets sockets;
   private final Thread thread;
   private volatile boolean running = true;
+  private Instant lastSocketRetry = Instant.MIN;
 
   public EventLoop(InstantSource clock, Dataplane dataplane, List<Listener> listeners) {
     this.clock = clock;
@@ -196,6 +202,7 @@ public final class EventLoop implements AutoCloseable {
 
   private void fireTimers() {
     Instant now = clock.instant();
+    retrySockets(now);
     for (ManagedRouter m : List.copyOf(routers.values())) {
       Optional<Instant> deadline = m.router.nextDeadline();
       if (deadline.isPresent() && !now.isBefore(deadline.get())) {
@@ -236,6 +243,7 @@ public final class EventLoop implements AutoCloseable {
           addressChanged(added.interfaceName(), added.address().address(), true);
       case LinkEvent.ResyncNeeded resync -> resync(resync.reason());
     }
+    listeners.forEach(Listener::networkChanged);
   }
 
   private void linkChanged(LinkInfo link, boolean removed) {
@@ -340,14 +348,29 @@ public final class EventLoop implements AutoCloseable {
         spec.config().unicast() ? "unicast to " + spec.config().destinations() : "multicast");
   }
 
+  /** Opens (or shares) the router's socket; without one it stays in FAULT, retried every second. */
   private void attach(ManagedRouter m) {
-    sockets
-        .attach(m)
-        .ifFailed(
-            f -> {
-              LOG.errorf("%s: no VRRP socket: %s", m.spec().id(), f.message());
-              setFault(m, "socket: " + f.errnoName(), true);
-            });
+    switch (sockets.attach(m)) {
+      case IoResult.Ok<Sockets.Entry> ok -> setFault(m, NO_SOCKET, false);
+      case IoResult.Failed<Sockets.Entry> f -> {
+        if (!m.faults().contains(NO_SOCKET)) {
+          LOG.errorf("%s: %s: %s (retrying every second)", m.spec().id(), NO_SOCKET, f.message());
+        }
+        setFault(m, NO_SOCKET, true);
+      }
+    }
+  }
+
+  private void retrySockets(Instant now) {
+    if (now.isBefore(lastSocketRetry.plus(SOCKET_RETRY))) {
+      return;
+    }
+    lastSocketRetry = now;
+    for (ManagedRouter m : List.copyOf(routers.values())) {
+      if (m.faults().contains(NO_SOCKET)) {
+        attach(m);
+      }
+    }
   }
 
   private void stop(RouterId id) {

@@ -1,10 +1,18 @@
 package dev.floatip.agent;
 
+import dev.floatip.api.v1alpha1.NotifySpec;
+import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.ConfigError;
 import dev.floatip.config.ConfigFile;
 import dev.floatip.dataplane.Dataplane;
+import dev.floatip.dataplane.InterfaceAddress;
 import dev.floatip.dataplane.IoResult;
+import dev.floatip.notify.Notifications;
+import dev.floatip.notify.NotifyRuntime;
+import dev.floatip.notify.Transition;
+import dev.floatip.vrrp.Action;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -12,9 +20,12 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,10 +47,17 @@ public final class StandaloneAgent implements AutoCloseable {
   private final String nodeName;
   private final Dataplane dataplane;
   private final EventLoop loop;
+  private final NotifyRuntime notify = new NotifyRuntime();
+
+  /** Per VirtualIP; kept after a VIP is removed so that its STOP still goes out. */
+  private final Map<String, Notifications> notifications = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService reloader =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("config-reload").factory());
   private ScheduledFuture<?> pendingReload;
+  private ScheduledFuture<?> pendingReplan;
+  private volatile ConfigFile.Loaded running;
   private WatchService watcher;
 
   public StandaloneAgent(
@@ -51,7 +69,20 @@ public final class StandaloneAgent implements AutoCloseable {
     this.configFile = configFile.toAbsolutePath();
     this.nodeName = nodeName;
     this.dataplane = dataplane;
-    this.loop = new EventLoop(clock, dataplane, listeners);
+    List<EventLoop.Listener> all = new ArrayList<>(listeners);
+    all.add(
+        new EventLoop.Listener() {
+          @Override
+          public void stateChanged(RouterSpec spec, Action.StateChanged change) {
+            notifyTransition(spec, change);
+          }
+
+          @Override
+          public void networkChanged() {
+            requestReplan();
+          }
+        });
+    this.loop = new EventLoop(clock, dataplane, all);
   }
 
   /**
@@ -64,10 +95,44 @@ public final class StandaloneAgent implements AutoCloseable {
     if (result instanceof ConfigFile.Invalid invalid) {
       return invalid.errors();
     }
+    ConfigFile.Loaded loaded = (ConfigFile.Loaded) result;
+    removeOrphans(loaded);
     loop.start();
-    apply((ConfigFile.Loaded) result);
+    apply(loaded);
     watch();
     return List.of();
+  }
+
+  /**
+   * No orphans after a crash: we are master of nothing yet, so any configured address found on any
+   * interface goes, including those of VirtualIPs that cannot be planned right now.
+   */
+  private void removeOrphans(ConfigFile.Loaded loaded) {
+    Set<InetAddress> virtual = Set.copyOf(StandalonePlanner.virtualAddresses(loaded.virtualIPs()));
+    if (dataplane.addresses().listAll()
+        instanceof IoResult.Ok<Map<String, List<InterfaceAddress>>> ok) {
+      ok.value()
+          .forEach(
+              (iface, addresses) ->
+                  addresses.stream()
+                      .map(InterfaceAddress::address)
+                      .filter(virtual::contains)
+                      .forEach(
+                          a -> {
+                            LOG.infof(
+                                "removing %s from %s: left by a previous run",
+                                a.getHostAddress(), iface);
+                            dataplane.addresses().remove(iface, a);
+                          }));
+    }
+  }
+
+  /** Re-plans the running configuration (addresses changed), folding bursts into one. */
+  private synchronized void requestReplan() {
+    if (pendingReplan != null) {
+      pendingReplan.cancel(false);
+    }
+    pendingReplan = reloader.schedule(this::replanSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Re-reads the file; a file with errors is reported and the running config kept. */
@@ -96,16 +161,44 @@ public final class StandaloneAgent implements AutoCloseable {
     return loop;
   }
 
-  /** Resigns every master and removes the addresses, waiting at most {@code timeout}. */
+  /**
+   * Resigns every master, removes the addresses and lets the STOP notifications start, all within
+   * {@code timeout}; hooks still running then are killed.
+   */
   public void shutdown(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     reloader.shutdownNow();
     closeWatcher();
-    loop.shutdown(timeout);
+    loop.shutdown(timeout.multipliedBy(3).dividedBy(4));
+    try {
+      notify.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    notify.close();
+  }
+
+  private void notifyTransition(RouterSpec spec, Action.StateChanged change) {
+    Notifications n = notifications.get(spec.id().vip());
+    if (n != null) {
+      n.notify(Transition.of(spec.id().vip(), spec.id().family(), nodeName, change));
+    }
   }
 
   @Override
   public void close() {
     shutdown(Duration.ofMillis(800));
+  }
+
+  private void replanSafely() {
+    try {
+      ConfigFile.Loaded current = running;
+      if (current != null) {
+        apply(current);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("re-planning after a network change failed", e);
+    }
   }
 
   private void reloadSafely() {
@@ -117,12 +210,25 @@ public final class StandaloneAgent implements AutoCloseable {
   }
 
   private void apply(ConfigFile.Loaded loaded) {
-    Set<java.net.InetAddress> virtual =
+    running = loaded;
+    for (VirtualIP vip : loaded.virtualIPs()) {
+      NotifySpec spec = vip.getSpec().notifications();
+      notifications.compute(
+          vip.getMetadata().getName(),
+          (name, existing) -> {
+            if (existing == null) {
+              return notify.notifications(name, spec);
+            }
+            existing.update(spec);
+            return existing;
+          });
+    }
+    Set<InetAddress> virtual =
         new HashSet<>(StandalonePlanner.virtualAddresses(loaded.virtualIPs()));
     switch (dataplane.addresses().listAll()) {
       case IoResult.Failed<?> failed ->
           LOG.errorf("cannot read the node's interfaces: %s", failed.message());
-      case IoResult.Ok<java.util.Map<String, List<dev.floatip.dataplane.InterfaceAddress>>> ok -> {
+      case IoResult.Ok<Map<String, List<InterfaceAddress>>> ok -> {
         DataplaneNetwork network = new DataplaneNetwork(ok.value(), virtual);
         loop.apply(
             StandalonePlanner.plan(loaded.virtualIPs(), nodeName, network, loaded.passwords()));
