@@ -3,6 +3,8 @@ package dev.floatip.tracking;
 import dev.floatip.tracking.Attempt.Outcome;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +24,13 @@ final class PeriodicCheck implements Tracker.Part {
   private final int weight;
   private final Duration interval;
   private final ScheduledExecutorService scheduler;
+  private final Executor starter;
   private final Supplier<Attempt> attempts;
   private RiseFall riseFall;
+
+  /** An attempt is starting or running. */
+  private boolean busy;
+
   private Attempt running;
   private ScheduledFuture<?> timer;
   private boolean stopped;
@@ -38,6 +45,7 @@ final class PeriodicCheck implements Tracker.Part {
       int rise,
       int fall,
       ScheduledExecutorService scheduler,
+      Executor starter,
       Supplier<Attempt> attempts) {
     this.tracker = tracker;
     this.index = index;
@@ -46,6 +54,7 @@ final class PeriodicCheck implements Tracker.Part {
     this.weight = weight;
     this.interval = interval;
     this.scheduler = scheduler;
+    this.starter = starter;
     this.attempts = attempts;
     this.riseFall = RiseFall.initial(rise, fall);
   }
@@ -74,18 +83,38 @@ final class PeriodicCheck implements Tracker.Part {
     }
   }
 
+  /** On the timer thread: only decides; the attempt starts on {@code starter}. */
   private void tick() {
-    Attempt attempt;
     synchronized (this) {
-      if (stopped || running != null) {
-        return; // never twice at once
+      if (stopped || busy) {
+        return; // never twice at once; a skipped tick counts nothing
       }
-      try {
-        attempt = attempts.get();
-      } catch (RuntimeException e) {
-        attempt = Attempt.done(new Outcome(false, "cannot run: " + e));
+      busy = true;
+    }
+    try {
+      starter.execute(this::begin);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        busy = false; // shutting down
       }
-      running = attempt;
+    }
+  }
+
+  private void begin() {
+    Attempt attempt;
+    try {
+      attempt = attempts.get();
+    } catch (RuntimeException e) {
+      attempt = Attempt.done(new Outcome(false, "cannot run: " + describe(e)));
+    }
+    boolean cancel;
+    synchronized (this) {
+      cancel = stopped;
+      running = cancel ? null : attempt;
+    }
+    if (cancel) {
+      attempt.cancel();
+      return;
     }
     Attempt mine = attempt;
     mine.result().whenComplete((outcome, error) -> finished(mine, outcome, error));
@@ -98,6 +127,7 @@ final class PeriodicCheck implements Tracker.Part {
         return; // stopped meanwhile
       }
       running = null;
+      busy = false;
       Outcome o = error == null ? outcome : new Outcome(false, describe(error));
       riseFall = riseFall.next(o.ok());
       String progress = riseFall.progress();

@@ -28,6 +28,7 @@ public final class Tracker implements AutoCloseable {
 
   private final String name;
   private final Consumer<Effective> listener;
+  private final Consumer<Tracker> onClose;
   private final List<Part> parts = new ArrayList<>();
   private final Object lock = new Object();
   private final CheckState[] states;
@@ -37,7 +38,17 @@ public final class Tracker implements AutoCloseable {
   private boolean closed;
 
   Tracker(String name, int basePriority, List<CheckState> initial, Consumer<Effective> listener) {
+    this(name, basePriority, initial, listener, t -> {});
+  }
+
+  Tracker(
+      String name,
+      int basePriority,
+      List<CheckState> initial,
+      Consumer<Effective> listener,
+      Consumer<Tracker> onClose) {
     this.name = name;
+    this.onClose = onClose;
     this.basePriority = basePriority;
     this.states = initial.toArray(CheckState[]::new);
     this.listener = listener;
@@ -98,6 +109,7 @@ public final class Tracker implements AutoCloseable {
         LOG.warnf(e, "stopping a check of %s", name);
       }
     }
+    onClose.accept(this);
   }
 
   /** A part reports a new state for the check at {@code index}. */

@@ -12,10 +12,14 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The node's tracking machinery, shared by every {@link Tracker}: one timer thread that only
@@ -35,6 +39,7 @@ public final class Tracking implements AutoCloseable {
   private final LinkWatch links;
   private final ProcTable procs;
   private final ScriptRunner scripts;
+  private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
 
   private Tracking(
       TrackingSettings settings,
@@ -97,7 +102,6 @@ public final class Tracking implements AutoCloseable {
    * @param basePriority the node's priority before weights (1..254)
    * @param spec {@code spec.track}; {@code null} means no checks
    * @param listener gets every new {@link Effective}; must only enqueue
-   * @throws IllegalArgumentException for a spec the validator should have refused (a bad duration)
    */
   public Tracker tracker(
       String name, int basePriority, TrackSpec spec, Consumer<Effective> listener) {
@@ -138,7 +142,8 @@ public final class Tracking implements AutoCloseable {
         .forEach(
             c -> initial.add(CheckState.unknown(CheckKind.HTTP, c.name(), c.weightOrDefault())));
 
-    Tracker tracker = new Tracker(name, basePriority, initial, listener);
+    Tracker tracker = new Tracker(name, basePriority, initial, listener, trackers::remove);
+    trackers.add(tracker);
     if (!t.processList().isEmpty()) {
       tracker.add(
           new ProcessChecks(
@@ -152,21 +157,19 @@ public final class Tracking implements AutoCloseable {
     }
     for (int i = 0; i < t.scriptList().size(); i++) {
       ScriptCheck s = t.scriptList().get(i);
-      Duration timeout = Durations.parse(s.timeoutOrDefault());
       List<String> command = List.copyOf(s.command());
       String user = s.user();
-      tracker.add(
-          new PeriodicCheck(
-              tracker,
-              scriptsAt + i,
-              CheckKind.SCRIPT,
-              s.name(),
-              s.weightOrDefault(),
-              Durations.parse(s.intervalOrDefault()),
-              s.riseOrDefault(),
-              s.fallOrDefault(),
-              scheduler,
-              () -> scripts.start(command, timeout, user)));
+      periodic(
+          tracker,
+          scriptsAt + i,
+          CheckKind.SCRIPT,
+          s.name(),
+          s.weightOrDefault(),
+          s.intervalOrDefault(),
+          s.timeoutOrDefault(),
+          s.riseOrDefault(),
+          s.fallOrDefault(),
+          timeout -> () -> scripts.start(command, timeout, user));
     }
     if (!t.fileList().isEmpty()) {
       tracker.add(
@@ -178,35 +181,85 @@ public final class Tracking implements AutoCloseable {
     }
     for (int i = 0; i < t.tcpList().size(); i++) {
       TcpCheck c = t.tcpList().get(i);
-      tracker.add(
-          new PeriodicCheck(
-              tracker,
-              tcpAt + i,
-              CheckKind.TCP,
-              c.name(),
-              c.weightOrDefault(),
-              Durations.parse(c.intervalOrDefault()),
-              c.riseOrDefault(),
-              c.fallOrDefault(),
-              scheduler,
-              NetworkChecks.tcp(c, Durations.parse(c.timeoutOrDefault()), blocking)));
+      periodic(
+          tracker,
+          tcpAt + i,
+          CheckKind.TCP,
+          c.name(),
+          c.weightOrDefault(),
+          c.intervalOrDefault(),
+          c.timeoutOrDefault(),
+          c.riseOrDefault(),
+          c.fallOrDefault(),
+          timeout -> NetworkChecks.tcp(c, timeout, blocking));
     }
     for (int i = 0; i < t.httpList().size(); i++) {
       HttpCheck c = t.httpList().get(i);
-      tracker.add(
-          new PeriodicCheck(
-              tracker,
-              httpAt + i,
-              CheckKind.HTTP,
-              c.name(),
-              c.weightOrDefault(),
-              Durations.parse(c.intervalOrDefault()),
-              c.riseOrDefault(),
-              c.fallOrDefault(),
-              scheduler,
-              NetworkChecks.http(c, Durations.parse(c.timeoutOrDefault()), http)));
+      periodic(
+          tracker,
+          httpAt + i,
+          CheckKind.HTTP,
+          c.name(),
+          c.weightOrDefault(),
+          c.intervalOrDefault(),
+          c.timeoutOrDefault(),
+          c.riseOrDefault(),
+          c.fallOrDefault(),
+          timeout -> NetworkChecks.http(c, timeout, http));
     }
     return tracker;
+  }
+
+  /**
+   * Adds a periodic check; a spec the validator should have refused (a bad duration) becomes a
+   * check that fails with the reason instead of an exception in the agent.
+   */
+  private void periodic(
+      Tracker tracker,
+      int index,
+      CheckKind kind,
+      String name,
+      int weight,
+      String intervalText,
+      String timeoutText,
+      int rise,
+      int fall,
+      Function<Duration, Supplier<Attempt>> attempts) {
+    Duration interval;
+    Duration timeout;
+    try {
+      interval = Durations.parse(intervalText);
+      timeout = Durations.parse(timeoutText);
+      if (interval.isZero() || timeout.isZero() || rise < 1 || fall < 1) {
+        throw new IllegalArgumentException("interval, timeout, rise and fall must be positive");
+      }
+    } catch (IllegalArgumentException e) {
+      String message = "invalid check: " + e.getMessage();
+      tracker.add(
+          new Tracker.Part() {
+            @Override
+            public void start() {
+              tracker.update(index, CheckState.failing(kind, name, weight, message));
+            }
+
+            @Override
+            public void stop() {}
+          });
+      return;
+    }
+    tracker.add(
+        new PeriodicCheck(
+            tracker,
+            index,
+            kind,
+            name,
+            weight,
+            interval,
+            rise,
+            fall,
+            scheduler,
+            blocking,
+            attempts.apply(timeout)));
   }
 
   /** {@code namespace/key=value,key2=value2} (matchLabels; expressions are summarised). */
@@ -231,9 +284,10 @@ public final class Tracking implements AutoCloseable {
     return out.toString();
   }
 
-  /** Stops the timer, the link subscription and the HTTP client. Close the trackers first. */
+  /** Closes every tracker (killing running scripts), the timer, the link subscription, HTTP. */
   @Override
   public void close() {
+    List.copyOf(trackers).forEach(Tracker::close);
     scheduler.shutdownNow();
     links.close();
     http.shutdownNow();

@@ -41,6 +41,7 @@ class PeriodicCheckTest {
             1,
             1,
             scheduler,
+            Runnable::run,
             () -> {
               CompletableFuture<Outcome> f = new CompletableFuture<>();
               attempts.add(f);

@@ -292,6 +292,27 @@ class TrackerTest {
     assertThat(seen).hasSize(2);
   }
 
+  @Test
+  void aBadDurationMakesAFailingCheckNotAnException() {
+    start(100, scripts(new ScriptCheck("bad", List.of("true"), "soon", null, null, null, 0, null)));
+
+    await().atMost(LONG).until(() -> last().fault());
+    assertThat(last().faultCause())
+        .startsWith("script bad: invalid check: \"soon\" is not a duration");
+  }
+
+  @Test
+  void closingTrackingClosesItsTrackers() {
+    start(100, scripts(new ScriptCheck("s", List.of("true"), "50ms", null, null, null, 10, null)));
+    await().atMost(LONG).until(() -> last().priority() == 110);
+
+    tracking.close();
+    int count = seen.size();
+    tracker.basePriority(1);
+
+    assertThat(seen).hasSize(count);
+  }
+
   private static LinkInfo link(String name, int flags, OperState state) {
     return new LinkInfo(7, name, Optional.empty(), flags, state, 1500);
   }
