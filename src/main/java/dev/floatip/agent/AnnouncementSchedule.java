@@ -26,6 +26,7 @@ final class AnnouncementSchedule<K> {
     AnnouncePolicy policy;
     Instant second; // the delayed second burst, null once sent
     Instant refresh; // the next refresh burst, null when refresh is off
+    Instant extra; // a one-off burst (see extra()), null when none is owed
   }
 
   private final Map<K, Plan> plans = new HashMap<>();
@@ -41,6 +42,21 @@ final class AnnouncementSchedule<K> {
     plan.second = policy.delay().isZero() ? null : now.plus(policy.delay());
     plan.refresh = policy.refresh().isZero() ? null : now.plus(policy.refresh());
     return new Burst<>(router, List.copyOf(addresses), policy.repeat());
+  }
+
+  /**
+   * Owes one more burst of {@code addresses} at {@code at}, leaving the rest of the router's plan
+   * (second burst, refresh) as it is.
+   */
+  void extra(K router, List<InetAddress> addresses, AnnouncePolicy policy, Instant at) {
+    Plan plan = plans.computeIfAbsent(router, k -> new Plan());
+    plan.addresses.addAll(addresses);
+    if (plan.policy == null) {
+      plan.policy = policy;
+    }
+    if (plan.extra == null || at.isBefore(plan.extra)) {
+      plan.extra = at;
+    }
   }
 
   /** The router stopped being master: nothing more is owed. */
@@ -62,17 +78,21 @@ final class AnnouncementSchedule<K> {
         plan.refresh = now.plus(plan.policy.refresh());
         fire = true;
       }
+      if (plan.extra != null && !now.isBefore(plan.extra)) {
+        plan.extra = null;
+        fire = true;
+      }
       if (fire) {
         out.add(new Burst<>(e.getKey(), List.copyOf(plan.addresses), plan.policy.repeat()));
       }
     }
-    plans.values().removeIf(p -> p.second == null && p.refresh == null);
+    plans.values().removeIf(p -> p.second == null && p.refresh == null && p.extra == null);
     return out;
   }
 
   Optional<Instant> nextDeadline() {
     return plans.values().stream()
-        .flatMap(p -> java.util.stream.Stream.of(p.second, p.refresh))
+        .flatMap(p -> java.util.stream.Stream.of(p.second, p.refresh, p.extra))
         .filter(java.util.Objects::nonNull)
         .min(Instant::compareTo);
   }

@@ -43,6 +43,18 @@ final class DataplaneNetwork implements NodeNetwork {
   }
 
   @Override
+  public Optional<InetAddress> globalAddress(String interfaceName, IpFamily family) {
+    return interfaces.getOrDefault(interfaceName, List.of()).stream()
+        .filter(a -> family.contains(a.address()))
+        .filter(a -> !virtualAddresses.contains(a.address()))
+        .filter(a -> !a.tentative() && !a.ipv6LinkLocal())
+        .filter(a -> (a.flags() & InterfaceAddress.IFA_F_DEPRECATED) == 0)
+        .filter(a -> a.scope() == InterfaceAddress.RT_SCOPE_UNIVERSE)
+        .map(InterfaceAddress::address)
+        .findFirst();
+  }
+
+  @Override
   public boolean isLocal(InetAddress address) {
     return interfaces.values().stream()
         .flatMap(List::stream)

@@ -9,6 +9,8 @@ import dev.floatip.dataplane.PacketIo;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.Action;
 import dev.floatip.vrrp.Input;
+import dev.floatip.vrrp.Reason;
+import dev.floatip.vrrp.State;
 import dev.floatip.vrrp.VrrpCodec;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -48,6 +50,12 @@ public final class EventLoop implements AutoCloseable {
   /** Told of every state change, on the loop thread: must return quickly. */
   public interface Listener {
     void stateChanged(RouterSpec spec, Action.StateChanged change);
+
+    /** A new master sent its first announcement this long after the old master's last advert. */
+    default void failedOver(RouterSpec spec, Duration duration) {}
+
+    /** Gratuitous ARPs / unsolicited NAs sent. Called on a worker thread. */
+    default void announced(RouterSpec spec, int packets) {}
   }
 
   private final InstantSource clock;
@@ -211,7 +219,42 @@ public final class EventLoop implements AutoCloseable {
                     packet.source(),
                     packet.destination(),
                     packet.ttlOrHopLimit())
-                .ifPresent(d -> feed(d.target(), d.input())));
+                .ifPresent(
+                    d -> {
+                      feed(d.target(), d.input());
+                      lowerPriorityAdvert(d.target(), d.input());
+                    }));
+  }
+
+  /**
+   * A master hearing a lower (non-zero) priority advert: another router was master at the same
+   * time, usually because two backups' Master_Down timers fired within the scheduling jitter of
+   * each other (Skew_Time differs by only 19.5 ms between priorities 100 and 50 at 100 ms). Its
+   * gratuitous ARPs / NAs may have reached the clients after ours, leaving their neighbour entries
+   * on a router that has since gone back to BACKUP: a black hole until our second burst (5 s by
+   * default). So re-announce now and once more an advert interval later, to come after the other
+   * router's late burst (keepalived does the same: "We receive a lower prio adv we just refresh
+   * remote ARP cache", vrrp_garp_lower_prio_repeat). At most once a second per router.
+   */
+  private void lowerPriorityAdvert(ManagedRouter m, Input.AdvertisementReceived input) {
+    int theirs = input.advertisement().priority();
+    if (m.router.state() != dev.floatip.vrrp.State.MASTER
+        || theirs == 0
+        || theirs >= m.router.priority()
+        || input.at().isBefore(m.lowerPriorityAnnounced.plusSeconds(1))) {
+      return;
+    }
+    m.lowerPriorityAnnounced = input.at();
+    RouterSpec spec = m.spec();
+    LOG.infof(
+        "%s: advert from %s with lower priority %d while master; re-announcing",
+        spec.id(), input.source().getHostAddress(), theirs);
+    announce(m, spec.config().addresses(), spec.announce().repeat());
+    announcements.extra(
+        spec.id(),
+        spec.config().addresses(),
+        spec.announce(),
+        clock.instant().plus(spec.config().adverInterval()));
   }
 
   private void linkEvent(LinkEvent event) {
@@ -245,7 +288,7 @@ public final class EventLoop implements AutoCloseable {
           || !spec.config().addresses().contains(address)) {
         continue;
       }
-      boolean master = m.router.state() == dev.floatip.vrrp.State.MASTER;
+      boolean master = m.router.state() == State.MASTER;
       if (master && !present) {
         LOG.warnf(
             "%s: %s was removed from %s by someone else; restoring it",
@@ -289,7 +332,7 @@ public final class EventLoop implements AutoCloseable {
     Instant now = clock.instant();
     ManagedRouter m = routers.get(spec.id());
     if (m == null) {
-      start(spec, now);
+      start(spec);
       return;
     }
     RouterSpec previous = m.spec();
@@ -306,14 +349,18 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private void start(RouterSpec spec, Instant now) {
+  private void start(RouterSpec spec) {
     ManagedRouter m = new ManagedRouter(spec, new SerialExecutor(workers));
     routers.put(spec.id(), m);
     // no orphans: whatever a crashed predecessor left, we are not master yet
     removeAddresses(m, spec.config().addresses());
     attach(m);
     checkLink(m);
-    feed(m, new Input.Startup(now));
+    // Start the Master_Down timer from now, not from when the reconcile began: opening the first
+    // socket and the first netlink calls take 100+ ms in a fresh JVM, and a timer started before
+    // we could hear the master would make a lower-priority backup master for a moment (GARPs,
+    // the VIP taken from the live master) whenever that delay nears Master_Down_Interval.
+    feed(m, new Input.Startup(clock.instant()));
     LOG.infof(
         "%s: VRID %d on %s, priority %d, %s",
         spec.id(),
@@ -349,7 +396,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void reconcileAddresses(ManagedRouter m) {
-    if (m.router.state() == dev.floatip.vrrp.State.MASTER) {
+    if (m.router.state() == State.MASTER) {
       addAddresses(m, m.spec().config().addresses());
     } else {
       removeAddresses(m, m.spec().config().addresses());
@@ -394,6 +441,9 @@ public final class EventLoop implements AutoCloseable {
         LOG.infof(
             "%s: %s -> %s (%s, priority %d)",
             spec.id(), change.from(), change.to(), change.reason(), change.priority());
+        if (change.to() == State.MASTER) {
+          measureFailover(m, change.reason());
+        }
         for (Listener l : listeners) {
           l.stateChanged(spec, change);
         }
@@ -454,10 +504,30 @@ public final class EventLoop implements AutoCloseable {
         });
   }
 
+  /**
+   * Failover duration: from the old master's last advert to our first announcement on the wire,
+   * measured on the worker right after it sent the addresses' first burst and our advert. Only for
+   * takeovers from a master that stopped or resigned; preemption and the first election are not
+   * failovers.
+   */
+  private void measureFailover(ManagedRouter m, Reason reason) {
+    Optional<Instant> start = m.router.lastMasterAdvert();
+    if (start.isEmpty() || (reason != Reason.MASTER_DOWN && reason != Reason.MASTER_RESIGNED)) {
+      return;
+    }
+    RouterSpec spec = m.spec();
+    m.worker.execute(
+        () -> {
+          Duration d = Duration.between(start.get(), clock.instant());
+          listeners.forEach(l -> l.failedOver(spec, d));
+        });
+  }
+
   private void announce(ManagedRouter m, List<InetAddress> addresses, int repeat) {
     RouterSpec spec = m.spec();
     m.worker.execute(
         () -> {
+          listeners.forEach(l -> l.announced(spec, repeat * addresses.size()));
           for (int i = 0; i < repeat; i++) {
             for (InetAddress address : addresses) {
               dataplane

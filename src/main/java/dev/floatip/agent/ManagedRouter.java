@@ -15,6 +15,9 @@ final class ManagedRouter {
   /** Address changes and announcements, in order, off the loop thread. */
   final SerialExecutor worker;
 
+  /** When this master last re-announced because of a lower-priority advert (EventLoop). */
+  Instant lowerPriorityAnnounced = Instant.MIN;
+
   /** Why the router is in FAULT; empty when it is not (several sources may hold it there). */
   private final Set<String> faults = new TreeSet<>();
 

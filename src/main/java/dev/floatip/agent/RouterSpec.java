@@ -44,6 +44,6 @@ public record RouterSpec(
   }
 
   SocketKey socketKey() {
-    return new SocketKey(interfaceName, id.family());
+    return new SocketKey(interfaceName, id.family(), config.primaryAddress());
   }
 }

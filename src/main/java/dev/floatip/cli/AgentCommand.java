@@ -1,11 +1,15 @@
 package dev.floatip.cli;
 
+import dev.floatip.agent.AgentRuntime;
 import dev.floatip.agent.MonotonicClock;
 import dev.floatip.agent.StandaloneAgent;
 import dev.floatip.config.ConfigError;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.IoResult;
 import dev.floatip.dataplane.linux.LinuxDataplane;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +22,31 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code floatip agent}: run the node agent. */
+@Dependent
+@Unremovable
 @Command(
     name = "agent",
     description = "Run the node agent: VRRP for every VirtualIP that selects this node.")
 public class AgentCommand implements Callable<Integer> {
+
+  @Inject AgentRuntime runtime;
 
   @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "YAML file with VirtualIP documents (standalone mode, no Kubernetes).")
   Path config;
+
+  static final String METRICS_ADDRESS = "--metrics-address";
+
+  @Option(
+      names = METRICS_ADDRESS,
+      paramLabel = "HOST:PORT",
+      defaultValue = Main.DEFAULT_METRICS_ADDRESS,
+      description =
+          "Where to serve /q/metrics (Prometheus), /q/health and /status (default: ${DEFAULT-VALUE};"
+              + " 0.0.0.0:PORT to let Prometheus scrape it).")
+  String metricsAddress;
 
   @Option(
       names = "--node-name",
@@ -57,19 +76,22 @@ public class AgentCommand implements Callable<Integer> {
       }
     }
     StandaloneAgent agent =
-        new StandaloneAgent(config, node, dataplane, new MonotonicClock(), List.of());
+        new StandaloneAgent(
+            config, node, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
     List<ConfigError> errors = agent.start();
     if (!errors.isEmpty()) {
       errors.forEach(e -> System.err.println(e));
       dataplane.close();
       return 2;
     }
+    runtime.started(agent.loop());
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("HUP"), s -> agent.requestReload());
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     stop.await();
     // resign (priority 0), remove the addresses, exit 0: all within a second
+    runtime.stopped();
     agent.shutdown(Duration.ofMillis(800));
     dataplane.close();
     return 0;

@@ -22,6 +22,15 @@ public interface NodeNetwork {
    */
   Optional<InetAddress> primaryAddress(String interfaceName, IpFamily family);
 
+  /**
+   * This node's first global (universe-scope, usable, not virtual) address of a family on an
+   * interface: the source of IPv6 unicast adverts to global peers (see {@link RouterPlan}). Empty
+   * when there is none.
+   */
+  default Optional<InetAddress> globalAddress(String interfaceName, IpFamily family) {
+    return Optional.empty();
+  }
+
   /** Whether an address belongs to this node; such peers are dropped from the peer list. */
   boolean isLocal(InetAddress address);
 }

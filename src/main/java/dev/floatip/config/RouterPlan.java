@@ -131,14 +131,29 @@ public final class RouterPlan {
                 + VirtualIPValidator.name(family)
                 + " address");
       }
-      Set<InetAddress> peers = peers(spec.transportOrDefault(), family, primary.get(), ctx);
+      InetAddress source = primary.get();
+      Set<InetAddress> peers = peers(spec.transportOrDefault(), family, source, ctx);
       boolean unicast = spec.transportOrDefault().modeOrDefault() == TransportMode.Unicast;
+      if (unicast && family == IpFamily.IPV6 && !peers.isEmpty()) {
+        // A unicast peer accepts adverts only from the addresses in its own peer list (DESIGN §5),
+        // and those are what users list and what discovery finds: global addresses, never our
+        // link-local one. So IPv6 unicast to global peers goes out from our global address on
+        // the interface (as keepalived's unicast_src_ip), else every advert is dropped as
+        // UNKNOWN_PEER and each node makes itself master. Link-local peers keep the link-local
+        // source; multicast keeps RFC 5798 §5.1.2.1.
+        boolean globalPeers = peers.stream().noneMatch(InetAddress::isLinkLocalAddress);
+        Optional<InetAddress> global = ctx.network().globalAddress(ifName.get(), family);
+        if (globalPeers && global.isPresent()) {
+          source = global.get();
+          peers = peers(spec.transportOrDefault(), family, source, ctx);
+        }
+      }
       RouterConfig config =
           new RouterConfig(
               vrid,
               version,
               family,
-              primary.get(),
+              source,
               cidrs.stream().map(Cidr::address).toList(),
               interval,
               spec.preemptOrDefault(),

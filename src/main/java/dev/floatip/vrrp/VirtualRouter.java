@@ -37,6 +37,16 @@ import java.util.Set;
  *   <li>A master that hears a lower-priority advertisement answers at once with its own and
  *       re-announces its addresses (RFC 9568 §6.4.3 lets the lower router learn of us right away;
  *       the re-announcement repairs ARP caches after a split brain heals, keepalived #160/#166).
+ *       Lower adverts arriving within {@link #ANSWER_HOLDOFF_FRACTION a tenth} of the
+ *       Advertisement_Interval after an answer get one more answer (and re-announcement) when that
+ *       tenth has passed, instead of one each. When many routers become master at once (equal
+ *       priorities: after the master dies, every backup's timer fires at the same instant) each
+ *       would otherwise answer every lower one: O(n²) multicasts, 32 000 for 255 routers.
+ *   <li>A master that steps down for a higher-priority advertisement sends one last advertisement
+ *       of its own first (keepalived's {@code higher_prio_send_advert}). When two masters meet
+ *       after a partition and the winner's advert crosses first, this is how the winner learns of
+ *       the loser and re-announces; otherwise the neighbours that followed the loser's
+ *       announcements would keep sending to a router that no longer holds the addresses.
  *   <li>An advertisement whose address list differs from ours is counted and reported as {@link
  *       AddressListMismatch}, and still takes part in the election. RFC 5798 §7.1 makes the check a
  *       MAY; dropping would turn a config drift (one VIP added on one node first) into two masters.
@@ -45,12 +55,19 @@ import java.util.Set;
  *       and takes over when Master_Down_Timer fires.
  *   <li>FAULT: silent, without addresses; entering it from MASTER sends priority 0 first; leaving
  *       it goes to BACKUP, never straight to MASTER.
+ *   <li>A new master adds and announces its addresses before its first advertisement (RFC 5798
+ *       §6.4.2 lists the advertisement first). A preempted master gives the addresses up when that
+ *       advertisement reaches it, and by then the neighbours already follow our announcement: the
+ *       hand-over loses nothing.
  * </ul>
  */
 public final class VirtualRouter {
 
   /** RFC 5798 §6.1: Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time. */
   public static final int DOWN_TIMER_ADVERTS = 3;
+
+  /** A master answers lower-priority adverts at most once per this fraction of its interval. */
+  public static final int ANSWER_HOLDOFF_FRACTION = 10;
 
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
@@ -64,9 +81,12 @@ public final class VirtualRouter {
   private String faultCause = "";
   private Instant lowerPriorityMasterSince;
   private InetAddress masterAddress;
+  private Instant lastMasterAdvert;
   private Instant lastTransition;
   private Reason lastReason;
   private Mismatch lastMismatch;
+  private Instant lastAnswer;
+  private boolean answerPending;
   private final Counters counters = new Counters();
 
   private record Mismatch(InetAddress source, Set<InetAddress> theirs) {}
@@ -132,6 +152,11 @@ public final class VirtualRouter {
       becomeMaster(at, masterDownReason, out);
     } else if (due(Timer.ADVERTISEMENT, at) && state == State.MASTER) {
       advertise(at, out);
+      if (answerPending) {
+        answerPending = false;
+        lastAnswer = at;
+        out.add(new AnnounceAddresses(config.addresses()));
+      }
     }
   }
 
@@ -205,6 +230,7 @@ public final class VirtualRouter {
 
   private void backupReceived(Instant at, InetAddress source, Advertisement adv) {
     if (adv.priority() == 0) {
+      lastMasterAdvert = at;
       // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time
       timers.put(Timer.MASTER_DOWN, at.plus(skewTime()));
       masterDownReason = Reason.MASTER_RESIGNED;
@@ -222,6 +248,7 @@ public final class VirtualRouter {
       masterAdverInterval = adv.adverInterval(); // RFC 5798 §6.4.2: adopt the master's interval
     }
     masterAddress = source;
+    lastMasterAdvert = at;
     masterDownReason = Reason.MASTER_DOWN;
     timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
   }
@@ -246,12 +273,15 @@ public final class VirtualRouter {
             || (adv.priority() == priority
                 && Addresses.ORDER.compare(source, config.primaryAddress()) > 0);
     if (higher) {
-      // RFC 5798 §6.4.3: step down
+      // RFC 5798 §6.4.3: step down, after one last advert of ours so that the winner learns there
+      // were two masters and re-announces (below): neighbours may still follow our announcements
+      send(priority, out);
       timers.remove(Timer.ADVERTISEMENT);
       if (config.version() == VrrpVersion.V3) {
         masterAdverInterval = adv.adverInterval();
       }
       masterAddress = source;
+      lastMasterAdvert = at;
       masterDownReason = Reason.MASTER_DOWN;
       timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
       out.add(new StopAnnouncing());
@@ -260,8 +290,23 @@ public final class VirtualRouter {
     } else {
       // A lower router thinks it is master (start-up, or a healed partition): tell it now, and
       // repair the neighbours' caches it may have pointed at itself.
+      answerLowerMaster(at, out);
+    }
+  }
+
+  private void answerLowerMaster(Instant at, List<Action> out) {
+    Instant holdoffEnd =
+        lastAnswer == null
+            ? at
+            : lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
+    if (!at.isBefore(holdoffEnd)) {
+      lastAnswer = at;
       advertise(at, out);
       out.add(new AnnounceAddresses(config.addresses()));
+    } else {
+      // answered a moment ago: answer once more when the holdoff ends (the Adver_Timer, pulled in)
+      answerPending = true;
+      timers.merge(Timer.ADVERTISEMENT, holdoffEnd, (a, b) -> a.isBefore(b) ? a : b);
     }
   }
 
@@ -338,10 +383,13 @@ public final class VirtualRouter {
     timers.remove(Timer.MASTER_DOWN);
     masterAddress = config.primaryAddress();
     lowerPriorityMasterSince = null;
+    lastAnswer = null;
+    answerPending = false;
     counters.becameMaster();
-    advertise(at, out);
+    // addresses first, then the advert: see the class comment
     out.add(new AddAddresses(config.addresses()));
     out.add(new AnnounceAddresses(config.addresses()));
+    advertise(at, out);
     transition(at, State.MASTER, reason, out);
   }
 
@@ -381,8 +429,9 @@ public final class VirtualRouter {
     out.add(new StateChanged(at, from, to, reason, priority));
   }
 
-  // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds: exact for every
-  // interval the wire can carry
+  // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds. Exact except for
+  // v3 intervals of an odd number of centiseconds with an odd 256 − priority, where the skew has
+  // half a nanosecond, which is dropped (10 ms at priority 1: 9 960 937.5 ns → 9 960 937 ns)
 
   /** Skew_Time from the current effective priority. */
   public Duration skewTime() {
@@ -423,6 +472,14 @@ public final class VirtualRouter {
   /** The current master's address as far as we know: ours when master. */
   public Optional<InetAddress> masterAddress() {
     return Optional.ofNullable(masterAddress);
+  }
+
+  /**
+   * When the last advertisement we followed as backup arrived (a priority-0 one included): the
+   * start of a failover, for its duration metric.
+   */
+  public Optional<Instant> lastMasterAdvert() {
+    return Optional.ofNullable(lastMasterAdvert);
   }
 
   public Optional<Instant> deadline(Timer timer) {

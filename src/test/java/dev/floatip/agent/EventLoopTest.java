@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventLoopTest {
 
-  private static final InetAddress VIP_A = IpLiteral.parse("192.0.2.200").orElseThrow();
+  static final InetAddress VIP_A = IpLiteral.parse("192.0.2.200").orElseThrow();
   private static final InetAddress VIP_B = IpLiteral.parse("192.0.2.201").orElseThrow();
 
   private final FakeDataplane dataplane = new FakeDataplane();
@@ -43,7 +43,7 @@ class EventLoopTest {
     loop.close();
   }
 
-  private static RouterSpec spec(String name, int vrid, InetAddress vip, int priority) {
+  static RouterSpec spec(String name, int vrid, InetAddress vip, int priority) {
     RouterConfig config =
         new RouterConfig(
             vrid,

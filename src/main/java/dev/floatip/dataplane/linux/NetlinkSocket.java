@@ -16,7 +16,6 @@ final class NetlinkSocket implements AutoCloseable {
 
   private final NativeSocket socket;
   private final Memory buffer = new Memory(BUFFER);
-  private final byte[] bytes = new byte[BUFFER];
 
   private NetlinkSocket(NativeSocket socket) {
     this.socket = socket;
@@ -86,8 +85,14 @@ final class NetlinkSocket implements AutoCloseable {
       return f.errno() == Errno.EAGAIN ? IoResult.ok(Optional.empty()) : f.cast();
     }
     int length = (int) (long) n.orElseThrow();
-    buffer.read(0, bytes, 0, length);
-    return IoResult.ok(Optional.of(NetlinkMessage.parseAll(bytes, length)));
+    // A fresh array per datagram: the parsed messages are views of it, and a dump spans several
+    // datagrams (rtnetlink answers an AF_UNSPEC RTM_GETADDR dump one family per datagram, then
+    // NLMSG_DONE). Reusing one array let each recv overwrite the messages collected before it, so
+    // a dump lost or garbled addresses: a restarted agent then left a VIP its killed predecessor
+    // had added (found by AgentFailoverIT, about one run in three).
+    byte[] datagram = new byte[length];
+    buffer.read(0, datagram, 0, length);
+    return IoResult.ok(Optional.of(NetlinkMessage.parseAll(datagram, length)));
   }
 
   /** struct sockaddr_nl: u16 family, u16 pad, u32 port id, u32 groups (host order). */

@@ -1,0 +1,77 @@
+package dev.floatip.agent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The running agent as the HTTP side sees it (metrics, health, {@code /status}): set once the event
+ * loop runs, read from any thread.
+ */
+@ApplicationScoped
+public class AgentRuntime {
+
+  private static final Logger LOG = Logger.getLogger(AgentRuntime.class);
+
+  /** A loop that cannot answer within this long is not alive. */
+  static final Duration RESPONSIVE = Duration.ofSeconds(2);
+
+  private final AgentMetrics metrics;
+  private volatile EventLoop loop;
+  private ScheduledExecutorService refresher;
+
+  @Inject
+  public AgentRuntime(MeterRegistry registry) {
+    this.metrics = new AgentMetrics(registry);
+  }
+
+  /** The listener to give the event loop, so transitions and failovers are counted. */
+  public EventLoop.Listener metrics() {
+    return metrics;
+  }
+
+  /** The loop runs: serve its state, and refresh the per-router metrics every second. */
+  public synchronized void started(EventLoop running) {
+    this.loop = running;
+    refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("metrics-refresh").factory());
+    refresher.scheduleWithFixedDelay(this::refresh, 0, 1, TimeUnit.SECONDS);
+  }
+
+  public synchronized void stopped() {
+    loop = null;
+    if (refresher != null) {
+      refresher.shutdownNow();
+    }
+  }
+
+  public Optional<EventLoop> loop() {
+    return Optional.ofNullable(loop);
+  }
+
+  /** The routers' state, or a failed future when the agent does not run or does not answer. */
+  public CompletableFuture<List<RouterStatus>> status() {
+    EventLoop l = loop;
+    if (l == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the agent is not running"));
+    }
+    return l.status().orTimeout(RESPONSIVE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void refresh() {
+    try {
+      metrics.update(status().join());
+    } catch (RuntimeException e) {
+      LOG.debugf("metrics refresh skipped: %s", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.floatip.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floatip.agent.StatusView;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusCommandTest {
+
+  @Test
+  void printsOneLinePerRouterWithWhy() {
+    Instant now = Instant.parse("2026-11-22T00:10:00Z");
+    List<StatusView> routers =
+        List.of(
+            new StatusView(
+                "dns",
+                "ipv4",
+                51,
+                "eth0",
+                "MASTER",
+                120,
+                "192.0.2.11",
+                now.minusSeconds(90),
+                "MASTER_DOWN",
+                List.of(),
+                10,
+                0,
+                Map.of()),
+            new StatusView(
+                "dns",
+                "ipv6",
+                51,
+                "eth0",
+                "FAULT",
+                120,
+                "",
+                now.minusSeconds(600),
+                "FAULT",
+                List.of("interface eth0 down"),
+                0,
+                0,
+                Map.of()));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+    StatusCommand.print(routers, new PrintStream(buffer, true, StandardCharsets.UTF_8), now);
+
+    List<String> lines = buffer.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).startsWith("VIP").contains("STATE", "PRIO", "MASTER", "WHY");
+    assertThat(lines.get(1)).contains("dns", "ipv4", "51", "MASTER", "120", "192.0.2.11", "90s");
+    assertThat(lines.get(2)).contains("FAULT", "10m", "interface eth0 down").contains(" - ");
+  }
+
+  @Test
+  void agesAreShort() {
+    assertThat(StatusCommand.age(Duration.ofSeconds(5))).isEqualTo("5s");
+    assertThat(StatusCommand.age(Duration.ofMinutes(30))).isEqualTo("30m");
+    assertThat(StatusCommand.age(Duration.ofHours(5))).isEqualTo("5h");
+  }
+}

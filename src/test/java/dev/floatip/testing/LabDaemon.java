@@ -1,0 +1,206 @@
+package dev.floatip.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A VRRP daemon the test started inside a lab namespace: a floatip agent (the packaged jar, as
+ * {@code hack/lab.sh} runs it) or keepalived. {@code ip netns exec} execs the daemon in place, so
+ * {@link #pid()} is the daemon itself; signals go to that PID only. The lab stops it on close.
+ */
+public final class LabDaemon {
+
+  /** keepalived as research/keepalived-baseline.md ran it: foreground, VRRP only, own pid files. */
+  private static final String KEEPALIVED = "/usr/sbin/keepalived";
+
+  private final String name;
+  private final NetnsLab.Node node;
+  private final Process process;
+  private final Path log;
+
+  private LabDaemon(String name, NetnsLab.Node node, Process process, Path log) {
+    this.name = name;
+    this.node = node;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** The packaged agent jar (failsafe sets {@code floatip.jar}); skips the test if it is absent. */
+  public static Path agentJar() {
+    Path jar = Path.of(System.getProperty("floatip.jar", "target/quarkus-app/quarkus-run.jar"));
+    Assumptions.assumeTrue(
+        Files.isRegularFile(jar), () -> "skipped: " + jar + " missing (run mvn package first)");
+    return jar;
+  }
+
+  /** The command line of {@code floatip ARGS…} from the packaged jar with this JDK. */
+  public static List<String> floatipCommand(String... args) {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                // small and quick to start: up to four agents share two CPUs in these tests
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                agentJar().toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Starts {@code floatip agent --config CONFIG --node-name NODE}, logging to {@code log}. */
+  public static LabDaemon agent(NetnsLab lab, NetnsLab.Node node, Path config, Path log) {
+    List<String> cmd =
+        floatipCommand("agent", "--config", config.toString(), "--node-name", node.name());
+    Process p = lab.start(node.namespace(), log, cmd.toArray(String[]::new));
+    return new LabDaemon("floatip@" + node.name(), node, p, log);
+  }
+
+  public static void assumeKeepalived() {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of(KEEPALIVED)),
+        "skipped: keepalived is not installed (apt-get install keepalived; .ci/run does)");
+  }
+
+  /**
+   * Starts keepalived ({@code -n -l -D -G -P}) on {@code conf}; pid files and log go to {@code
+   * dir}.
+   */
+  public static LabDaemon keepalived(NetnsLab lab, NetnsLab.Node node, Path conf, Path dir) {
+    assumeKeepalived();
+    String base = "keepalived-" + node.name();
+    Path log = dir.resolve(base + ".log");
+    Process p =
+        lab.start(
+            node.namespace(),
+            log,
+            KEEPALIVED,
+            "-n",
+            "-l",
+            "-D",
+            "-G",
+            "-P",
+            "-f",
+            conf.toString(),
+            "-p",
+            dir.resolve(base + ".pid").toString(),
+            "-r",
+            dir.resolve(base + ".vrrp.pid").toString());
+    return new LabDaemon("keepalived@" + node.name(), node, p, log);
+  }
+
+  public NetnsLab.Node node() {
+    return node;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM: graceful stop (priority 0, addresses removed). */
+  public void sigterm() {
+    process.destroy();
+  }
+
+  /** SIGKILL, and waits until the process is gone. */
+  public void sigkill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  /** SIGHUP: reload. */
+  public void sighup() {
+    try {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -HUP " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits for the process to exit; returns its exit code, fails the test on timeout. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new AssertionError(name + " still running after " + timeout + "\n" + logTail());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The log's lines so far. */
+  public List<String> lines() {
+    try {
+      return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for a log line containing every fragment; returns it. */
+  public String awaitLine(Duration timeout, String... fragments) {
+    return awaitLine(timeout, 0, fragments);
+  }
+
+  /**
+   * Like {@link #awaitLine(Duration, String...)}, looking only at lines from index {@code from}.
+   */
+  public String awaitLine(Duration timeout, int from, String... fragments) {
+    Predicate<String> match = l -> List.of(fragments).stream().allMatch(l::contains);
+    return Awaitility.await(name + " logs " + List.of(fragments))
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast(
+            name + " exited\n" + logTail(), () -> !process.isAlive() && find(from, match).isEmpty())
+        .until(() -> find(from, match), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private Optional<String> find(int from, Predicate<String> match) {
+    List<String> lines = lines();
+    return lines.subList(Math.min(from, lines.size()), lines.size()).stream()
+        .filter(match)
+        .findFirst();
+  }
+
+  /** The last lines of the log, for failure messages. */
+  public String logTail() {
+    List<String> lines = lines();
+    return "--- last lines of "
+        + log
+        + ":\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  @Override
+  public String toString() {
+    return name + "[" + pid() + "]";
+  }
+}
