@@ -38,6 +38,9 @@ final class Accounts {
     String groupPart = colon < 0 ? null : spec.substring(colon + 1);
     Optional<Account> account =
         isNumber(userPart) ? byUid(Long.parseLong(userPart)) : byName(userPart);
+    if (account.isEmpty() && userPart.equals("root")) {
+      account = Optional.of(new Account("root", 0, 0)); // root is uid 0 even without a passwd
+    }
     if (account.isEmpty() && !isNumber(userPart)) {
       throw new IllegalArgumentException("no user \"" + userPart + "\" in " + passwd);
     }

@@ -62,6 +62,12 @@ class AccountsTest {
   }
 
   @Test
+  void rootIsUidZeroEvenWithoutAPasswdFile() {
+    Accounts none = new Accounts(dir.resolve("none"), dir.resolve("none"));
+    assertThat(none.resolve("root")).isEqualTo(new Accounts.Target("root", 0, 0));
+  }
+
+  @Test
   void unknownNamesAreRefused() {
     assertThatThrownBy(() -> accounts.resolve("ghost")).hasMessageStartingWith("no user \"ghost\"");
     assertThatThrownBy(() -> accounts.resolve("check:ghosts"))
