@@ -86,6 +86,25 @@ class LayeringTest {
   }
 
   @Test
+  void trackingUsesTheProtocolCoreDataplanePortsAndConfigOnly() {
+    classes()
+        .that()
+        .resideInAPackage("dev.floatip.tracking..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "dev.floatip.tracking..",
+            "dev.floatip.vrrp..",
+            "dev.floatip.dataplane",
+            "dev.floatip.config..",
+            "dev.floatip.api..",
+            "io.fabric8.kubernetes.api.model..",
+            "org.jboss.logging..")
+        .check(production);
+  }
+
+  @Test
   void onlyTheLinuxDataplaneTouchesJna() {
     noClasses()
         .that()
