@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -25,16 +26,22 @@ import java.util.function.ToDoubleFunction;
 public final class AgentMetrics implements EventLoop.Listener {
 
   private final MeterRegistry registry;
-  private final Map<RouterId, RouterStatus> latest = new ConcurrentHashMap<>();
-  private final Map<RouterId, List<Meter>> perRouter = new ConcurrentHashMap<>();
+  private final Map<String, StatusView> latest = new ConcurrentHashMap<>();
+  private final Map<String, List<Meter>> perRouter = new ConcurrentHashMap<>();
+  private final Map<String, StatusView.CheckView> latestChecks = new ConcurrentHashMap<>();
+  private final Map<String, List<Meter>> perCheck = new ConcurrentHashMap<>();
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
+  /** Same words as {@link StatusView#family()}. */
   private static Tags tags(RouterId id) {
-    return Tags.of(
-        "vip", id.vip(), "family", id.family() == dev.floatip.vrrp.IpFamily.IPV4 ? "ipv4" : "ipv6");
+    return Tags.of("vip", id.vip(), "family", id.family().name().toLowerCase(Locale.ROOT));
+  }
+
+  private static String key(String vip, String family) {
+    return vip + "/" + family;
   }
 
   @Override
@@ -74,78 +81,125 @@ public final class AgentMetrics implements EventLoop.Listener {
         .increment(packets);
   }
 
-  /** Replaces the snapshot; registers meters for new routers and removes those of gone ones. */
-  public void update(List<RouterStatus> statuses) {
-    Map<RouterId, RouterStatus> next = new ConcurrentHashMap<>();
-    statuses.forEach(s -> next.put(s.id(), s));
-    for (RouterId gone : new ArrayList<>(latest.keySet())) {
-      if (!next.containsKey(gone)) {
-        perRouter.getOrDefault(gone, List.of()).forEach(registry::remove);
-        perRouter.remove(gone);
-      }
+  /** Replaces the snapshot; registers meters for new routers and checks, removes gone ones. */
+  public void update(List<StatusView> views) {
+    Map<String, StatusView> routers = new ConcurrentHashMap<>();
+    Map<String, StatusView.CheckView> checks = new ConcurrentHashMap<>();
+    for (StatusView v : views) {
+      routers.put(key(v.vip(), v.family()), v);
+      v.checks().forEach(c -> checks.put(v.vip() + "/" + c.kind() + "/" + c.name(), c));
     }
-    latest.keySet().retainAll(next.keySet());
-    latest.putAll(next);
-    next.keySet().forEach(id -> perRouter.computeIfAbsent(id, this::register));
+    replace(latest, perRouter, routers);
+    replace(latestChecks, perCheck, checks);
+    routers.forEach((k, v) -> perRouter.computeIfAbsent(k, x -> registerRouter(k, v)));
+    checks.forEach((k, c) -> perCheck.computeIfAbsent(k, x -> registerCheck(k, c)));
   }
 
-  private List<Meter> register(RouterId id) {
+  private <V> void replace(
+      Map<String, V> current, Map<String, List<Meter>> meters, Map<String, V> next) {
+    for (String gone : List.copyOf(current.keySet())) {
+      if (!next.containsKey(gone)) {
+        meters.getOrDefault(gone, List.of()).forEach(registry::remove);
+        meters.remove(gone);
+      }
+    }
+    current.keySet().retainAll(next.keySet());
+    current.putAll(next);
+  }
+
+  private List<Meter> registerRouter(String key, StatusView v) {
     List<Meter> meters = new ArrayList<>();
-    Tags tags = tags(id);
+    Tags tags = Tags.of("vip", v.vip(), "family", v.family());
     for (State state : State.values()) {
       meters.add(
           gauge(
               "floatip_vrrp_state",
               "1 for the router's current state",
               tags.and("state", state.name()),
-              id,
-              s -> s.state() == state ? 1 : 0));
+              latest,
+              key,
+              s -> s.state().equals(state.name()) ? 1 : 0));
     }
     meters.add(
-        gauge("floatip_vrrp_priority", "Effective priority", tags, id, RouterStatus::priority));
-    meters.add(
-        counter(
-            "floatip_vrrp_advertisements_sent", tags, id, s -> s.counters().advertisementsSent()));
-    meters.add(
-        counter(
-            "floatip_vrrp_advertisements_received",
+        gauge(
+            "floatip_vrrp_priority",
+            "Effective priority",
             tags,
-            id,
-            s -> s.counters().advertisementsReceived()));
+            latest,
+            key,
+            StatusView::priority));
+    meters.add(
+        gauge(
+            "floatip_vrrp_base_priority",
+            "Priority before check weights",
+            tags,
+            latest,
+            key,
+            StatusView::basePriority));
+    meters.add(
+        counter("floatip_vrrp_advertisements_sent", tags, key, StatusView::advertisementsSent));
     meters.add(
         counter(
-            "floatip_vrrp_address_list_mismatches",
-            tags,
-            id,
-            s -> s.counters().addressListMismatches()));
+            "floatip_vrrp_advertisements_received", tags, key, StatusView::advertisementsReceived));
     for (DropReason reason : DropReason.values()) {
       meters.add(
           counter(
               "floatip_vrrp_dropped",
               tags.and("reason", reason.name()),
-              id,
-              s -> s.counters().drops(reason)));
+              key,
+              s -> s.drops().getOrDefault(reason.name(), 0L)));
     }
     return meters;
   }
 
-  private Meter gauge(
-      String name, String help, Tags tags, RouterId id, ToDoubleFunction<RouterStatus> f) {
-    return Gauge.builder(name, latest, m -> value(m, id, f))
+  private List<Meter> registerCheck(String key, StatusView.CheckView c) {
+    Tags tags =
+        Tags.of("vip", key.substring(0, key.indexOf('/')), "kind", c.kind(), "name", c.name());
+    return List.of(
+        gauge(
+            "floatip_check_healthy",
+            "1 healthy, 0 failing, NaN before the first result",
+            tags,
+            latestChecks,
+            key,
+            x -> x.healthy() == null ? Double.NaN : x.healthy() ? 1 : 0),
+        gauge(
+            "floatip_check_fault",
+            "1 while the check holds the VIP in FAULT",
+            tags,
+            latestChecks,
+            key,
+            x -> x.effect().equals("FAULT") ? 1 : 0),
+        gauge(
+            "floatip_check_priority_effect",
+            "What the check adds to the priority (0 when FAULT)",
+            tags,
+            latestChecks,
+            key,
+            x -> x.effect().equals("FAULT") ? 0 : Integer.parseInt(x.effect().replace("+", ""))));
+  }
+
+  private <V> Meter gauge(
+      String name,
+      String help,
+      Tags tags,
+      Map<String, V> source,
+      String key,
+      ToDoubleFunction<V> f) {
+    return Gauge.builder(name, source, m -> value(m, key, f))
         .description(help)
         .tags(tags)
         .register(registry);
   }
 
-  private Meter counter(String name, Tags tags, RouterId id, ToDoubleFunction<RouterStatus> f) {
-    return FunctionCounter.builder(name, latest, m -> value(m, id, f))
+  private Meter counter(String name, Tags tags, String key, ToDoubleFunction<StatusView> f) {
+    return FunctionCounter.builder(name, latest, m -> value(m, key, f))
         .tags(tags)
         .register(registry);
   }
 
-  private static double value(
-      Map<RouterId, RouterStatus> m, RouterId id, ToDoubleFunction<RouterStatus> f) {
-    RouterStatus s = m.get(id);
-    return s == null ? Double.NaN : f.applyAsDouble(s);
+  private static <V> double value(Map<String, V> m, String key, ToDoubleFunction<V> f) {
+    V v = m.get(key);
+    return v == null ? Double.NaN : f.applyAsDouble(v);
   }
 }

@@ -1,5 +1,6 @@
 package dev.floatip.agent;
 
+import dev.floatip.tracking.Effective;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +28,7 @@ public class AgentRuntime {
 
   private final AgentMetrics metrics;
   private volatile EventLoop loop;
+  private volatile Function<String, Optional<Effective>> checks = vip -> Optional.empty();
   private ScheduledExecutorService refresher;
 
   @Inject
@@ -39,8 +42,10 @@ public class AgentRuntime {
   }
 
   /** The loop runs: serve its state, and refresh the per-router metrics every second. */
-  public synchronized void started(EventLoop running) {
+  public synchronized void started(
+      EventLoop running, Function<String, Optional<Effective>> checks) {
     this.loop = running;
+    this.checks = checks;
     refresher =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("metrics-refresh").factory());
@@ -67,9 +72,16 @@ public class AgentRuntime {
     return l.status().orTimeout(RESPONSIVE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The routers as {@code /status} shows them, checks included. */
+  public CompletableFuture<List<StatusView>> views() {
+    Function<String, Optional<Effective>> c = checks;
+    return status()
+        .thenApply(all -> all.stream().map(s -> StatusView.of(s, c.apply(s.id().vip()))).toList());
+  }
+
   private void refresh() {
     try {
-      metrics.update(status().join());
+      metrics.update(views().join());
     } catch (RuntimeException e) {
       LOG.debugf("metrics refresh skipped: %s", e.getMessage());
     }

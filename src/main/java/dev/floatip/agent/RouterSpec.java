@@ -35,6 +35,11 @@ public record RouterSpec(
     }
   }
 
+  /** The same router at another effective priority. */
+  RouterSpec withPriority(int effective) {
+    return new RouterSpec(id, interfaceName, config, effective, addresses, announce, silent);
+  }
+
   /** Whether {@code next} can be applied to a running router, or needs a new one. */
   boolean sameIdentity(RouterSpec next) {
     return interfaceName.equals(next.interfaceName)

@@ -1,15 +1,14 @@
 package dev.floatip.agent;
 
-import dev.floatip.api.v1alpha1.NotifySpec;
-import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.ConfigError;
 import dev.floatip.config.ConfigFile;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.InterfaceAddress;
 import dev.floatip.dataplane.IoResult;
-import dev.floatip.notify.Notifications;
 import dev.floatip.notify.NotifyRuntime;
-import dev.floatip.notify.Transition;
+import dev.floatip.tracking.Effective;
+import dev.floatip.tracking.Tracking;
+import dev.floatip.tracking.TrackingSettings;
 import dev.floatip.vrrp.Action;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,12 +23,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,10 +47,7 @@ public final class StandaloneAgent implements AutoCloseable {
   private final String nodeName;
   private final Dataplane dataplane;
   private final EventLoop loop;
-  private final NotifyRuntime notify = new NotifyRuntime();
-
-  /** Per VirtualIP; kept after a VIP is removed so that its STOP still goes out. */
-  private final Map<String, Notifications> notifications = new ConcurrentHashMap<>();
+  private final VipServices services;
 
   private final ScheduledExecutorService reloader =
       Executors.newSingleThreadScheduledExecutor(
@@ -74,7 +71,7 @@ public final class StandaloneAgent implements AutoCloseable {
         new EventLoop.Listener() {
           @Override
           public void stateChanged(RouterSpec spec, Action.StateChanged change) {
-            notifyTransition(spec, change);
+            services.stateChanged(spec, change);
           }
 
           @Override
@@ -83,6 +80,13 @@ public final class StandaloneAgent implements AutoCloseable {
           }
         });
     this.loop = new EventLoop(clock, dataplane, all);
+    this.services =
+        new VipServices(
+            nodeName,
+            loop,
+            Tracking.create(
+                TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses()),
+            new NotifyRuntime());
   }
 
   /**
@@ -170,19 +174,13 @@ public final class StandaloneAgent implements AutoCloseable {
     reloader.shutdownNow();
     closeWatcher();
     loop.shutdown(timeout.multipliedBy(3).dividedBy(4));
-    try {
-      notify.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    notify.close();
+    services.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    services.close();
   }
 
-  private void notifyTransition(RouterSpec spec, Action.StateChanged change) {
-    Notifications n = notifications.get(spec.id().vip());
-    if (n != null) {
-      n.notify(Transition.of(spec.id().vip(), spec.id().family(), nodeName, change));
-    }
+  /** The checks' verdict for one VirtualIP, for status and metrics. */
+  public Optional<Effective> checks(String vip) {
+    return services.effective(vip);
   }
 
   @Override
@@ -211,18 +209,6 @@ public final class StandaloneAgent implements AutoCloseable {
 
   private void apply(ConfigFile.Loaded loaded) {
     running = loaded;
-    for (VirtualIP vip : loaded.virtualIPs()) {
-      NotifySpec spec = vip.getSpec().notifications();
-      notifications.compute(
-          vip.getMetadata().getName(),
-          (name, existing) -> {
-            if (existing == null) {
-              return notify.notifications(name, spec);
-            }
-            existing.update(spec);
-            return existing;
-          });
-    }
     Set<InetAddress> virtual =
         new HashSet<>(StandalonePlanner.virtualAddresses(loaded.virtualIPs()));
     switch (dataplane.addresses().listAll()) {
@@ -230,8 +216,24 @@ public final class StandaloneAgent implements AutoCloseable {
           LOG.errorf("cannot read the node's interfaces: %s", failed.message());
       case IoResult.Ok<Map<String, List<InterfaceAddress>>> ok -> {
         DataplaneNetwork network = new DataplaneNetwork(ok.value(), virtual);
-        loop.apply(
-            StandalonePlanner.plan(loaded.virtualIPs(), nodeName, network, loaded.passwords()));
+        List<StandalonePlanner.PlannedVip> planned =
+            StandalonePlanner.plan(loaded.virtualIPs(), nodeName, network, loaded.passwords());
+        List<RouterSpec> specs = new ArrayList<>();
+        for (StandalonePlanner.PlannedVip p : planned) {
+          // the checks keep running across reloads; their current weights apply at once
+          int effective =
+              services.update(
+                  p.name(),
+                  p.basePriority(),
+                  p.vip().getSpec().track(),
+                  p.vip().getSpec().notifications(),
+                  p.routers().stream().map(RouterSpec::id).toList());
+          p.routers().forEach(r -> specs.add(r.withPriority(effective)));
+        }
+        services.retainOnly(
+            planned.stream().map(StandalonePlanner.PlannedVip::name).collect(Collectors.toSet()));
+        loop.apply(specs);
+        services.startChecks();
       }
     }
   }

@@ -30,9 +30,17 @@ final class StandalonePlanner {
         .toList();
   }
 
-  static List<RouterSpec> plan(
+  /** A VirtualIP this node runs: its base priority and its routers (at the base priority). */
+  record PlannedVip(VirtualIP vip, int basePriority, List<RouterSpec> routers) {
+    String name() {
+      return vip.getMetadata().getName();
+    }
+  }
+
+  /** The VirtualIPs that can run here; the others are logged with the reason. */
+  static List<PlannedVip> plan(
       List<VirtualIP> vips, String nodeName, NodeNetwork network, Map<String, String> passwords) {
-    List<RouterSpec> specs = new ArrayList<>();
+    List<PlannedVip> planned = new ArrayList<>();
     for (VirtualIP vip : vips) {
       String name = vip.getMetadata().getName();
       RouterPlan.Context ctx =
@@ -41,13 +49,13 @@ final class StandalonePlanner {
         case RouterPlan.NotReady notReady -> LOG.warnf("%s: not run: %s", name, notReady.reason());
         case RouterPlan.Ready ready -> {
           ready.notReady().forEach(reason -> LOG.warnf("%s: partly run: %s", name, reason));
-          for (RouterPlan.Router r : ready.routers()) {
-            specs.add(spec(vip, ready.basePriority(), r));
-          }
+          List<RouterSpec> routers =
+              ready.routers().stream().map(r -> spec(vip, ready.basePriority(), r)).toList();
+          planned.add(new PlannedVip(vip, ready.basePriority(), routers));
         }
       }
     }
-    return specs;
+    return planned;
   }
 
   private static RouterSpec spec(VirtualIP vip, int priority, RouterPlan.Router r) {

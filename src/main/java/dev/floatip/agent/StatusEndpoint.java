@@ -6,7 +6,6 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
 
 /** {@code GET /status}: the routers of this agent as JSON, for {@code floatip status}. */
 @ApplicationScoped
@@ -23,15 +22,14 @@ public class StatusEndpoint {
         .handler(
             ctx ->
                 runtime
-                    .status()
+                    .views()
                     .whenComplete(
-                        (statuses, error) -> {
+                        (views, error) -> {
                           if (error != null) {
                             ctx.response().setStatusCode(503).end(error.getMessage());
                             return;
                           }
                           try {
-                            List<StatusView> views = statuses.stream().map(StatusView::of).toList();
                             ctx.response()
                                 .putHeader("content-type", "application/json")
                                 .end(json.writeValueAsString(views));

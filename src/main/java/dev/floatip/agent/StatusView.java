@@ -1,9 +1,14 @@
 package dev.floatip.agent;
 
+import dev.floatip.tracking.CheckEffect;
+import dev.floatip.tracking.Effective;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * What {@code GET /status} returns and {@code floatip status} prints: one entry per router.
@@ -12,6 +17,7 @@ import java.util.Map;
  * @param since when the router entered its state
  * @param faults why it is in FAULT, empty otherwise
  * @param drops dropped packets by reason (only reasons seen)
+ * @param checks the VIP's health checks and what each does to the priority
  */
 public record StatusView(
     String vip,
@@ -20,22 +26,38 @@ public record StatusView(
     String interfaceName,
     String state,
     int priority,
+    int basePriority,
     String master,
     Instant since,
     String reason,
     List<String> faults,
     long advertisementsSent,
     long advertisementsReceived,
-    Map<String, Long> drops) {
+    Map<String, Long> drops,
+    List<CheckView> checks) {
 
-  static StatusView of(RouterStatus s) {
+  /**
+   * One health check.
+   *
+   * @param healthy null until its first result
+   * @param effect {@code +10}, {@code -30}, {@code 0} or {@code FAULT}
+   */
+  public record CheckView(
+      String kind, String name, Boolean healthy, String effect, String message) {
+    static CheckView of(CheckEffect e) {
+      return new CheckView(e.kind().label(), e.name(), e.healthy(), e.effectText(), e.message());
+    }
+  }
+
+  static StatusView of(RouterStatus s, Optional<Effective> checks) {
     return new StatusView(
         s.id().vip(),
-        s.id().family().name().toLowerCase(java.util.Locale.ROOT),
+        s.id().family().name().toLowerCase(Locale.ROOT),
         s.vrid(),
         s.interfaceName(),
         s.state().name(),
         s.priority(),
+        checks.map(Effective::basePriority).orElse(s.priority()),
         s.master().map(InetAddress::getHostAddress).orElse(""),
         s.since().orElse(null),
         s.reason().map(Enum::name).orElse(""),
@@ -43,7 +65,7 @@ public record StatusView(
         s.counters().advertisementsSent(),
         s.counters().advertisementsReceived(),
         s.counters().drops().entrySet().stream()
-            .collect(
-                java.util.stream.Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue)));
+            .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue)),
+        checks.map(c -> c.effects().stream().map(CheckView::of).toList()).orElse(List.of()));
   }
 }

@@ -84,7 +84,7 @@ public class AgentCommand implements Callable<Integer> {
       dataplane.close();
       return 2;
     }
-    runtime.started(agent.loop());
+    runtime.started(agent.loop(), agent::checks);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("HUP"), s -> agent.requestReload());
     Signal.handle(new Signal("TERM"), s -> stop.countDown());

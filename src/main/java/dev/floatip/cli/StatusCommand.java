@@ -15,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,10 +73,15 @@ public class StatusCommand implements Callable<Integer> {
   }
 
   static void print(List<StatusView> routers, PrintStream out, Instant now) {
-    String format = "%-16s %-5s %4s %-8s %-7s %4s  %-26s %-10s %s%n";
+    String format = "%-16s %-6s %4s %-8s %-7s %9s  %-26s %-6s %s%n";
     out.printf(format, "VIP", "FAMILY", "VRID", "IFACE", "STATE", "PRIO", "MASTER", "SINCE", "WHY");
+    Set<String> checksShown = new HashSet<>();
     for (StatusView r : routers) {
       String why = r.faults().isEmpty() ? r.reason() : String.join("; ", r.faults());
+      String prio =
+          r.priority() == r.basePriority()
+              ? Integer.toString(r.priority())
+              : r.priority() + " (" + r.basePriority() + ")";
       out.printf(
           format,
           r.vip(),
@@ -82,10 +89,22 @@ public class StatusCommand implements Callable<Integer> {
           r.vrid(),
           r.interfaceName(),
           r.state(),
-          r.priority(),
+          prio,
           r.master().isEmpty() ? "-" : r.master(),
           r.since() == null ? "-" : age(Duration.between(r.since(), now)),
           why);
+      if (checksShown.add(r.vip())) {
+        for (StatusView.CheckView c : r.checks()) {
+          String health = c.healthy() == null ? "pending" : c.healthy() ? "ok" : "failing";
+          out.printf(
+              "  check %s %s: %s, %s%s%n",
+              c.kind(),
+              c.name(),
+              health,
+              c.effect(),
+              c.message().isEmpty() ? "" : " (" + c.message() + ")");
+        }
+      }
     }
   }
 

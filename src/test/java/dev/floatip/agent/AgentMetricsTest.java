@@ -39,17 +39,21 @@ class AgentMetricsTest {
         counters);
   }
 
+  private static StatusView view(State state, int priority, long sent, long badTtl) {
+    return StatusView.of(status(state, priority, sent, badTtl), Optional.empty());
+  }
+
   private double gauge(String name, String... tags) {
     return registry.get(name).tags(tags).gauge().value();
   }
 
   @Test
   void perRouterGaugesAndCountersFollowTheSnapshot() {
-    metrics.update(List.of(status(State.BACKUP, 100, 3, 0)));
+    metrics.update(List.of(view(State.BACKUP, 100, 3, 0)));
     assertThat(gauge("floatip_vrrp_state", "vip", "web", "state", "BACKUP")).isEqualTo(1);
     assertThat(gauge("floatip_vrrp_state", "vip", "web", "state", "MASTER")).isZero();
 
-    metrics.update(List.of(status(State.MASTER, 110, 42, 2)));
+    metrics.update(List.of(view(State.MASTER, 110, 42, 2)));
 
     assertThat(gauge("floatip_vrrp_state", "vip", "web", "state", "MASTER")).isEqualTo(1);
     assertThat(gauge("floatip_vrrp_priority", "vip", "web")).isEqualTo(110);
@@ -65,8 +69,43 @@ class AgentMetricsTest {
   }
 
   @Test
+  void checksHaveHealthFaultAndEffect() {
+    StatusView base = view(State.MASTER, 110, 0, 0);
+    StatusView withChecks =
+        new StatusView(
+            base.vip(),
+            base.family(),
+            base.vrid(),
+            base.interfaceName(),
+            base.state(),
+            base.priority(),
+            100,
+            base.master(),
+            base.since(),
+            base.reason(),
+            base.faults(),
+            0,
+            0,
+            Map.of(),
+            List.of(
+                new StatusView.CheckView("script", "dig", true, "+10", "exit 0"),
+                new StatusView.CheckView("file", "/run/x", false, "FAULT", "value 3")));
+
+    metrics.update(List.of(withChecks));
+
+    assertThat(gauge("floatip_check_healthy", "name", "dig")).isEqualTo(1);
+    assertThat(gauge("floatip_check_priority_effect", "name", "dig")).isEqualTo(10);
+    assertThat(gauge("floatip_check_fault", "name", "/run/x")).isEqualTo(1);
+    assertThat(gauge("floatip_vrrp_base_priority", "vip", "web")).isEqualTo(100);
+
+    metrics.update(List.of(base));
+
+    assertThat(registry.find("floatip_check_healthy").gauges()).isEmpty();
+  }
+
+  @Test
   void metersOfARemovedRouterGoAway() {
-    metrics.update(List.of(status(State.BACKUP, 100, 0, 0)));
+    metrics.update(List.of(view(State.BACKUP, 100, 0, 0)));
     metrics.update(List.of());
 
     assertThat(registry.find("floatip_vrrp_priority").gauges()).isEmpty();

@@ -25,6 +25,7 @@ class StatusCommandTest {
                 51,
                 "eth0",
                 "MASTER",
+                130,
                 120,
                 "192.0.2.11",
                 now.minusSeconds(90),
@@ -32,7 +33,8 @@ class StatusCommandTest {
                 List.of(),
                 10,
                 0,
-                Map.of()),
+                Map.of(),
+                List.of(new StatusView.CheckView("script", "dig", true, "+10", "exit 0"))),
             new StatusView(
                 "dns",
                 "ipv6",
@@ -40,22 +42,26 @@ class StatusCommandTest {
                 "eth0",
                 "FAULT",
                 120,
+                120,
                 "",
                 now.minusSeconds(600),
                 "FAULT",
                 List.of("interface eth0 down"),
                 0,
                 0,
-                Map.of()));
+                Map.of(),
+                List.of(new StatusView.CheckView("script", "dig", true, "+10", "exit 0"))));
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
     StatusCommand.print(routers, new PrintStream(buffer, true, StandardCharsets.UTF_8), now);
 
     List<String> lines = buffer.toString(StandardCharsets.UTF_8).lines().toList();
-    assertThat(lines).hasSize(3);
+    assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).startsWith("VIP").contains("STATE", "PRIO", "MASTER", "WHY");
-    assertThat(lines.get(1)).contains("dns", "ipv4", "51", "MASTER", "120", "192.0.2.11", "90s");
-    assertThat(lines.get(2)).contains("FAULT", "10m", "interface eth0 down").contains(" - ");
+    assertThat(lines.get(1))
+        .contains("dns", "ipv4", "51", "MASTER", "130 (120)", "192.0.2.11", "90s");
+    assertThat(lines.get(2)).isEqualTo("  check script dig: ok, +10 (exit 0)");
+    assertThat(lines.get(3)).contains("FAULT", "10m", "interface eth0 down").contains(" - ");
   }
 
   @Test
