@@ -183,7 +183,7 @@ public final class SimRouter {
     for (SyncGroup.Event<SimRouter> event : events) {
       switch (event) {
         case SyncGroup.Fed<SimRouter> fed -> fed.member().performFed(fed.input(), fed.actions());
-        case SyncGroup.GroupStateChanged<SimRouter> change -> lan.groupChanged(change);
+        case SyncGroup.GroupStateChanged<SimRouter> change -> lan.groupChanged(group, change);
       }
     }
   }

@@ -98,7 +98,11 @@ public final class SimulatedLan {
   private long deliveries;
 
   private final Map<InetAddress, Demux<SimRouter>> demuxes = new HashMap<>();
-  private final List<SyncGroup.GroupStateChanged<SimRouter>> groupTransitions = new ArrayList<>();
+
+  private record GroupChange(
+      SyncGroup<SimRouter> group, SyncGroup.GroupStateChanged<SimRouter> change) {}
+
+  private final List<GroupChange> groupTransitions = new ArrayList<>();
 
   private final Map<InetAddress, Integer> holders = new HashMap<>();
   private final Map<InetAddress, SimRouter> lastAnnouncer = new HashMap<>();
@@ -141,13 +145,17 @@ public final class SimulatedLan {
     return group;
   }
 
-  void groupChanged(SyncGroup.GroupStateChanged<SimRouter> change) {
-    groupTransitions.add(change);
+  void groupChanged(SyncGroup<SimRouter> group, SyncGroup.GroupStateChanged<SimRouter> change) {
+    groupTransitions.add(new GroupChange(group, change));
   }
 
-  /** Every sync group's state changes, in order. */
-  public List<SyncGroup.GroupStateChanged<SimRouter>> groupTransitions() {
-    return List.copyOf(groupTransitions);
+  /** The state changes of {@code member}'s sync group (as a whole), in order. */
+  public List<SyncGroup.GroupStateChanged<SimRouter>> groupTransitions(SimRouter member) {
+    SyncGroup<SimRouter> group = member.group().orElseThrow();
+    return groupTransitions.stream()
+        .filter(c -> c.group() == group)
+        .map(GroupChange::change)
+        .toList();
   }
 
   /** The routers on {@code router}'s host (the same primary address), itself included. */
