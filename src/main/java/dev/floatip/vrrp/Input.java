@@ -33,4 +33,29 @@ public sealed interface Input {
 
   /** New configuration for the same VRID and family (addresses, interval, preempt, peers…). */
   record ConfigChanged(Instant at, RouterConfig config) implements Input {}
+
+  // ---- sync groups: fed by SyncGroup only, never by the runtime directly
+
+  /**
+   * The router joined ({@code group} non-empty) or left ({@code group} empty) a sync group. A
+   * member whose Master_Down_Timer fires does not become master on its own: it waits in Backup
+   * until the group lets it ({@link SyncGroupMaster}).
+   */
+  record SyncGroupMembership(Instant at, String group) implements Input {}
+
+  /**
+   * Another member of our sync group is (true) or no longer is (false) in FAULT of its own. A fault
+   * source beside the tracked one of {@link FaultChanged}: the router is in FAULT while either
+   * holds.
+   */
+  record SyncGroupFault(Instant at, boolean fault, String cause) implements Input {}
+
+  /** Every member of our group may be master: a member waiting for that becomes master now. */
+  record SyncGroupMaster(Instant at) implements Input {}
+
+  /**
+   * Another member follows a master elsewhere, so the group cannot be master here: a master resigns
+   * (priority 0) and becomes backup.
+   */
+  record SyncGroupBackup(Instant at, String cause) implements Input {}
 }

@@ -16,6 +16,11 @@ public enum Reason {
   FAULT,
   /** The fault cleared: FAULT → BACKUP (never straight to MASTER). */
   FAULT_CLEARED,
+  /**
+   * Our sync group moved us: into FAULT (another member's tracking failed), out of it (that
+   * cleared), or from MASTER to BACKUP (another member follows a master elsewhere).
+   */
+  SYNC_GROUP,
   /** Shutdown event (RFC 5798 §6.4.3): resign and go to Initialize. */
   SHUTDOWN,
 }

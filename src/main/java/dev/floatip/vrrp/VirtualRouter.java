@@ -13,6 +13,10 @@ import dev.floatip.vrrp.Input.FaultChanged;
 import dev.floatip.vrrp.Input.PriorityChanged;
 import dev.floatip.vrrp.Input.Shutdown;
 import dev.floatip.vrrp.Input.Startup;
+import dev.floatip.vrrp.Input.SyncGroupBackup;
+import dev.floatip.vrrp.Input.SyncGroupFault;
+import dev.floatip.vrrp.Input.SyncGroupMaster;
+import dev.floatip.vrrp.Input.SyncGroupMembership;
 import dev.floatip.vrrp.Input.TimerFired;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -61,6 +65,11 @@ import java.util.Set;
  *       §6.4.2 lists the advertisement first). A preempted master gives the addresses up when that
  *       advertisement reaches it, and by then the neighbours already follow our announcement: the
  *       hand-over loses nothing.
+ *   <li>Sync groups ({@link SyncGroup} feeds the {@code SyncGroup*} inputs): a member whose
+ *       Master_Down_Timer fires does not become master on its own but waits in Backup ({@link
+ *       #waitingForGroup()}) until every member can be master; hearing a master again ends the
+ *       wait. The group's fault is a second fault source beside tracking: FAULT while either holds.
+ *       A master the group sends to Backup resigns with priority 0 first, as for FAULT.
  * </ul>
  */
 public final class VirtualRouter {
@@ -81,6 +90,10 @@ public final class VirtualRouter {
   private Reason masterDownReason = Reason.MASTER_DOWN;
   private boolean fault;
   private String faultCause = "";
+  private String syncGroup = "";
+  private boolean groupFault;
+  private String groupFaultCause = "";
+  private boolean waitingForGroup;
   private Instant lowerPriorityMasterSince;
   private InetAddress masterAddress;
   private Instant lastMasterAdvert;
@@ -114,6 +127,19 @@ public final class VirtualRouter {
       case PriorityChanged p -> priority = checkPriority(p.priority());
       case FaultChanged f -> faultChanged(f, out);
       case ConfigChanged c -> reconfigure(c.at(), c.config(), out);
+      case SyncGroupMembership m -> membership(m.at(), m.group(), out);
+      case SyncGroupFault f -> groupFaultChanged(f, out);
+      case SyncGroupMaster m -> {
+        if (state == State.BACKUP && waitingForGroup) {
+          becomeMaster(m.at(), masterDownReason, out);
+        }
+      }
+      case SyncGroupBackup b -> {
+        if (state == State.MASTER) {
+          resign(out);
+          enterBackup(b.at(), Reason.SYNC_GROUP, out);
+        }
+      }
     }
     return out;
   }
@@ -129,8 +155,8 @@ public final class VirtualRouter {
     if (state != State.INITIALIZE) {
       return;
     }
-    if (fault) {
-      transition(at, State.FAULT, Reason.FAULT, out);
+    if (faulted()) {
+      transition(at, State.FAULT, fault ? Reason.FAULT : Reason.SYNC_GROUP, out);
       return;
     }
     // Priority 255 would go straight to Master; floatip never owns the address, so always Backup.
@@ -144,6 +170,7 @@ public final class VirtualRouter {
       resign(out);
     }
     timers.clear();
+    waitingForGroup = false;
     if (state != State.INITIALIZE) {
       transition(at, State.INITIALIZE, Reason.SHUTDOWN, out);
     }
@@ -151,7 +178,13 @@ public final class VirtualRouter {
 
   private void timersFired(Instant at, List<Action> out) {
     if (due(Timer.MASTER_DOWN, at) && state == State.BACKUP) {
-      becomeMaster(at, masterDownReason, out);
+      if (syncGroup.isEmpty()) {
+        becomeMaster(at, masterDownReason, out);
+      } else {
+        // the group decides (SyncGroupMaster): every member must be able to become master
+        timers.remove(Timer.MASTER_DOWN);
+        waitingForGroup = true;
+      }
     } else if (due(Timer.ADVERTISEMENT, at) && state == State.MASTER) {
       advertise(at, out);
       if (answerPending) {
@@ -234,6 +267,7 @@ public final class VirtualRouter {
     if (adv.priority() == 0) {
       lastMasterAdvert = at;
       // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time
+      waitingForGroup = false;
       timers.put(Timer.MASTER_DOWN, at.plus(skewTime()));
       masterDownReason = Reason.MASTER_RESIGNED;
       return;
@@ -252,6 +286,7 @@ public final class VirtualRouter {
     masterAddress = source;
     lastMasterAdvert = at;
     masterDownReason = Reason.MASTER_DOWN;
+    waitingForGroup = false;
     timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
   }
 
@@ -318,23 +353,59 @@ public final class VirtualRouter {
   // ---- tracking input (keepalived FAULT)
 
   private void faultChanged(FaultChanged f, List<Action> out) {
-    if (f.fault() == fault) {
-      faultCause = f.fault() ? f.cause() : "";
-      return;
-    }
+    boolean before = faulted();
     fault = f.fault();
     faultCause = f.fault() ? f.cause() : "";
-    if (fault) {
+    faultMoved(f.at(), before, Reason.FAULT, Reason.FAULT_CLEARED, out);
+  }
+
+  // ---- sync group (SyncGroup feeds these)
+
+  private void groupFaultChanged(SyncGroupFault f, List<Action> out) {
+    boolean before = faulted();
+    groupFault = f.fault();
+    groupFaultCause = f.fault() ? f.cause() : "";
+    faultMoved(f.at(), before, Reason.SYNC_GROUP, Reason.SYNC_GROUP, out);
+  }
+
+  private void membership(Instant at, String group, List<Action> out) {
+    syncGroup = Objects.requireNonNull(group, "group");
+    if (!syncGroup.isEmpty()) {
+      return;
+    }
+    // alone again: the group's fault no longer holds us, and nobody else has a say
+    boolean before = faulted();
+    groupFault = false;
+    groupFaultCause = "";
+    faultMoved(at, before, Reason.SYNC_GROUP, Reason.SYNC_GROUP, out);
+    if (state == State.BACKUP && waitingForGroup) {
+      becomeMaster(at, masterDownReason, out);
+    }
+  }
+
+  /** FAULT follows either source: tracking ({@link FaultChanged}) or the sync group. */
+  private void faultMoved(
+      Instant at, boolean before, Reason enter, Reason leave, List<Action> out) {
+    boolean after = faulted();
+    if (before == after) {
+      return;
+    }
+    if (after) {
       if (state == State.MASTER) {
         resign(out);
       }
       if (state != State.INITIALIZE) {
         timers.clear();
-        transition(f.at(), State.FAULT, Reason.FAULT, out);
+        waitingForGroup = false;
+        transition(at, State.FAULT, enter, out);
       }
     } else if (state == State.FAULT) {
-      enterBackup(f.at(), Reason.FAULT_CLEARED, out);
+      enterBackup(at, leave, out);
     }
+  }
+
+  private boolean faulted() {
+    return fault || groupFault;
   }
 
   private void reconfigure(Instant at, RouterConfig next, List<Action> out) {
@@ -374,6 +445,7 @@ public final class VirtualRouter {
   // ---- transitions
 
   private void enterBackup(Instant at, Reason reason, List<Action> out) {
+    waitingForGroup = false;
     masterAdverInterval = config.adverInterval();
     masterDownReason = Reason.MASTER_DOWN;
     masterAddress = null;
@@ -386,6 +458,7 @@ public final class VirtualRouter {
   /** RFC 5798 §6.4.2 Master_Down_Timer fired: advertise, take the addresses, announce them. */
   private void becomeMaster(Instant at, Reason reason, List<Action> out) {
     timers.remove(Timer.MASTER_DOWN);
+    waitingForGroup = false;
     masterAddress = config.primaryAddress();
     lowerPriorityMasterSince = null;
     lastAnswer = null;
@@ -499,12 +572,48 @@ public final class VirtualRouter {
     return Optional.ofNullable(lastReason);
   }
 
+  /** Whether tracking holds the router in FAULT ({@link FaultChanged}); the group aside. */
   public boolean fault() {
     return fault;
   }
 
   public String faultCause() {
     return faultCause;
+  }
+
+  /** The sync group this router is a member of; empty when none. */
+  public String syncGroup() {
+    return syncGroup;
+  }
+
+  /** Whether the sync group holds the router in FAULT (another member's tracking failed). */
+  public boolean groupFault() {
+    return groupFault;
+  }
+
+  public String groupFaultCause() {
+    return groupFaultCause;
+  }
+
+  /**
+   * A sync-group member in Backup whose Master_Down_Timer fired: it would be master, and waits
+   * until every member of its group can be (keepalived: "wants master").
+   */
+  public boolean waitingForGroup() {
+    return state == State.BACKUP && waitingForGroup;
+  }
+
+  /**
+   * In Backup, following a live master: the last advertisement was accepted (not a resignation, not
+   * a lower-priority one we discard to preempt) and Master_Down_Timer has not fired since. A sync
+   * group cannot be master while one of its members follows a master elsewhere.
+   */
+  public boolean followsMaster() {
+    return state == State.BACKUP
+        && !waitingForGroup
+        && masterAddress != null
+        && masterDownReason == Reason.MASTER_DOWN
+        && timers.containsKey(Timer.MASTER_DOWN);
   }
 
   public Counters.Snapshot counters() {

@@ -5,7 +5,9 @@ import static dev.floatip.vrrp.sim.SimulatedLan.T0;
 import static dev.floatip.vrrp.sim.SimulatedLan.at;
 import static dev.floatip.vrrp.sim.SimulatedLan.ms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.floatip.vrrp.Action.AddAddresses;
 import dev.floatip.vrrp.Action.AddressListMismatch;
@@ -20,6 +22,10 @@ import dev.floatip.vrrp.Input.FaultChanged;
 import dev.floatip.vrrp.Input.PriorityChanged;
 import dev.floatip.vrrp.Input.Shutdown;
 import dev.floatip.vrrp.Input.Startup;
+import dev.floatip.vrrp.Input.SyncGroupBackup;
+import dev.floatip.vrrp.Input.SyncGroupFault;
+import dev.floatip.vrrp.Input.SyncGroupMaster;
+import dev.floatip.vrrp.Input.SyncGroupMembership;
 import dev.floatip.vrrp.Input.TimerFired;
 import dev.floatip.vrrp.sim.RouterSpec;
 import java.net.InetAddress;
@@ -431,5 +437,191 @@ class VirtualRouterTest {
                     List.of(VIP2),
                     Authentication.NONE))));
     assertEquals(2, r.counters().addressListMismatches());
+  }
+
+  // ---- sync-group inputs (SyncGroup feeds them; SyncGroupTest and SyncGroupScenarioTest test
+  // the group)
+
+  private static VirtualRouter grouped(int priority) {
+    VirtualRouter r = router(RouterSpec.v2(), priority);
+    assertEquals(List.of(), r.handle(new SyncGroupMembership(T0, "web")));
+    assertEquals("web", r.syncGroup());
+    r.handle(new Startup(T0));
+    return r;
+  }
+
+  @Test
+  void groupedBackupWaitsForTheGroupWhenMasterDownFires() {
+    VirtualRouter r = grouped(150);
+    assertEquals(List.of(), r.handle(new TimerFired(at(3414.0625))));
+    assertEquals(State.BACKUP, r.state());
+    assertTrue(r.waitingForGroup());
+    assertFalse(r.followsMaster());
+    assertEquals(Optional.empty(), r.nextDeadline(), "nothing armed while it waits");
+    assertEquals(
+        List.of(
+            new AddAddresses(List.of(VIP)),
+            new AnnounceAddresses(List.of(VIP)),
+            send(150, List.of(VIP)),
+            new StateChanged(at(3500), State.BACKUP, State.MASTER, Reason.MASTER_DOWN, 150)),
+        r.handle(new SyncGroupMaster(at(3500))));
+    assertFalse(r.waitingForGroup());
+    assertEquals(Optional.of(at(4500)), r.nextDeadline());
+  }
+
+  @Test
+  void syncGroupMasterIsIgnoredUnlessTheRouterWaits() {
+    VirtualRouter r = grouped(150);
+    assertEquals(List.of(), r.handle(new SyncGroupMaster(at(1000))), "timer still running");
+    assertEquals(State.BACKUP, r.state());
+    VirtualRouter m = master();
+    assertEquals(List.of(), m.handle(new SyncGroupMaster(at(4000))), "already master");
+  }
+
+  @Test
+  void hearingAMasterEndsTheWaitAndALowerOneKeepsItWithTheReasonPreempted() {
+    VirtualRouter r = grouped(100);
+    r.handle(new TimerFired(at(3609.375)));
+    assertTrue(r.waitingForGroup());
+    // a lower master is discarded (preempt): still waiting, now to preempt
+    assertEquals(List.of(), r.handle(from(PEER, at(4000), v2(50))));
+    assertTrue(r.waitingForGroup());
+    // an acceptable master: follows it, the wait is over
+    r.handle(from(PEER, at(4100), v2(150)));
+    assertFalse(r.waitingForGroup());
+    assertTrue(r.followsMaster());
+    assertEquals(Optional.of(at(4100 + 3609.375)), r.nextDeadline());
+    // it resigns: not following any more, Skew_Time armed
+    r.handle(from(PEER, at(4200), v2(0)));
+    assertFalse(r.followsMaster());
+    r.handle(new TimerFired(at(4809.375)));
+    assertTrue(r.waitingForGroup());
+    assertEquals(
+        Reason.MASTER_RESIGNED,
+        ((StateChanged) r.handle(new SyncGroupMaster(at(4900))).getLast()).reason());
+  }
+
+  @Test
+  void waitingAfterDiscardingALowerMasterTakesOverAsPreempted() {
+    VirtualRouter r = grouped(100);
+    r.handle(from(PEER, at(500), v2(150)));
+    r.handle(from(PEER, at(1500), v2(50)));
+    r.handle(new TimerFired(at(4109.375)));
+    assertTrue(r.waitingForGroup());
+    assertEquals(
+        new StateChanged(at(4200), State.BACKUP, State.MASTER, Reason.PREEMPTED, 100),
+        r.handle(new SyncGroupMaster(at(4200))).getLast());
+  }
+
+  @Test
+  void groupFaultFromMasterResignsAndItsClearingGoesToBackup() {
+    VirtualRouter r = master();
+    assertEquals(
+        List.of(
+            send(0, List.of(VIP)),
+            new StopAnnouncing(),
+            new RemoveAddresses(List.of(VIP)),
+            new StateChanged(at(5000), State.MASTER, State.FAULT, Reason.SYNC_GROUP, 150)),
+        r.handle(new SyncGroupFault(at(5000), true, "sync group web: vip2 in FAULT (script)")));
+    assertTrue(r.groupFault());
+    assertFalse(r.fault());
+    assertEquals("sync group web: vip2 in FAULT (script)", r.groupFaultCause());
+    assertEquals(Optional.empty(), r.nextDeadline());
+    assertEquals(
+        List.of(),
+        r.handle(new SyncGroupFault(at(5500), true, "sync group web: vip2, vip3 in FAULT")),
+        "a new cause changes nothing else");
+    assertEquals("sync group web: vip2, vip3 in FAULT", r.groupFaultCause());
+    assertEquals(
+        List.of(new StateChanged(at(6000), State.FAULT, State.BACKUP, Reason.SYNC_GROUP, 150)),
+        r.handle(new SyncGroupFault(at(6000), false, "")));
+    assertEquals(Optional.of(at(6000 + 3414.0625)), r.nextDeadline());
+  }
+
+  @Test
+  void groupFaultAndTrackedFaultComposeEitherHoldsTheRouterInFault() {
+    VirtualRouter r = master();
+    r.handle(new SyncGroupFault(at(5000), true, "group"));
+    assertEquals(List.of(), r.handle(new FaultChanged(at(5100), true, "script")));
+    assertEquals(List.of(), r.handle(new SyncGroupFault(at(5200), false, "")), "still tracked");
+    assertEquals(State.FAULT, r.state());
+    assertEquals(List.of(), r.handle(new SyncGroupFault(at(5300), true, "group")));
+    assertEquals(List.of(), r.handle(new FaultChanged(at(5400), false, "")), "still the group");
+    assertEquals(State.FAULT, r.state());
+    assertEquals(
+        List.of(new StateChanged(at(5500), State.FAULT, State.BACKUP, Reason.SYNC_GROUP, 150)),
+        r.handle(new SyncGroupFault(at(5500), false, "")));
+    // and the other way round: the tracked fault clears last
+    r.handle(new FaultChanged(at(6000), true, "script"));
+    r.handle(new SyncGroupFault(at(6100), true, "group"));
+    r.handle(new SyncGroupFault(at(6200), false, ""));
+    assertEquals(
+        List.of(new StateChanged(at(6300), State.FAULT, State.BACKUP, Reason.FAULT_CLEARED, 150)),
+        r.handle(new FaultChanged(at(6300), false, "")));
+  }
+
+  @Test
+  void groupFaultBeforeStartupStartsInFault() {
+    VirtualRouter r = router(RouterSpec.v2(), 150);
+    r.handle(new SyncGroupMembership(T0, "web"));
+    assertEquals(List.of(), r.handle(new SyncGroupFault(T0, true, "group")));
+    assertEquals(
+        List.of(new StateChanged(at(1), State.INITIALIZE, State.FAULT, Reason.SYNC_GROUP, 150)),
+        r.handle(new Startup(at(1))));
+  }
+
+  @Test
+  void syncGroupBackupMakesAMasterResignWithPriorityZero() {
+    VirtualRouter r = master();
+    assertEquals(
+        List.of(
+            send(0, List.of(VIP)),
+            new StopAnnouncing(),
+            new RemoveAddresses(List.of(VIP)),
+            new StateChanged(at(5000), State.MASTER, State.BACKUP, Reason.SYNC_GROUP, 150)),
+        r.handle(new SyncGroupBackup(at(5000), "vip2 follows a master elsewhere")));
+    assertEquals(Optional.of(at(5000 + 3414.0625)), r.nextDeadline());
+    assertEquals(Optional.empty(), r.deadline(Timer.ADVERTISEMENT));
+    assertEquals(Optional.empty(), r.masterAddress());
+    assertFalse(r.followsMaster(), "it knows no master yet");
+    assertEquals(List.of(), r.handle(new SyncGroupBackup(at(5100), "again")), "not master");
+  }
+
+  @Test
+  void masterSteppingDownForAHigherAdvertFollowsIt() {
+    VirtualRouter r = master();
+    r.handle(from(PEER, at(5000), v2(200)));
+    assertTrue(r.followsMaster());
+  }
+
+  @Test
+  void leavingTheGroupLiftsItsFaultAndEndsTheWaitAsMaster() {
+    VirtualRouter r = grouped(150);
+    r.handle(new TimerFired(at(3414.0625)));
+    assertEquals(
+        List.of(
+            new AddAddresses(List.of(VIP)),
+            new AnnounceAddresses(List.of(VIP)),
+            send(150, List.of(VIP)),
+            new StateChanged(at(4000), State.BACKUP, State.MASTER, Reason.MASTER_DOWN, 150)),
+        r.handle(new SyncGroupMembership(at(4000), "")));
+    assertEquals("", r.syncGroup());
+
+    VirtualRouter f = grouped(150);
+    f.handle(new SyncGroupFault(at(100), true, "group"));
+    assertEquals(
+        List.of(new StateChanged(at(200), State.FAULT, State.BACKUP, Reason.SYNC_GROUP, 150)),
+        f.handle(new SyncGroupMembership(at(200), "")));
+    assertFalse(f.groupFault());
+  }
+
+  @Test
+  void shutdownWhileWaitingEndsTheWait() {
+    VirtualRouter r = grouped(150);
+    r.handle(new TimerFired(at(3414.0625)));
+    r.handle(new Shutdown(at(3500)));
+    assertFalse(r.waitingForGroup());
+    assertEquals(List.of(), r.handle(new SyncGroupMaster(at(3600))));
+    assertEquals(State.INITIALIZE, r.state());
   }
 }

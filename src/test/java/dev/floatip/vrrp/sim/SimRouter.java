@@ -16,6 +16,7 @@ import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.RouterConfig;
 import dev.floatip.vrrp.RouterKey;
 import dev.floatip.vrrp.State;
+import dev.floatip.vrrp.SyncGroup;
 import dev.floatip.vrrp.VirtualRouter;
 import dev.floatip.vrrp.VrrpCodec;
 import java.net.InetAddress;
@@ -32,6 +33,10 @@ import java.util.Set;
  * holdings, announcements) with virtual timestamps. Applying the router's actions is the runtime's
  * job, done here the simplest possible way; after every input the holdings must match the state
  * (all VIPs while Master, none otherwise).
+ *
+ * <p>Several routers may share a host (the same primary address, one demux). A router in a {@link
+ * SyncGroup} has the group settled after each of its inputs, and the inputs the group feeds to the
+ * members are recorded and checked like any other.
  */
 public final class SimRouter {
 
@@ -47,8 +52,9 @@ public final class SimRouter {
   private final int index;
   private final String name;
   private final int basePriority;
-  private final Demux<SimRouter> demux = new Demux<>();
+  private final Demux<SimRouter> demux;
   private VirtualRouter router;
+  private SyncGroup<SimRouter> group;
   private boolean powered = true;
   private int sendTtl = VrrpCodec.TTL;
   private int advertsToLose;
@@ -60,8 +66,15 @@ public final class SimRouter {
   private final List<Instant> stopAnnouncing = new ArrayList<>();
   private final List<AddressListMismatch> mismatches = new ArrayList<>();
 
-  SimRouter(SimulatedLan lan, int index, String name, RouterConfig config, int priority) {
+  SimRouter(
+      SimulatedLan lan,
+      int index,
+      String name,
+      RouterConfig config,
+      int priority,
+      Demux<SimRouter> demux) {
     this.lan = lan;
+    this.demux = demux;
     this.index = index;
     this.name = name;
     this.basePriority = priority;
@@ -86,21 +99,30 @@ public final class SimRouter {
   }
 
   /**
-   * Hard failure: the host loses power. It stops sending and receiving at once, says nothing, and
-   * its addresses go with it.
+   * Hard failure: the host loses power, with every router on it. They stop sending and receiving at
+   * once, say nothing, and their addresses go with them.
    */
   public SimRouter crash() {
+    for (SimRouter r : lan.hostOf(this)) {
+      r.powerOff();
+    }
+    return this;
+  }
+
+  private void powerOff() {
     powered = false;
     for (InetAddress a : List.copyOf(held)) {
       held.remove(a);
       lan.released(a);
     }
     lan.rescheduled(this);
-    return this;
   }
 
   /** The host comes back with a fresh router (base priority, no fault) and starts it. */
   public SimRouter reboot() {
+    if (group != null) {
+      throw new UnsupportedOperationException("reboot of sync-group member " + name);
+    }
     router = new VirtualRouter(router.config(), basePriority);
     demux.register(key(), this);
     powered = true;
@@ -145,7 +167,36 @@ public final class SimRouter {
     }
     checkHoldings(input);
     lan.rescheduled(this);
+    if (group != null) {
+      performGroup(group.settle(lan.now()));
+    }
     return this;
+  }
+
+  void joined(SyncGroup<SimRouter> group) {
+    this.group = group;
+    performGroup(group.add(this, router, lan.now()));
+  }
+
+  /** What the group did after an input: each member performs the actions of what it was fed. */
+  private void performGroup(List<SyncGroup.Event<SimRouter>> events) {
+    for (SyncGroup.Event<SimRouter> event : events) {
+      switch (event) {
+        case SyncGroup.Fed<SimRouter> fed -> fed.member().performFed(fed.input(), fed.actions());
+        case SyncGroup.GroupStateChanged<SimRouter> change -> lan.groupChanged(group, change);
+      }
+    }
+  }
+
+  private void performFed(Input input, List<Action> actions) {
+    if (!powered) {
+      throw new IllegalStateException(name + " is powered off");
+    }
+    for (Action action : actions) {
+      apply(action);
+    }
+    checkHoldings(input);
+    lan.rescheduled(this);
   }
 
   private void apply(Action action) {
@@ -216,11 +267,13 @@ public final class SimRouter {
     }
     Optional<Demux.Delivery<SimRouter>> delivery =
         demux.route(lan.now(), message, source, destination, ttl);
-    delivery.ifPresent(
-        d -> {
-          received.add(new Received(lan.now(), source, d.input().advertisement()));
-          d.target().handle(d.input());
-        });
+    delivery
+        .filter(d -> d.target().powered)
+        .ifPresent(
+            d -> {
+              d.target().received.add(new Received(lan.now(), source, d.input().advertisement()));
+              d.target().handle(d.input());
+            });
   }
 
   boolean consumeLoss() {
@@ -259,6 +312,11 @@ public final class SimRouter {
 
   public VirtualRouter router() {
     return router;
+  }
+
+  /** The sync group this router is in, if any. */
+  public Optional<SyncGroup<SimRouter>> group() {
+    return Optional.ofNullable(group);
   }
 
   public State state() {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.floatip.vrrp.Action.SendAdvertisement;
 import dev.floatip.vrrp.Advertisement;
+import dev.floatip.vrrp.Demux;
 import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.State;
+import dev.floatip.vrrp.SyncGroup;
 import dev.floatip.vrrp.VrrpCodec;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -18,6 +20,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -33,8 +36,14 @@ import java.util.function.Predicate;
  * the IP source) and delivered as bytes to the hosts its destination reaches: the multicast group
  * reaches every other powered host of the family, a unicast destination the host with that primary
  * address. Each receiving host decodes through its own {@code Demux}, with the sender's TTL (255
- * unless a test changes it). Delivery takes a delay from the {@link Jitter} profile and keeps each
- * link FIFO; packets can be lost by rule, by count, or by a partition.
+ * unless a test changes it).
+ *
+ * <p>Routers added with the same primary address run on one host (one interface, several VRIDs):
+ * they share the host's {@code Demux}, a packet reaches the host once (the router of its VRID, if
+ * the host runs one), and a host does not hear itself. {@link #syncGroup} puts routers of one host
+ * in a {@link SyncGroup}, which the host consults after every input to any member, as the agent
+ * does. Delivery takes a delay from the {@link Jitter} profile and keeps each link FIFO; packets
+ * can be lost by rule, by count, or by a partition.
  *
  * <p>The clock jumps from event to event: the earliest of pending deliveries and the routers'
  * {@code nextDeadline()}. At equal times, timers fire before deliveries (so simultaneous timers
@@ -88,6 +97,13 @@ public final class SimulatedLan {
   private long steps;
   private long deliveries;
 
+  private final Map<InetAddress, Demux<SimRouter>> demuxes = new HashMap<>();
+
+  private record GroupChange(
+      SyncGroup<SimRouter> group, SyncGroup.GroupStateChanged<SimRouter> change) {}
+
+  private final List<GroupChange> groupTransitions = new ArrayList<>();
+
   private final Map<InetAddress, Integer> holders = new HashMap<>();
   private final Map<InetAddress, SimRouter> lastAnnouncer = new HashMap<>();
   private int addressesWithSeveralHolders;
@@ -102,12 +118,49 @@ public final class SimulatedLan {
 
   // ---- building
 
-  /** Attaches a powered host (not yet started) with its own router. */
+  /**
+   * Attaches a powered router (not yet started); one with the primary address of an earlier one
+   * runs on the same host.
+   */
   public SimRouter add(String name, String primary, int priority, RouterSpec spec) {
-    SimRouter host =
-        new SimRouter(this, hosts.size(), name, spec.config(RouterSpec.ip(primary)), priority);
+    InetAddress address = RouterSpec.ip(primary);
+    Demux<SimRouter> demux = demuxes.computeIfAbsent(address, a -> new Demux<>());
+    SimRouter host = new SimRouter(this, hosts.size(), name, spec.config(address), priority, demux);
     hosts.add(host);
     return host;
+  }
+
+  /**
+   * Puts routers of one host into a sync group named {@code name}, now (before or after they
+   * start).
+   */
+  public SyncGroup<SimRouter> syncGroup(String name, SimRouter... members) {
+    SyncGroup<SimRouter> group = new SyncGroup<>(name);
+    for (SimRouter m : members) {
+      if (!m.address().equals(members[0].address())) {
+        throw new IllegalArgumentException("a sync group lives on one host: " + m);
+      }
+      m.joined(group);
+    }
+    return group;
+  }
+
+  void groupChanged(SyncGroup<SimRouter> group, SyncGroup.GroupStateChanged<SimRouter> change) {
+    groupTransitions.add(new GroupChange(group, change));
+  }
+
+  /** The state changes of {@code member}'s sync group (as a whole), in order. */
+  public List<SyncGroup.GroupStateChanged<SimRouter>> groupTransitions(SimRouter member) {
+    SyncGroup<SimRouter> group = member.group().orElseThrow();
+    return groupTransitions.stream()
+        .filter(c -> c.group() == group)
+        .map(GroupChange::change)
+        .toList();
+  }
+
+  /** The routers on {@code router}'s host (the same primary address), itself included. */
+  public List<SimRouter> hostOf(SimRouter router) {
+    return hosts.stream().filter(h -> h.address().equals(router.address())).toList();
   }
 
   /** Startup event for every host, at the current time, in the order they were added. */
@@ -220,7 +273,7 @@ public final class SimulatedLan {
     }
     for (InetAddress destination : send.destinations()) {
       byte[] message = VrrpCodec.encode(send.advertisement(), from.address(), destination);
-      for (SimRouter to : reachedBy(from, destination)) {
+      for (SimRouter to : reachedBy(from, destination, send.advertisement().vrid())) {
         Packet packet = new Packet(from, to, destination, send.advertisement());
         if (!connected(from, to) || lossRules.stream().anyMatch(r -> r.test(packet))) {
           continue;
@@ -239,21 +292,33 @@ public final class SimulatedLan {
     }
   }
 
-  private List<SimRouter> reachedBy(SimRouter from, InetAddress destination) {
-    List<SimRouter> out = new ArrayList<>();
+  /**
+   * One router per reached host: the one running the advert's VRID, else the host's first (its
+   * demux counts the foreign VRID).
+   */
+  private List<SimRouter> reachedBy(SimRouter from, InetAddress destination, int vrid) {
+    Map<InetAddress, SimRouter> reached = new LinkedHashMap<>();
     for (SimRouter h : hosts) {
-      if (h == from || !h.powered()) {
-        continue;
+      if (h.address().equals(from.address()) || !h.powered()) {
+        continue; // a host does not hear itself
       }
-      boolean reached =
+      boolean reaches =
           destination.isMulticastAddress()
               ? IpFamily.of(h.address()) == IpFamily.of(destination)
               : h.address().equals(destination);
-      if (reached) {
-        out.add(h);
+      if (!reaches) {
+        continue;
+      }
+      SimRouter previous = reached.get(h.address());
+      if (previous == null || (!runsVrid(previous, vrid) && runsVrid(h, vrid))) {
+        reached.put(h.address(), h);
       }
     }
-    return out;
+    return List.copyOf(reached.values());
+  }
+
+  private static boolean runsVrid(SimRouter h, int vrid) {
+    return h.router().config().vrid() == vrid;
   }
 
   private boolean connected(SimRouter a, SimRouter b) {
@@ -369,26 +434,32 @@ public final class SimulatedLan {
   }
 
   /**
-   * The settled picture: {@code master} is the only powered master, it holds all its virtual
-   * addresses, no other host holds any, every other powered host is Backup, Fault or Initialize,
-   * and the latest announcement of each address came from the master.
+   * The settled picture: the {@code masters} (one per virtual router) are the only powered masters,
+   * each holds all its virtual addresses, no other router holds any, every other powered router is
+   * Backup, Fault or Initialize, and the latest announcement of each address came from its master.
    */
-  public void assertSettled(SimRouter master) {
-    assertEquals(List.of(master), masters(), "masters at " + at());
-    Set<InetAddress> vips = Set.copyOf(master.router().config().addresses());
-    assertEquals(vips, master.holds(), master.name() + " holds all its addresses");
+  public void assertSettled(SimRouter... masters) {
+    List<SimRouter> expected = List.of(masters);
+    assertEquals(
+        expected.stream().sorted(Comparator.comparingInt(SimRouter::index)).toList(),
+        masters(),
+        "masters at " + at());
     Set<InetAddress> elsewhere = new HashSet<>();
     for (SimRouter h : hosts) {
-      if (h != master) {
+      if (!expected.contains(h)) {
         elsewhere.addAll(h.holds());
         assertTrue(!h.powered() || h.state() != State.MASTER, h + " must not be master at " + at());
       }
     }
     assertEquals(Set.of(), elsewhere, "addresses held by non-masters at " + at());
-    for (InetAddress vip : vips) {
-      assertEquals(List.of(master), holdersOf(vip), vip + " held by exactly one host");
-      // the neighbours' caches point at the master: its announcement was the last one
-      assertEquals(master, lastAnnouncerOf(vip), "last announcement of " + vip);
+    for (SimRouter master : masters) {
+      Set<InetAddress> vips = Set.copyOf(master.router().config().addresses());
+      assertEquals(vips, master.holds(), master.name() + " holds all its addresses");
+      for (InetAddress vip : vips) {
+        assertEquals(List.of(master), holdersOf(vip), vip + " held by exactly one host");
+        // the neighbours' caches point at the master: its announcement was the last one
+        assertEquals(master, lastAnnouncerOf(vip), "last announcement of " + vip);
+      }
     }
   }
 
