@@ -11,6 +11,7 @@ import dev.floatip.vrrp.Action;
 import dev.floatip.vrrp.Input;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
+import dev.floatip.vrrp.SyncGroup;
 import dev.floatip.vrrp.VrrpCodec;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -70,6 +71,7 @@ public final class EventLoop implements AutoCloseable {
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
   private final Map<RouterId, ManagedRouter> routers = new LinkedHashMap<>();
   private final AnnouncementSchedule<RouterId> announcements = new AnnouncementSchedule<>();
+  private final SyncGroups syncGroups = new SyncGroups();
   private final ExecutorService workers;
   private final Sockets sockets;
   private final Thread thread;
@@ -322,6 +324,10 @@ public final class EventLoop implements AutoCloseable {
         attach(m);
       }
     }
+    if (!previous.syncGroup().equals(spec.syncGroup())) {
+      perform(syncGroups.leave(spec.id(), now));
+      spec.syncGroup().ifPresent(g -> perform(syncGroups.join(spec.id(), g, m.router, now)));
+    }
     if (previous.priority() != spec.priority()) {
       feed(m, new Input.PriorityChanged(now, spec.priority()));
     }
@@ -334,6 +340,8 @@ public final class EventLoop implements AutoCloseable {
     removeAddresses(m, spec.config().addresses());
     attach(m);
     checkLink(m);
+    spec.syncGroup()
+        .ifPresent(g -> perform(syncGroups.join(spec.id(), g, m.router, clock.instant())));
     // Start the Master_Down timer from now, not from when the reconcile began: opening the first
     // socket and the first netlink calls take 100+ ms in a fresh JVM, and a timer started before
     // we could hear the master would make a lower-priority backup master for a moment (GARPs,
@@ -376,6 +384,7 @@ public final class EventLoop implements AutoCloseable {
   private void stop(RouterId id) {
     ManagedRouter m = routers.get(id);
     feed(m, new Input.Shutdown(clock.instant()));
+    perform(syncGroups.leave(id, clock.instant()));
     announcements.stop(id);
     sockets.detach(m);
     routers.remove(id);
@@ -415,6 +424,23 @@ public final class EventLoop implements AutoCloseable {
   private void feed(ManagedRouter m, Input input) {
     for (Action action : m.router.handle(input)) {
       perform(m, action);
+    }
+    perform(syncGroups.settle(m.spec().id(), input.at()));
+  }
+
+  /** Performs what a sync group did to its members (it already fed them the inputs). */
+  private void perform(List<SyncGroup.Event<RouterId>> events) {
+    for (SyncGroup.Event<RouterId> event : events) {
+      switch (event) {
+        case SyncGroup.Fed<RouterId> fed -> {
+          ManagedRouter member = routers.get(fed.member());
+          if (member != null) {
+            fed.actions().forEach(a -> perform(member, a));
+          }
+        }
+        case SyncGroup.GroupStateChanged<RouterId> changed ->
+            LOG.infof("sync group %s: %s -> %s", changed.group(), changed.from(), changed.to());
+      }
     }
   }
 
@@ -536,6 +562,14 @@ public final class EventLoop implements AutoCloseable {
         });
   }
 
+  private static Set<String> faults(ManagedRouter m) {
+    Set<String> all = new java.util.TreeSet<>(m.faults());
+    if (m.router.groupFault()) {
+      all.add(m.router.groupFaultCause());
+    }
+    return all;
+  }
+
   private RouterStatus status(ManagedRouter m) {
     return new RouterStatus(
         m.spec().id(),
@@ -546,7 +580,7 @@ public final class EventLoop implements AutoCloseable {
         m.router.masterAddress(),
         m.router.lastTransition(),
         m.router.lastReason(),
-        Set.copyOf(m.faults()),
+        faults(m),
         m.router.counters());
   }
 }

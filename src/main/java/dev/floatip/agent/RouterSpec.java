@@ -4,6 +4,7 @@ import dev.floatip.dataplane.AddressManager.AddressSpec;
 import dev.floatip.vrrp.RouterConfig;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the event loop needs to run one router.
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param addresses the virtual addresses with prefix length and label, in the order of {@code
  *     config.addresses()}
  * @param silent unicast with no peer left (a single node): run the state machine, send nothing
+ * @param syncGroup the routers of this node sharing it change state together
  */
 public record RouterSpec(
     RouterId id,
@@ -22,13 +24,15 @@ public record RouterSpec(
     int priority,
     List<AddressSpec> addresses,
     AnnouncePolicy announce,
-    boolean silent) {
+    boolean silent,
+    Optional<String> syncGroup) {
 
   public RouterSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(interfaceName, "interfaceName");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(announce, "announce");
+    Objects.requireNonNull(syncGroup, "syncGroup");
     addresses = List.copyOf(addresses);
     if (!addresses.stream().map(AddressSpec::address).toList().equals(config.addresses())) {
       throw new IllegalArgumentException("address specs must match the router's addresses");
@@ -37,7 +41,8 @@ public record RouterSpec(
 
   /** The same router at another effective priority. */
   RouterSpec withPriority(int effective) {
-    return new RouterSpec(id, interfaceName, config, effective, addresses, announce, silent);
+    return new RouterSpec(
+        id, interfaceName, config, effective, addresses, announce, silent, syncGroup);
   }
 
   /** Whether {@code next} can be applied to a running router, or needs a new one. */

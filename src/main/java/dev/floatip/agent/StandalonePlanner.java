@@ -79,6 +79,7 @@ final class StandalonePlanner {
         priority,
         addresses,
         announce,
-        r.unicastWithoutPeers());
+        r.unicastWithoutPeers(),
+        Optional.ofNullable(vip.getSpec().syncGroup()));
   }
 }

@@ -63,7 +63,8 @@ class EventLoopTest {
         priority,
         List.of(new AddressSpec(vip, 24, Optional.empty())),
         AnnouncePolicy.DEFAULT,
-        false);
+        false,
+        Optional.empty());
   }
 
   private State state(String name) {
@@ -184,6 +185,40 @@ class EventLoopTest {
 
     await().until(() -> !dataplane.addresses.contains(VIP_A));
     await().until(() -> dataplane.sentWithPriority(0).size() == 1);
+  }
+
+  @Test
+  void syncGroupMembersFaultTogether() {
+    RouterSpec a = spec("a", 1, VIP_A, 100);
+    RouterSpec b = spec("b", 2, VIP_B, 100);
+    loop.start();
+    loop.apply(List.of(inGroup(a, "web"), inGroup(b, "web")));
+    await().until(() -> state("a") == State.MASTER && state("b") == State.MASTER);
+
+    loop.fault(a.id(), "tracking", true);
+
+    await().until(() -> state("b") == State.FAULT);
+    assertThat(state("a")).isEqualTo(State.FAULT);
+    await().until(() -> dataplane.addresses.isEmpty());
+    assertThat(loop.status().join().stream().filter(s -> s.id().vip().equals("b")))
+        .singleElement()
+        .satisfies(s -> assertThat(String.join(",", s.faults())).contains("sync group web"));
+
+    loop.fault(a.id(), "tracking", false);
+
+    await().until(() -> state("a") == State.MASTER && state("b") == State.MASTER);
+  }
+
+  private static RouterSpec inGroup(RouterSpec s, String group) {
+    return new RouterSpec(
+        s.id(),
+        s.interfaceName(),
+        s.config(),
+        s.priority(),
+        s.addresses(),
+        s.announce(),
+        s.silent(),
+        Optional.of(group));
   }
 
   @Test
