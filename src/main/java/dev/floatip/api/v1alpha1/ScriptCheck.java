@@ -38,7 +38,9 @@ public record ScriptCheck(
         @Max(253)
         @JsonPropertyDescription("Weight, -253..253; 0 (default): failing means FAULT.")
         Integer weight,
-    @JsonPropertyDescription("Run as user[:group] (default: the agent's user).") String user) {
+    @JsonPropertyDescription(
+            "Run as user[:group]; default: nobody when the agent runs as root, else the agent's user. Root only when written as root.")
+        String user) {
 
   public String intervalOrDefault() {
     return interval == null ? Schema.CHECK_INTERVAL : interval;
