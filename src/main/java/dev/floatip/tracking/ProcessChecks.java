@@ -6,27 +6,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The process checks of one tracker: one {@code /proc} scan per interval serves them all. Healthy
  * while at least {@code quorum} matching processes run (zombies do not count).
  */
-final class ProcessChecks implements Tracker.Part {
+final class ProcessChecks extends PolledChecks {
 
   private final Tracker tracker;
   private final int firstIndex;
   private final List<ProcessCheck> checks;
   private final ProcTable table;
-  private final Duration interval;
-  private final ScheduledExecutorService scheduler;
-  private final ExecutorService blocking;
   private final boolean commandLines;
-  private final AtomicBoolean scanning = new AtomicBoolean();
-  private ScheduledFuture<?> timer;
-  private volatile boolean stopped;
 
   ProcessChecks(
       Tracker tracker,
@@ -36,60 +27,31 @@ final class ProcessChecks implements Tracker.Part {
       Duration interval,
       ScheduledExecutorService scheduler,
       ExecutorService blocking) {
+    super(interval, scheduler, blocking);
     this.tracker = tracker;
     this.firstIndex = firstIndex;
     this.checks = List.copyOf(checks);
     this.table = table;
-    this.interval = interval;
-    this.scheduler = scheduler;
-    this.blocking = blocking;
     this.commandLines = checks.stream().anyMatch(c -> c.commandLine() != null);
   }
 
   @Override
-  public synchronized void start() {
-    if (!stopped && timer == null) {
-      timer =
-          scheduler.scheduleAtFixedRate(
-              () -> {
-                if (!stopped && scanning.compareAndSet(false, true)) {
-                  blocking.execute(this::scan);
-                }
-              },
-              0,
-              interval.toNanos(),
-              TimeUnit.NANOSECONDS);
-    }
-  }
-
-  @Override
-  public synchronized void stop() {
-    stopped = true;
-    if (timer != null) {
-      timer.cancel(false);
-    }
-  }
-
-  private void scan() {
+  void poll() {
+    List<ProcTable.Proc> procs;
     try {
-      List<ProcTable.Proc> procs;
-      try {
-        procs = table.scan(commandLines);
-      } catch (IOException | RuntimeException e) {
-        String reason = "cannot scan " + table.root() + ": " + PeriodicCheck.describe(e);
-        for (int i = 0; i < checks.size(); i++) {
-          ProcessCheck c = checks.get(i);
-          tracker.update(
-              firstIndex + i,
-              CheckState.failing(CheckKind.PROCESS, c.name(), c.weightOrDefault(), reason));
-        }
-        return;
-      }
+      procs = table.scan(commandLines);
+    } catch (IOException | RuntimeException e) {
+      String reason = "cannot scan " + table.root() + ": " + PeriodicCheck.describe(e);
       for (int i = 0; i < checks.size(); i++) {
-        tracker.update(firstIndex + i, state(checks.get(i), ProcTable.count(procs, checks.get(i))));
+        ProcessCheck c = checks.get(i);
+        tracker.update(
+            firstIndex + i,
+            CheckState.failing(CheckKind.PROCESS, c.name(), c.weightOrDefault(), reason));
       }
-    } finally {
-      scanning.set(false);
+      return;
+    }
+    for (int i = 0; i < checks.size(); i++) {
+      tracker.update(firstIndex + i, state(checks.get(i), ProcTable.count(procs, checks.get(i))));
     }
   }
 
