@@ -37,6 +37,17 @@ class LayeringTest {
   }
 
   @Test
+  void processRunnerUsesOnlyTheJdkAndLogging() {
+    classes()
+        .that()
+        .resideInAPackage("dev.floatip.process..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "dev.floatip.process..", "org.jboss.logging..")
+        .check(production);
+  }
+
+  @Test
   void apiTypesUseOnlyFabric8ModelAndJacksonAnnotations() {
     classes()
         .that()
@@ -86,7 +97,7 @@ class LayeringTest {
   }
 
   @Test
-  void trackingUsesTheProtocolCoreDataplanePortsAndConfigOnly() {
+  void trackingUsesTheProtocolCoreDataplanePortsConfigAndTheProcessRunnerOnly() {
     classes()
         .that()
         .resideInAPackage("dev.floatip.tracking..")
@@ -99,6 +110,7 @@ class LayeringTest {
             "dev.floatip.dataplane",
             "dev.floatip.config..",
             "dev.floatip.api..",
+            "dev.floatip.process..",
             "io.fabric8.kubernetes.api.model..",
             "org.jboss.logging..")
         .check(production);

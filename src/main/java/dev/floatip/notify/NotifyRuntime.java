@@ -1,6 +1,7 @@
 package dev.floatip.notify;
 
 import dev.floatip.api.v1alpha1.NotifySpec;
+import dev.floatip.process.ProcessRunner;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class NotifyRuntime implements AutoCloseable {
 
   private final NotifyOptions options;
   private final ExecutorService pool;
-  private final ScriptRunner scripts;
+  private final ProcessRunner scripts;
   private final Set<Notifications> open = ConcurrentHashMap.newKeySet();
   private HttpClient http;
 
@@ -29,10 +30,10 @@ public final class NotifyRuntime implements AutoCloseable {
     this(
         options,
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory()),
-        new ScriptRunner());
+        ProcessRunner.create(ScriptDelivery.PATH));
   }
 
-  NotifyRuntime(NotifyOptions options, ExecutorService pool, ScriptRunner scripts) {
+  NotifyRuntime(NotifyOptions options, ExecutorService pool, ProcessRunner scripts) {
     this.options = options;
     this.pool = pool;
     this.scripts = scripts;
@@ -76,7 +77,7 @@ public final class NotifyRuntime implements AutoCloseable {
     return pool;
   }
 
-  ScriptRunner scripts() {
+  ProcessRunner scripts() {
     return scripts;
   }
 

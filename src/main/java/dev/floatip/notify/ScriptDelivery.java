@@ -1,5 +1,7 @@
 package dev.floatip.notify;
 
+import dev.floatip.process.ProcessRunner;
+import dev.floatip.process.RunResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +13,18 @@ import org.jboss.logging.Logger;
  * {@code stop}) with only its own arguments, then the generic {@code command} with {@code INSTANCE
  * <name> <STATE> <priority>} appended (anchors §1.9). Each run has the timeout; a failure is logged
  * and the next hook still runs.
+ *
+ * <p>Hooks run through {@link ProcessRunner} as the agent's user ({@code spec.notify} has no user
+ * field), with {@link #PATH} including {@code /usr/local}.
  */
 final class ScriptDelivery implements Delivery {
 
   private static final Logger LOG = Logger.getLogger(ScriptDelivery.class);
 
-  private final ScriptRunner runner;
+  /** The {@code PATH} of a hook (the rest of its environment is {@code LANG=C}). */
+  static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private final ProcessRunner runner;
   private final Optional<List<String>> generic;
   private final Optional<List<String>> master;
   private final Optional<List<String>> backup;
@@ -25,7 +33,7 @@ final class ScriptDelivery implements Delivery {
   private final Duration timeout;
 
   ScriptDelivery(
-      ScriptRunner runner,
+      ProcessRunner runner,
       List<String> generic,
       List<String> master,
       List<String> backup,
@@ -81,8 +89,8 @@ final class ScriptDelivery implements Delivery {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();
       }
-      ScriptRunner.Result r = runner.run(argv, timeout);
-      switch (r.outcome()) {
+      RunResult r = runner.run(argv, timeout);
+      switch (r.status()) {
         case EXITED -> {
           if (r.exitCode() == 0) {
             LOG.debugf(
@@ -94,7 +102,7 @@ final class ScriptDelivery implements Delivery {
                 t.vip(), t.stateWord(), argv, r.exitCode(), r.took().toMillis(), output(r));
           }
         }
-        case TIMED_OUT ->
+        case TIMED_OUT, CANCELLED ->
             LOG.warnf(
                 "notify %s %s: %s still running after %d ms: killed with its process group%s",
                 t.vip(), t.stateWord(), argv, r.took().toMillis(), output(r));
@@ -108,7 +116,7 @@ final class ScriptDelivery implements Delivery {
     }
   }
 
-  private static String output(ScriptRunner.Result r) {
+  private static String output(RunResult r) {
     return r.output().isEmpty() ? "" : "; output: " + r.output();
   }
 

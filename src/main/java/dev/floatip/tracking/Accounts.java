@@ -1,5 +1,6 @@
 package dev.floatip.tracking;
 
+import dev.floatip.process.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,6 @@ final class Accounts {
   /** A user: its ids, {@code gid} being the primary group. */
   record Account(String name, long uid, long gid) {}
 
-  /** Who a script runs as, resolved to numbers. */
-  record Target(String description, long uid, long gid) {}
-
   private final Path passwd;
   private final Path group;
 
@@ -32,7 +30,7 @@ final class Accounts {
    *
    * @throws IllegalArgumentException with a message for the check's status
    */
-  Target resolve(String spec) {
+  RunAs resolve(String spec) {
     int colon = spec.indexOf(':');
     String userPart = colon < 0 ? spec : spec.substring(0, colon);
     String groupPart = colon < 0 ? null : spec.substring(colon + 1);
@@ -54,7 +52,7 @@ final class Accounts {
       throw new IllegalArgumentException(
           "uid " + uid + " is not in " + passwd + ": give the group too, e.g. " + uid + ":" + uid);
     }
-    return new Target(spec, uid, gid);
+    return new RunAs(spec, uid, gid);
   }
 
   Optional<Account> byName(String name) {

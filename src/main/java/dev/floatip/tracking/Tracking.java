@@ -8,6 +8,8 @@ import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.config.Durations;
 import dev.floatip.dataplane.AddressManager;
 import dev.floatip.dataplane.LinkMonitor;
+import dev.floatip.process.Identity;
+import dev.floatip.process.ProcessRunner;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,15 +40,14 @@ public final class Tracking implements AutoCloseable {
   private final HttpClient http;
   private final LinkWatch links;
   private final ProcTable procs;
-  private final ScriptRunner scripts;
+  private final ScriptChecks scripts;
   private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
 
   private Tracking(
       TrackingSettings settings,
       LinkMonitor linkMonitor,
       AddressManager addresses,
-      Identity self,
-      ScriptRunner.Tools tools) {
+      ProcessRunner runner) {
     this.settings = settings;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -61,13 +62,10 @@ public final class Tracking implements AutoCloseable {
     this.links = new LinkWatch(linkMonitor, addresses);
     this.procs = new ProcTable(settings.procRoot());
     this.scripts =
-        new ScriptRunner(
-            scheduler,
-            blocking,
-            self,
+        new ScriptChecks(
+            runner,
             new Accounts(settings.passwd(), settings.group()),
-            settings.defaultScriptUser(),
-            tools);
+            settings.defaultScriptUser());
   }
 
   /**
@@ -78,21 +76,21 @@ public final class Tracking implements AutoCloseable {
    */
   public static Tracking create(
       TrackingSettings settings, LinkMonitor linkMonitor, AddressManager addresses) {
-    return create(
-        settings,
-        linkMonitor,
-        addresses,
-        Identity.of(settings.procRoot().resolve("self/status")),
-        ScriptRunner.Tools.find());
+    ProcessRunner runner =
+        new ProcessRunner(
+            Identity.of(settings.procRoot().resolve("self/status")),
+            ProcessRunner.Tools.find(),
+            ScriptChecks.PATH);
+    return create(settings, linkMonitor, addresses, runner);
   }
 
+  /** With the runner for scripts given (tests). */
   static Tracking create(
       TrackingSettings settings,
       LinkMonitor linkMonitor,
       AddressManager addresses,
-      Identity self,
-      ScriptRunner.Tools tools) {
-    return new Tracking(settings, linkMonitor, addresses, self, tools);
+      ProcessRunner runner) {
+    return new Tracking(settings, linkMonitor, addresses, runner);
   }
 
   /**

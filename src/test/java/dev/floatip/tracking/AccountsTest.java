@@ -3,6 +3,7 @@ package dev.floatip.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floatip.process.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,23 +40,20 @@ class AccountsTest {
 
   @Test
   void aUserRunsWithItsPrimaryGroup() {
-    assertThat(accounts.resolve("check")).isEqualTo(new Accounts.Target("check", 1001, 1002));
-    assertThat(accounts.resolve("root")).isEqualTo(new Accounts.Target("root", 0, 0));
+    assertThat(accounts.resolve("check")).isEqualTo(new RunAs("check", 1001, 1002));
+    assertThat(accounts.resolve("root")).isEqualTo(new RunAs("root", 0, 0));
   }
 
   @Test
   void aGroupCanBeNamedOrNumbered() {
-    assertThat(accounts.resolve("check:monitor"))
-        .isEqualTo(new Accounts.Target("check:monitor", 1001, 2000));
-    assertThat(accounts.resolve("nobody:77"))
-        .isEqualTo(new Accounts.Target("nobody:77", 65534, 77));
+    assertThat(accounts.resolve("check:monitor")).isEqualTo(new RunAs("check:monitor", 1001, 2000));
+    assertThat(accounts.resolve("nobody:77")).isEqualTo(new RunAs("nobody:77", 65534, 77));
   }
 
   @Test
   void numericUsersNeedAGroupUnlessTheyAreInPasswd() {
-    assertThat(accounts.resolve("1001")).isEqualTo(new Accounts.Target("1001", 1001, 1002));
-    assertThat(accounts.resolve("5000:5001"))
-        .isEqualTo(new Accounts.Target("5000:5001", 5000, 5001));
+    assertThat(accounts.resolve("1001")).isEqualTo(new RunAs("1001", 1001, 1002));
+    assertThat(accounts.resolve("5000:5001")).isEqualTo(new RunAs("5000:5001", 5000, 5001));
     assertThatThrownBy(() -> accounts.resolve("5000"))
         .hasMessageContaining("uid 5000 is not in")
         .hasMessageEndingWith("give the group too, e.g. 5000:5000");
@@ -64,7 +62,7 @@ class AccountsTest {
   @Test
   void rootIsUidZeroEvenWithoutAPasswdFile() {
     Accounts none = new Accounts(dir.resolve("none"), dir.resolve("none"));
-    assertThat(none.resolve("root")).isEqualTo(new Accounts.Target("root", 0, 0));
+    assertThat(none.resolve("root")).isEqualTo(new RunAs("root", 0, 0));
   }
 
   @Test
@@ -72,22 +70,5 @@ class AccountsTest {
     assertThatThrownBy(() -> accounts.resolve("ghost")).hasMessageStartingWith("no user \"ghost\"");
     assertThatThrownBy(() -> accounts.resolve("check:ghosts"))
         .hasMessageStartingWith("no group \"ghosts\"");
-  }
-
-  @Test
-  void identityReadsIdsAndCapabilities() throws IOException {
-    Path status =
-        Files.writeString(
-            dir.resolve("status"),
-            """
-            Name:\tjava
-            Uid:\t1000\t1001\t1001\t1001
-            Gid:\t2000\t2001\t2001\t2001
-            CapEff:\t00000000000000c0
-            """);
-    assertThat(Identity.of(status)).isEqualTo(new Identity(1001, 2001, true, true));
-    Files.writeString(status, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nCapEff:\t0000000000000080\n");
-    assertThat(Identity.of(status).canSwitchUser()).isFalse(); // SETUID without SETGID
-    assertThat(Identity.of(dir.resolve("missing")).canSwitchUser()).isFalse();
   }
 }

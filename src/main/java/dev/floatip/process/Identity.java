@@ -1,4 +1,4 @@
-package dev.floatip.tracking;
+package dev.floatip.process;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -9,21 +9,26 @@ import java.nio.file.Path;
  * Who the agent runs as, from {@code /proc/self/status}: effective ids and whether it may switch
  * users (CAP_SETUID and CAP_SETGID in the effective set).
  */
-record Identity(long uid, long gid, boolean canSetUid, boolean canSetGid) {
+public record Identity(long uid, long gid, boolean canSetUid, boolean canSetGid) {
 
   static final int CAP_SETGID = 6;
   static final int CAP_SETUID = 7;
 
-  boolean root() {
+  public boolean root() {
     return uid == 0;
   }
 
-  boolean canSwitchUser() {
+  public boolean canSwitchUser() {
     return canSetUid && canSetGid;
   }
 
+  /** This process, from {@code /proc/self/status}. */
+  public static Identity current() {
+    return of(Path.of("/proc/self/status"));
+  }
+
   /** Reads {@code status} ({@code /proc/self/status}); on failure, a user with no capabilities. */
-  static Identity of(Path status) {
+  public static Identity of(Path status) {
     long uid = -1;
     long gid = -1;
     BigInteger caps = BigInteger.ZERO;
