@@ -35,7 +35,7 @@ class CrdFileTest {
       fail(
           "crds/ is stale: run "
               + CrdFile.UPDATE_COMMAND
-              + " (the API types in src/main/java/dev/floatip/api/v1alpha1 changed)\n"
+              + " (it must equal what the API types in src/main/java/dev/floatip/api/v1alpha1 generate)\n"
               + firstDifference(committed, generated));
     }
   }
