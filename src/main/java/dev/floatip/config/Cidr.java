@@ -42,7 +42,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     }
     String prefix = text.substring(slash + 1);
     int max = maxPrefix(IpFamily.of(address));
-    if (!prefix.matches("[0-9]{1,3}")) {
+    if (!prefix.matches("[1-9][0-9]{0,2}")) { // no leading zeros, as the CRD's pattern
       throw new IllegalArgumentException("prefix length must be 1.." + max);
     }
     return new Cidr(address, Integer.parseInt(prefix));

@@ -23,7 +23,9 @@ public final class Durations {
    * @throws IllegalArgumentException if the text is not a duration
    */
   public static Duration parse(String text) {
-    if (text == null || !WHOLE.matcher(text).matches()) {
+    if (text == null
+        || text.length() > Schema.DURATION_MAX_LENGTH
+        || !WHOLE.matcher(text).matches()) {
       throw new IllegalArgumentException(
           "\"" + text + "\" is not a duration (examples: 1s, 100ms, 1.5s, 1m30s)");
     }

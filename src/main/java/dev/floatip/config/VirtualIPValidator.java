@@ -3,6 +3,7 @@ package dev.floatip.config;
 import dev.floatip.api.v1alpha1.AuthenticationSpec;
 import dev.floatip.api.v1alpha1.GratuitousArpSpec;
 import dev.floatip.api.v1alpha1.PrioritySpec;
+import dev.floatip.api.v1alpha1.Schema;
 import dev.floatip.api.v1alpha1.SecretKeyRef;
 import dev.floatip.api.v1alpha1.TransportMode;
 import dev.floatip.api.v1alpha1.TransportSpec;
@@ -258,7 +259,10 @@ public final class VirtualIPValidator {
     v.range("spec.priority.default", p.defaultPriority(), 1, 254);
     List<String> order = p.orderList();
     for (int i = 0; i < order.size(); i++) {
-      v.requiredText(FieldPath.index("spec.priority.order", i), order.get(i));
+      String item = FieldPath.index("spec.priority.order", i);
+      if (v.requiredText(item, order.get(i))) {
+        nodeName(item, order.get(i));
+      }
     }
     v.unique(order, i -> FieldPath.index("spec.priority.order", i), "node");
     int dflt = p.defaultOrDefault();
@@ -281,10 +285,19 @@ public final class VirtualIPValidator {
               String item = FieldPath.field("spec.priority.nodes", node);
               if (node.isBlank()) {
                 v.add("spec.priority.nodes", "node name must not be empty");
+              } else if (node.length() > Schema.NAME_MAX_LENGTH) {
+                nodeName(item, node);
               } else if (v.required(item, prio)) {
                 v.range(item, prio, 1, 254);
               }
             });
+  }
+
+  /** Node names are Kubernetes object names: at most 253 characters (the CRD's maxLength). */
+  private void nodeName(String path, String name) {
+    if (name.length() > Schema.NAME_MAX_LENGTH) {
+      v.add(path, "a node name has at most 253 characters");
+    }
   }
 
   private void preemption() {
@@ -329,14 +342,16 @@ public final class VirtualIPValidator {
         return;
       }
       if (v.requiredText(refPath + ".name", ref.name())
-          && !DNS_SUBDOMAIN.matcher(ref.name()).matches()) {
+          && (ref.name().length() > Schema.NAME_MAX_LENGTH
+              || !DNS_SUBDOMAIN.matcher(ref.name()).matches())) {
         v.add(refPath + ".name", "must be a Secret name (DNS subdomain)");
       }
       if (v.requiredText(refPath + ".key", ref.key())
           && !ref.key().matches("[-._a-zA-Z0-9]{1,253}")) {
         v.add(refPath + ".key", "must consist of letters, digits, '-', '_' or '.'");
       }
-      if (ref.namespace() != null && !DNS_LABEL.matcher(ref.namespace()).matches()) {
+      if (ref.namespace() != null
+          && (ref.namespace().length() > 63 || !DNS_LABEL.matcher(ref.namespace()).matches())) {
         v.add(refPath + ".namespace", "must be a namespace name (DNS label)");
       }
     }

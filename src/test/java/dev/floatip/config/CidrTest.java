@@ -23,6 +23,7 @@ class CidrTest {
   @CsvSource({
     "192.0.2.1/33, prefix length must be 1..32",
     "192.0.2.1/0, prefix length must be 1..32",
+    "192.0.2.1/024, prefix length must be 1..32",
     "192.0.2.1/, prefix length must be 1..32",
     "192.0.2.1/x, prefix length must be 1..32",
     "2001:db8::1/129, prefix length must be 1..128",

@@ -188,6 +188,35 @@ class VirtualIPValidatorTest {
   }
 
   @Test
+  void lengthLimitsMatchTheCrd() {
+    String longName = "n".repeat(254);
+    assertViolation(
+        TestVips.withSpec("{addresses: [192.0.2.1], priority: {order: [" + longName + "]}}"),
+        Mode.CLUSTER,
+        "spec.priority.order[0]",
+        "at most 253 characters");
+    assertViolation(
+        TestVips.withSpec("{addresses: [192.0.2.1], priority: {nodes: {" + longName + ": 5}}}"),
+        Mode.CLUSTER,
+        "spec.priority.nodes." + longName,
+        "at most 253 characters");
+    assertViolation(
+        TestVips.withSpec(
+            "{addresses: [192.0.2.1], version: 2, authentication: {passwordSecretRef:"
+                + " {name: s, key: k, namespace: "
+                + "a".repeat(64)
+                + "}}}"),
+        Mode.CLUSTER,
+        "spec.authentication.passwordSecretRef.namespace",
+        "must be a namespace name");
+    assertViolation(
+        TestVips.withSpec("{addresses: [192.0.2.1], preemptDelay: " + "0".repeat(32) + "1s}"),
+        Mode.CLUSTER,
+        "spec.preemptDelay",
+        "is not a duration");
+  }
+
+  @Test
   void longerThanEightCharactersIsAnErrorNotATruncation() {
     assertTrue(VirtualIPValidator.passwordProblem("12345678").isEmpty());
     assertTrue(VirtualIPValidator.passwordProblem("123456789").isPresent());

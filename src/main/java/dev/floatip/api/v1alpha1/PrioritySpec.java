@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,12 @@ import java.util.Map;
  * The base priority of each node, before track weights. Precedence: {@code nodes}, then {@code
  * order}, then {@code default}; the order rule is in {@code dev.floatip.config.BasePriority}.
  */
+@ValidationRule(
+    value = "!has(self.order) || size(self.order) <= 254 - self.default",
+    message =
+        "every node in order needs a distinct priority above default (the maximum is 254);"
+            + " lower default or shorten order",
+    fieldPath = ".order")
 public record PrioritySpec(
     @JsonProperty("default")
         @Min(1)
@@ -22,9 +30,14 @@ public record PrioritySpec(
     @JsonPropertyDescription(
             "Preference list of node names, first = highest. Edit it to move the VIP; the listed"
                 + " nodes get distinct priorities above default.")
-        List<String> order,
+        @Size(max = Schema.MAX_ORDER)
+        @ValidationRule(
+            value = "self.all(n, self.exists_one(m, m == n))",
+            message = "must not name a node twice",
+            reason = "FieldValueDuplicate")
+        List<@Size(min = 1, max = Schema.NAME_MAX_LENGTH) String> order,
     @JsonPropertyDescription("Explicit priorities (1..254) by node name; they win over order.")
-        Map<String, Integer> nodes) {
+        Map<String, @Min(1) @Max(254) Integer> nodes) {
 
   public int defaultOrDefault() {
     return defaultPriority == null ? Schema.PRIORITY : defaultPriority;

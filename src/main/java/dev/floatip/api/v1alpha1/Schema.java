@@ -10,6 +10,51 @@ public final class Schema {
    */
   public static final String DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final String IPV4 = OCTET + "(\\." + OCTET + "){3}";
+
+  /**
+   * An IPv6 literal, loosely: hex groups and colons, optionally ending in a dotted quad. The CRD
+   * refuses obvious mistakes with it; {@code dev.floatip.config.IpLiteral} is the exact check.
+   */
+  private static final String IPV6 =
+      "([0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{1,38}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{0,30}:" + IPV4 + ")";
+
+  /** An IP address literal (IPv4 dotted quad without leading zeros, or IPv6). RE2 syntax. */
+  public static final String IP = "^(" + IPV4 + "|" + IPV6 + ")$";
+
+  /** {@code IP[/prefix]}: prefix 1..32 for IPv4, 1..128 for IPv6, without leading zeros. */
+  public static final String CIDR =
+      "^("
+          + IPV4
+          + "(/(3[0-2]|[12][0-9]|[1-9]))?|"
+          + IPV6
+          + "(/(12[0-8]|1[01][0-9]|[1-9][0-9]|[1-9]))?)$";
+
+  /** The longest IPv6 text (45 characters, with a dotted quad) plus "/128". */
+  public static final int CIDR_MAX_LENGTH = 49;
+
+  public static final int IP_MAX_LENGTH = 45;
+
+  /** The longest duration the schema accepts as text; bounds the cost of CEL rules. */
+  public static final int DURATION_MAX_LENGTH = 32;
+
+  /** Kubernetes object names, Node names included, are at most 253 characters. */
+  public static final int NAME_MAX_LENGTH = 253;
+
+  /** Kubernetes object names (RFC 1123 subdomain). */
+  public static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  /** Namespace names (RFC 1123 label). */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  /** At most 255 addresses per family fit in one advertisement. */
+  public static final int MAX_ADDRESSES = 510;
+
+  /** Every priority above the lowest (1..254) can go to one listed node at most. */
+  public static final int MAX_ORDER = 253;
+
   // Defaults: an int constant for Java code and its text for @Default, kept in one place.
 
   public static final int VERSION = 3;

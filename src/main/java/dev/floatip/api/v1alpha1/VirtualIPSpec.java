@@ -22,14 +22,60 @@ import java.util.List;
  */
 @ValidationRule(
     value = "!has(self.authentication) || self.version == 2",
-    message = "authentication needs version: 2 (VRRPv3 has no authentication)")
+    message = "only with version: 2 (VRRPv3 has no authentication, RFC 5798 §5.2)",
+    fieldPath = ".authentication",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.version != 2 || self.addresses.all(a, !a.contains(':'))",
+    message = "IPv6 needs version 3 (VRRPv2 is IPv4 only, RFC 3768)",
+    fieldPath = ".addresses")
+@ValidationRule(
+    value =
+        "self.version != 2 || ("
+            + VirtualIPSpec.INTERVAL
+            + " >= duration('1s') && "
+            + VirtualIPSpec.INTERVAL
+            + " <= duration('255s') && "
+            + VirtualIPSpec.INTERVAL
+            + " == duration(string("
+            + VirtualIPSpec.INTERVAL
+            + ".getSeconds()) + 's'))",
+    message = "must be whole seconds 1s..255s with version 2 (RFC 3768 §5.3.7)",
+    fieldPath = ".advertisementInterval")
+@ValidationRule(
+    value =
+        "self.version == 2 || ("
+            + VirtualIPSpec.INTERVAL
+            + " >= duration('10ms') && "
+            + VirtualIPSpec.INTERVAL
+            + " <= duration('40950ms') && "
+            + VirtualIPSpec.SUBSECOND
+            + ".getMilliseconds() % 10 == 0 && "
+            + VirtualIPSpec.SUBSECOND
+            + " == duration(string("
+            + VirtualIPSpec.SUBSECOND
+            + ".getMilliseconds()) + 'ms'))",
+    message = "must be 10ms..40.95s in 10 ms steps with version 3 (RFC 5798 §5.2.7)",
+    fieldPath = ".advertisementInterval")
+@ValidationRule(
+    value = "duration(self.preemptDelay) <= duration('1000s')",
+    message = "must be 0s..1000s",
+    fieldPath = ".preemptDelay")
+@ValidationRule(
+    value = "self.preempt || duration(self.preemptDelay) == duration('0s')",
+    message = "has no effect with preempt: false",
+    fieldPath = ".preemptDelay")
 public record VirtualIPSpec(
     @Required
-        @Size(min = 1)
+        @Size(min = 1, max = Schema.MAX_ADDRESSES)
+        @ValidationRule(
+            value = "self.all(a, self.exists_one(b, b == a))",
+            message = "must not list an address twice",
+            reason = "FieldValueDuplicate")
         @JsonPropertyDescription(
             "Virtual addresses as IP[/prefix] (default prefix /32 or /128). IPv4 and IPv6 may"
                 + " mix: one VRRP router per family, same VRID.")
-        List<String> addresses,
+        List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> addresses,
     @JsonProperty("interface")
         @JsonPropertyDescription(
             "Interface to put the addresses on. Default: per node, the interface whose connected"
@@ -49,6 +95,7 @@ public record VirtualIPSpec(
                 + " and PASS authentication).")
         Integer version,
     @Pattern(Schema.DURATION)
+        @Size(max = Schema.DURATION_MAX_LENGTH)
         @Default(Schema.ADVERTISEMENT_INTERVAL)
         @JsonPropertyDescription(
             "Advertisement interval, e.g. 1s, 100ms, 1.5s. Version 3: 10ms..40.95s in 10 ms steps;"
@@ -67,6 +114,7 @@ public record VirtualIPSpec(
                 + " keepalived nopreempt).")
         Boolean preempt,
     @Pattern(Schema.DURATION)
+        @Size(max = Schema.DURATION_MAX_LENGTH)
         @Default(Schema.PREEMPT_DELAY)
         @JsonPropertyDescription(
             "How long a lower-priority master is tolerated before it is preempted (keepalived"
@@ -88,6 +136,13 @@ public record VirtualIPSpec(
         String syncGroup) {
 
   public static final String SYNC_GROUP = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$";
+
+  /** The advertisement interval in CEL rules (the API server has applied the default). */
+  static final String INTERVAL = "duration(self.advertisementInterval)";
+
+  /** The part of the interval below one second, in CEL (getMilliseconds agrees below 1 s). */
+  static final String SUBSECOND =
+      "(" + INTERVAL + " - duration(string(" + INTERVAL + ".getSeconds()) + 's'))";
 
   public int versionOrDefault() {
     return version == null ? Schema.VERSION : version;
