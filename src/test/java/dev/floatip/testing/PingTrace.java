@@ -32,8 +32,12 @@ public final class PingTrace implements AutoCloseable {
   /** 10 ms between echo requests (root only below 200 ms). */
   public static final Duration PERIOD = Duration.ofMillis(10);
 
-  /** Missing replies in a row that make a gap: 50 ms, far above jitter on a local bridge. */
-  public static final int MIN_GAP_PACKETS = 5;
+  /**
+   * Missing replies in a row that make a gap. A local bridge loses nothing by itself (a starved
+   * ping sends late, it does not skip sequence numbers), and a VRRP failover loses at least
+   * Skew_Time's worth (60+ ms at a 100 ms advert), so two in a row is an outage.
+   */
+  public static final int MIN_GAP_PACKETS = 2;
 
   private static final Pattern REPLY =
       Pattern.compile("^\\[(\\d+)\\.(\\d{6})] \\d+ bytes from \\S+ icmp_seq=(\\d+) .*");
