@@ -379,6 +379,51 @@ class TrackingFailoverIT {
     }
   }
 
+  /**
+   * A check that fails from the start keeps a joining higher-priority node out: r2 holds the VIP,
+   * r1 (150) starts with its weight-0 script failing. The check's first run (tick 0) must put r1 in
+   * FAULT before its Master_Down_Interval (341 ms) would let it preempt r2: r1 never becomes
+   * master, the VIP never moves.
+   */
+  @Test
+  void checkFailingAtStartKeepsTheVipWhereItIs(TestInfo test) {
+    Path dir = ItLogs.dir(test);
+    scratch = Procs.scratchDir("fiptrk");
+    Path flag = scratch.resolve("r1-ok"); // absent
+    FloatipYaml base = base();
+    Path c1 =
+        base.track(
+                """
+                scripts:
+                - name: flag
+                  command: [test, -f, %s]
+                  interval: 1s
+                """
+                    .formatted(flag))
+            .write(dir.resolve("vip-r1.yaml"));
+    Path c2 = base.write(dir.resolve("vip-r2.yaml"));
+    LabDaemon a2 = LabDaemon.agent(lab, r2(), c2, dir.resolve("agent-r2.log"));
+    agents.add(a2);
+    watch.awaitSoleHolder(r2(), lab.routers(), VIPS, START);
+    watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+
+    LabDaemon a1 = LabDaemon.agent(lab, r1(), c1, dir.resolve("agent-r1.log"));
+    agents.add(a1);
+    long deadline = System.nanoTime() + START.toNanos();
+    while (a1.stateChanges(0).stream().noneMatch(c -> c.to().equals("FAULT"))) {
+      assertThat(watch.holders(lab.routers(), VIPS))
+          .as("holders while r1 starts")
+          .allSatisfy((vip, holders) -> assertThat(holders).containsExactly(r2().name()));
+      assertThat(System.nanoTime()).as("r1 in FAULT within " + START).isLessThan(deadline);
+    }
+    watch.assertSettled(r2(), lab.routers(), VIPS, INTERVAL.multipliedBy(5));
+    assertThat(a1.stateChanges(0)).noneMatch(c -> c.to().equals("MASTER"));
+    assertThat(a2.stateChanges(0)).noneMatch(c -> c.from().equals("MASTER"));
+    assertThat(
+            awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT")).checks().getFirst().healthy())
+        .isFalse();
+  }
+
   /** Waits for a run of the hanging script not seen before to be in its sleep; its group ID. */
   private static long awaitHungRun(Path leaderPid, Path sleepPid, Set<Long> seen) {
     return Awaitility.await("a new hung run")
@@ -417,13 +462,7 @@ class TrackingFailoverIT {
    * holds the VIPs with every check healthy and r2 is backup.
    */
   private LabDaemon startPair(Path dir, String track) {
-    FloatipYaml base =
-        FloatipYaml.vip("web", 81)
-            .multicast()
-            .addresses(VIP4, VIP6)
-            .interval("100ms")
-            .priority(r1().name(), P1)
-            .priority(r2().name(), P2);
+    FloatipYaml base = base();
     Path c1 = base.track(track).write(dir.resolve("vip-r1.yaml"));
     Path c2 = base.write(dir.resolve("vip-r2.yaml"));
     LabDaemon a1 = LabDaemon.agent(lab, r1(), c1, dir.resolve("agent-r1.log"));
@@ -441,6 +480,16 @@ class TrackingFailoverIT {
                 && s.checks().stream().allMatch(c -> Boolean.TRUE.equals(c.healthy())));
     watch.assertSettled(r1(), lab.routers(), VIPS, SETTLE);
     return a1;
+  }
+
+  /** The VirtualIP both nodes run, without checks. */
+  private static FloatipYaml base() {
+    return FloatipYaml.vip("web", 81)
+        .multicast()
+        .addresses(VIP4, VIP6)
+        .interval("100ms")
+        .priority(r1().name(), P1)
+        .priority(r2().name(), P2);
   }
 
   /** Polls the agent's /status until the router of {@code family} matches. */
