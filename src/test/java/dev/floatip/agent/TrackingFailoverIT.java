@@ -424,6 +424,91 @@ class TrackingFailoverIT {
         .isFalse();
   }
 
+  /**
+   * A reload that edits the checks of a VIP whose check is failing: r1 stays in FAULT throughout
+   * (no FAULT → BACKUP → FAULT blip while the new checks have not run yet), the VIP stays on r2;
+   * once the check passes, r1 preempts.
+   */
+  @Test
+  void reloadWithEditedChecksKeepsAFailingNodeInFault(TestInfo test) throws IOException {
+    Path dir = ItLogs.dir(test);
+    scratch = Procs.scratchDir("fiptrk");
+    Path flag = Files.createFile(scratch.resolve("r1-ok"));
+    String track =
+        """
+        scripts:
+        - name: flag
+          command: [test, -f, %s]
+          interval: %s
+        """;
+    LabDaemon a1 = startPair(dir, track.formatted(flag, "1s"));
+    Files.delete(flag);
+    watch.awaitSoleHolder(r2(), lab.routers(), VIPS, Duration.ofSeconds(5));
+    awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
+
+    int mark = a1.lines().size();
+    base().track(track.formatted(flag, "900ms")).write(dir.resolve("vip-r1.yaml"));
+    a1.sighup();
+    a1.awaitLine(Duration.ofSeconds(10), mark, "reloading");
+    watch.assertSettled(r2(), lab.routers(), VIPS, Duration.ofSeconds(2));
+    assertThat(a1.stateChanges(mark)).as("r1's state changes after the reload").isEmpty();
+    assertThat(
+            awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT")).checks().getFirst().healthy())
+        .isFalse();
+
+    long t0 = System.nanoTime();
+    Files.createFile(flag);
+    timed(
+        "edited script check healthy -> r1 preempts",
+        t0,
+        r1(),
+        POLLED.plus(VrrpTiming.masterDown(3, INTERVAL, P1)));
+  }
+
+  /**
+   * A reload that adds an address family to a VIP whose check is failing: the new IPv6 router on r1
+   * starts in FAULT like its IPv4 sibling (the checks are the VIP's), so r2 gets the new address
+   * too.
+   */
+  @Test
+  void reloadAddingAFamilyToAFailingVipStartsItInFault(TestInfo test) throws IOException {
+    Path dir = ItLogs.dir(test);
+    scratch = Procs.scratchDir("fiptrk");
+    Path flag = scratch.resolve("r1-ok"); // absent: r1 is in FAULT from the start
+    String track =
+        """
+        scripts:
+        - name: flag
+          command: [test, -f, %s]
+          interval: 1s
+        """
+            .formatted(flag);
+    List<InetAddress> v4 = List.of(VIPS.getFirst());
+    FloatipYaml v4Only = base().addresses(VIP4);
+    Path c1 = v4Only.track(track).write(dir.resolve("vip-r1.yaml"));
+    Path c2 = v4Only.write(dir.resolve("vip-r2.yaml"));
+    LabDaemon a1 = LabDaemon.agent(lab, r1(), c1, dir.resolve("agent-r1.log"));
+    agents.add(a1);
+    LabDaemon a2 = LabDaemon.agent(lab, r2(), c2, dir.resolve("agent-r2.log"));
+    agents.add(a2);
+    watch.awaitSoleHolder(r2(), lab.routers(), v4, START);
+    awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
+
+    int mark1 = a1.lines().size();
+    int mark2 = a2.lines().size();
+    base().track(track).write(c1);
+    base().write(c2);
+    a1.sighup();
+    a2.sighup();
+    a1.awaitLine(Duration.ofSeconds(10), mark1, "web/v6", "VRID 81");
+    a2.awaitLine(Duration.ofSeconds(10), mark2, "web/v6", "VRID 81");
+    watch.awaitSoleHolder(r2(), lab.routers(), VIPS, Duration.ofSeconds(10));
+    watch.assertSettled(r2(), lab.routers(), VIPS, Duration.ofSeconds(1));
+    assertThat(awaitStatus(a1, "ipv6", s -> s.state().equals("FAULT")).faults())
+        .contains(VipServices.TRACKING);
+    assertThat(a1.stateChanges(mark1)).noneMatch(c -> c.to().equals("MASTER"));
+  }
+
   /** Waits for a run of the hanging script not seen before to be in its sleep; its group ID. */
   private static long awaitHungRun(Path leaderPid, Path sleepPid, Set<Long> seen) {
     return Awaitility.await("a new hung run")
