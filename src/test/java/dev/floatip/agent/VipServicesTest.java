@@ -91,7 +91,7 @@ class VipServicesTest {
 
     apply(spec, files(failing, other)); // a reload with an edited track spec
     // no state change at all while the new checks start and run ten times over
-    await("no state change after the edit: " + changes)
+    await("no state change after the edit")
         .during(FILES.multipliedBy(10))
         .atMost(Duration.ofSeconds(2))
         .until(() -> changes.size() == mark);
@@ -113,7 +113,7 @@ class VipServicesTest {
     // a new VRID: the loop stops the router and starts a new one; the checks are unchanged
     apply(EventLoopTest.spec("a", 2, EventLoopTest.VIP_A, 100), files(failing));
     // never master over several Master_Down_Intervals (40 ms each), and in FAULT
-    await("the restarted router never master: " + changes)
+    await("the restarted router never master")
         .during(Duration.ofMillis(200))
         .atMost(Duration.ofSeconds(2))
         .until(
