@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -131,7 +132,7 @@ class NotifyIT {
 
   /**
    * start → BACKUP → MASTER; link down → FAULT; link up → BACKUP → MASTER; SIGTERM → STOP. Every
-   * transition reaches the hooks ({@code master} first, then the generic command with {@code
+   * transition reaches the hooks (the per-state one first, then the generic command with {@code
    * INSTANCE web STATE PRIORITY}), the mail ({@code [r1] VRRP Instance web - Entering STATE state},
    * FAULT included) and the webhook (JSON), in the order the agent logged them.
    */
@@ -149,7 +150,7 @@ class NotifyIT {
     int mark = a1.lines().size();
     a1.awaitLine(Duration.ofSeconds(10), mark, "web/v4", "BACKUP -> MASTER");
     // let the notifications so far finish: the STOP below has only the agent's shutdown time
-    awaitHooks(hooks, 7); // five transitions, two of them MASTER with the master hook too
+    awaitHooks(hooks, 10); // five transitions, each with its per-state hook and the generic one
     awaitMailSubjects(5);
     awaitPosts(5);
 
@@ -161,16 +162,9 @@ class NotifyIT {
     assertThat(changes).extracting(NotifyIT::word).isEqualTo(expected);
 
     // hooks: the agent's transitions in order, keepalived's arguments, one at a time; the
-    // per-state master hook runs right before the generic command
+    // per-state hook (master, backup, fault, stop) runs right before the generic command
     List<String> runs = hookRuns(hooks);
-    List<String> wantRuns = new ArrayList<>();
-    for (StateChange c : changes) {
-      if (word(c).equals("MASTER")) {
-        wantRuns.add("master-hook");
-      }
-      wantRuns.add("INSTANCE web " + word(c) + " " + priority(c));
-    }
-    assertThat(runs).isEqualTo(wantRuns);
+    assertThat(runs).isEqualTo(expectedRuns(changes));
     assertThat(runs)
         .filteredOn(r -> r.startsWith("INSTANCE"))
         .filteredOn(r -> r.matches("INSTANCE web (BACKUP|MASTER) .*"))
@@ -242,16 +236,8 @@ class NotifyIT {
     assertThat(words).filteredOn("FAULT"::equals).hasSize(10);
     assertThat(words).hasSizeGreaterThanOrEqualTo(23);
 
-    int masters = (int) words.stream().filter("MASTER"::equals).count();
-    awaitHooks(hooks, changes.size() + masters);
-    List<String> wantRuns = new ArrayList<>();
-    for (StateChange c : changes) {
-      if (word(c).equals("MASTER")) {
-        wantRuns.add("master-hook");
-      }
-      wantRuns.add("INSTANCE web " + word(c) + " " + priority(c));
-    }
-    assertThat(hookRuns(hooks)).isEqualTo(wantRuns);
+    awaitHooks(hooks, 2 * changes.size());
+    assertThat(hookRuns(hooks)).isEqualTo(expectedRuns(changes));
     assertThat(awaitMailSubjects(changes.size()))
         .isEqualTo(
             words.stream().map(s -> "[r1] VRRP Instance web - Entering " + s + " state").toList());
@@ -279,6 +265,9 @@ class NotifyIT {
                 """
                 command: [%1$s, %2$s, "%3$s"]
                 master: [%1$s, %2$s, "%3$s", master-hook]
+                backup: [%1$s, %2$s, "%3$s", backup-hook]
+                fault: [%1$s, %2$s, "%3$s", fault-hook]
+                stop: [%1$s, %2$s, "%3$s", stop-hook]
                 timeout: 5s
                 mail:
                   smtpServer: 127.0.0.1:%4$d
@@ -342,6 +331,19 @@ class NotifyIT {
       }
     }
     assertThat(open).as("a hook never ended").isNull();
+    return runs;
+  }
+
+  /**
+   * What the hooks must have run for these transitions, in order: the per-state hook, then the
+   * generic command with keepalived's arguments.
+   */
+  private static List<String> expectedRuns(List<StateChange> changes) {
+    List<String> runs = new ArrayList<>();
+    for (StateChange c : changes) {
+      runs.add(word(c).toLowerCase(Locale.ROOT) + "-hook");
+      runs.add("INSTANCE web " + word(c) + " " + priority(c));
+    }
     return runs;
   }
 
