@@ -479,9 +479,12 @@ public final class EventLoop implements AutoCloseable {
     if (entry.isEmpty() || m.spec().silent()) {
       return; // no socket (the router is in FAULT for it), or no peer to send to
     }
-    PacketIo io = entry.get().io;
+    Sockets.Entry socket = entry.get();
+    PacketIo io = socket.io;
     RouterId id = m.spec().id();
-    m.worker.execute(
+    // through the socket entry: a socket released meanwhile stays open until this has run
+    socket.send(
+        m.worker,
         () -> {
           for (InetAddress destination : send.destinations()) {
             byte[] bytes = VrrpCodec.encode(send.advertisement(), io.sourceAddress(), destination);

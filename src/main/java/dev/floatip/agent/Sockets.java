@@ -12,6 +12,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -33,6 +37,15 @@ final class Sockets implements AutoCloseable {
     final Demux<ManagedRouter> demux = new Demux<>();
     final Set<RouterId> users = new HashSet<>();
     private volatile boolean open = true;
+
+    // Sends run on the routers' workers, after the loop thread queued them. A socket whose last
+    // user is detached is closed only once the sends queued on it have run: otherwise the
+    // priority-0 advert of a resigning router (queued just before the detach) would find the
+    // socket closed whenever its worker is slower than the loop thread, and the backups would
+    // wait a whole Master_Down_Interval instead of Skew_Time.
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean closing;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     Entry(SocketKey key, PacketIo io, boolean multicast) {
       this.key = key;
@@ -56,9 +69,36 @@ final class Sockets implements AutoCloseable {
       }
     }
 
+    /**
+     * Runs {@code send} (which uses {@link #io}) on {@code worker}; the socket stays open for it.
+     */
+    void send(Executor worker, Runnable send) {
+      pending.incrementAndGet();
+      worker.execute(
+          () -> {
+            try {
+              send.run();
+            } finally {
+              if (pending.decrementAndGet() == 0 && closing) {
+                close();
+              }
+            }
+          });
+    }
+
+    /** Closes the socket once the sends queued on it have run (at once if none is). */
+    void closeWhenIdle() {
+      closing = true;
+      if (pending.get() == 0) {
+        close();
+      }
+    }
+
     void close() {
-      open = false;
-      io.close();
+      if (closed.compareAndSet(false, true)) {
+        open = false;
+        io.close();
+      }
     }
   }
 
@@ -66,6 +106,9 @@ final class Sockets implements AutoCloseable {
   private final BiConsumer<Entry, ReceivedPacket> deliver;
   private final Map<SocketKey, Entry> entries = new HashMap<>();
   private final Map<RouterId, ManagedRouter> registrations = new HashMap<>();
+
+  /** Detached sockets still sending; closed for good by {@link #close()}. */
+  private final Set<Entry> draining = ConcurrentHashMap.newKeySet();
 
   /**
    * @param deliver called on a receive thread for every packet; must only enqueue
@@ -86,7 +129,7 @@ final class Sockets implements AutoCloseable {
       if (reopened instanceof IoResult.Ok<Entry>(Entry fresh)) {
         fresh.users.addAll(entry.users);
         moveRegistrations(entry, fresh);
-        entry.close();
+        retire(entry);
         entry = fresh;
       } else {
         return reopened;
@@ -117,8 +160,15 @@ final class Sockets implements AutoCloseable {
     entry.demux.unregister(routerKey(spec));
     if (entry.users.isEmpty()) {
       entries.remove(spec.socketKey());
-      entry.close();
+      retire(entry);
     }
+  }
+
+  /** Closes a socket no router uses any more, once the sends queued on it have run. */
+  private void retire(Entry entry) {
+    draining.removeIf(e -> e.closed.get());
+    draining.add(entry);
+    entry.closeWhenIdle();
   }
 
   Optional<Entry> entry(SocketKey key) {
@@ -161,5 +211,7 @@ final class Sockets implements AutoCloseable {
   public void close() {
     entries.values().forEach(Entry::close);
     entries.clear();
+    draining.forEach(Entry::close);
+    draining.clear();
   }
 }

@@ -233,6 +233,8 @@ public final class StandaloneAgent implements AutoCloseable {
         services.retainOnly(
             planned.stream().map(StandalonePlanner.PlannedVip::name).collect(Collectors.toSet()));
         loop.apply(specs);
+        // routers this apply (re)started must not run without the checks' FAULT
+        services.reassert();
         services.startChecks();
       }
     }

@@ -46,8 +46,77 @@ final class VipServices implements AutoCloseable {
       this.vip = vip;
     }
 
+    // Guarded by this Entry. Never call into a Tracker while holding it: a tracker delivers its
+    // verdicts (effective) under its own lock.
+
+    /** Bumped when the tracker is replaced; verdicts of older trackers are dropped. */
+    private int generation;
+
+    /**
+     * The verdict of checks that a reload replaced, kept until the new checks have all had a result
+     * ({@link Effective#settled()}); null when none is held. Without it, editing the checks of a
+     * VIP whose check fails would take the node out of FAULT (or back to full priority) for the
+     * moment before the new checks first run: a FAULT → BACKUP → FAULT flap with its notifications,
+     * or a preemption if the new checks are slow.
+     */
+    private Effective held;
+
+    /** The last verdict handed to the routers; null before the first. */
+    private Effective applied;
+
     /** Every change of the checks' verdict goes straight to the routers of this VIP. */
-    void effective(Effective e) {
+    synchronized void effective(int from, Effective e) {
+      if (from != generation) {
+        return; // a replaced tracker's late verdict
+      }
+      if (held != null) {
+        if (!e.settled()) {
+          return; // the new checks are still pending: the replaced checks' verdict stands
+        }
+        held = null;
+      }
+      applied = e;
+      send(e);
+    }
+
+    /**
+     * Hands the last verdict's FAULT to the routers again: a router that a reload started (a new
+     * address family, a changed VRID or interface) starts without the checks' FAULT, and the
+     * tracker only reports changes.
+     */
+    synchronized void reassert() {
+      if (applied != null) {
+        // the priority is in the routers' specs already (update); only the FAULT is missing
+        for (RouterId id : routers) {
+          loop.fault(id, TRACKING, applied.fault());
+        }
+      }
+    }
+
+    /** Starts a new generation of checks; returns its number. */
+    synchronized int replaced(Effective last) {
+      if (last == null) {
+        held = null; // first checks of this VIP (or re-added after removal)
+        applied = null;
+      } else if (last.settled()) {
+        held = last;
+      } // else: replaced again before settling; the verdict held before stands
+      return ++generation;
+    }
+
+    /** The priority the VIP's routers run at now, with {@code basePriority} as the base. */
+    int priority(int basePriority) {
+      Effective h;
+      synchronized (this) {
+        h = held;
+      }
+      if (h != null) {
+        return Math.clamp(basePriority + h.priority() - h.basePriority(), 1, 254);
+      }
+      return tracker.current().priority();
+    }
+
+    private void send(Effective e) {
       for (RouterId id : routers) {
         loop.priority(id, e.priority());
         loop.fault(id, TRACKING, e.fault());
@@ -77,11 +146,14 @@ final class VipServices implements AutoCloseable {
     Entry e = entries.computeIfAbsent(vip, Entry::new);
     e.routers = List.copyOf(routers);
     if (e.tracker == null || !Objects.equals(e.trackSpec, track)) {
+      Effective last = null;
       if (e.tracker != null) {
         e.tracker.close();
+        last = e.tracker.current();
       }
       e.trackSpec = track;
-      e.tracker = tracking.tracker(vip, basePriority, track, e::effective);
+      int generation = e.replaced(last);
+      e.tracker = tracking.tracker(vip, basePriority, track, v -> e.effective(generation, v));
       unstarted.add(e.tracker);
     } else {
       e.tracker.basePriority(basePriority);
@@ -91,7 +163,7 @@ final class VipServices implements AutoCloseable {
     } else {
       e.notifications.update(notifySpec);
     }
-    return e.tracker.current().priority();
+    return e.priority(basePriority);
   }
 
   /** A VIP no longer configured: stop its checks (notifications stay for its STOP). */
@@ -105,6 +177,14 @@ final class VipServices implements AutoCloseable {
             e.routers = List.of();
           }
         });
+  }
+
+  /**
+   * Gives every VIP's routers the checks' current FAULT again. Call it after the routers were
+   * handed to the event loop: those the loop (re)started begin without it.
+   */
+  void reassert() {
+    entries.values().forEach(Entry::reassert);
   }
 
   /**

@@ -222,6 +222,23 @@ class EventLoopTest {
   }
 
   @Test
+  void theResignAdvertLeavesBeforeItsSocketCloses() {
+    loop.start();
+    loop.apply(List.of(spec("a", 1, VIP_A, 100)));
+    await().until(() -> state("a") == State.MASTER);
+    CountDownLatch gate = new CountDownLatch(1);
+    dataplane.blockSends = gate; // the router's worker is slow: stuck in its next advert
+    await().until(() -> dataplane.sendsWaiting.get() == 1);
+
+    loop.apply(List.of()); // resign (priority 0, queued behind that advert), socket released
+    assertThat(loop.status().join()).isEmpty(); // handled on the loop
+    dataplane.blockSends = null;
+    gate.countDown();
+
+    await().until(() -> dataplane.sentWithPriority(0).size() == 1);
+  }
+
+  @Test
   void shutdownResignsEveryMasterAndRemovesAddresses() {
     loop.start();
     loop.apply(List.of(spec("a", 1, VIP_A, 100), spec("b", 2, VIP_B, 100)));

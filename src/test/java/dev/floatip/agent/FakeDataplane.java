@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** An in-memory node with one interface {@code eth0}, recording what the agent does to it. */
@@ -40,6 +41,11 @@ final class FakeDataplane implements Dataplane {
   final Set<InetAddress> addresses = ConcurrentHashMap.newKeySet();
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   final List<InetAddress> announced = new CopyOnWriteArrayList<>();
+
+  /** When set, sends wait until it opens (a slow worker); {@link #sendsWaiting} counts them. */
+  volatile CountDownLatch blockSends;
+
+  final AtomicInteger sendsWaiting = new AtomicInteger();
 
   /** Address adds of these addresses wait until the latch opens. */
   final Map<InetAddress, CountDownLatch> blockAdd = new ConcurrentHashMap<>();
@@ -80,6 +86,8 @@ final class FakeDataplane implements Dataplane {
   public IoResult<PacketIo> openPacketIo(PacketIo.Options options) {
     return IoResult.ok(
         new PacketIo() {
+          private volatile boolean closed;
+
           @Override
           public String interfaceName() {
             return IFACE;
@@ -97,6 +105,18 @@ final class FakeDataplane implements Dataplane {
 
           @Override
           public IoResult<Void> send(InetAddress destination, byte[] message) {
+            CountDownLatch gate = blockSends;
+            if (gate != null) {
+              sendsWaiting.incrementAndGet();
+              try {
+                gate.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            if (closed) {
+              return IoResult.failed(9, "send", "socket closed"); // EBADF
+            }
             sent.add(new Sent(destination, VrrpCodec.decode(message, PRIMARY, destination)));
             return IoResult.ok();
           }
@@ -112,7 +132,9 @@ final class FakeDataplane implements Dataplane {
           }
 
           @Override
-          public void close() {}
+          public void close() {
+            closed = true;
+          }
         });
   }
 

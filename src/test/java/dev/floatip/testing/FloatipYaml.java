@@ -30,18 +30,20 @@ public record FloatipYaml(
     List<String> peers,
     Map<String, Integer> priorities,
     String password,
-    boolean preempt) {
+    boolean preempt,
+    Map<String, String> sections) {
 
   public FloatipYaml {
     addresses = List.copyOf(addresses);
     peers = List.copyOf(peers);
     priorities = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(priorities));
+    sections = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sections));
   }
 
   /** VRRPv3, multicast, advert every 100 ms, preempt on, no addresses yet. */
   public static FloatipYaml vip(String name, int vrid) {
     return new FloatipYaml(
-        name, vrid, List.of(), 3, "100ms", false, List.of(), Map.of(), null, true);
+        name, vrid, List.of(), 3, "100ms", false, List.of(), Map.of(), null, true, Map.of());
   }
 
   public FloatipYaml addresses(String... cidrs) {
@@ -55,23 +57,44 @@ public record FloatipYaml(
         peers,
         priorities,
         password,
-        preempt);
+        preempt,
+        sections);
   }
 
   public FloatipYaml version(int v) {
     return new FloatipYaml(
-        name, vrid, addresses, v, interval, unicast, peers, priorities, password, preempt);
+        name,
+        vrid,
+        addresses,
+        v,
+        interval,
+        unicast,
+        peers,
+        priorities,
+        password,
+        preempt,
+        sections);
   }
 
   /** A duration as the schema writes it: {@code 100ms}, {@code 1s}. */
   public FloatipYaml interval(String i) {
     return new FloatipYaml(
-        name, vrid, addresses, version, i, unicast, peers, priorities, password, preempt);
+        name, vrid, addresses, version, i, unicast, peers, priorities, password, preempt, sections);
   }
 
   public FloatipYaml multicast() {
     return new FloatipYaml(
-        name, vrid, addresses, version, interval, false, List.of(), priorities, password, preempt);
+        name,
+        vrid,
+        addresses,
+        version,
+        interval,
+        false,
+        List.of(),
+        priorities,
+        password,
+        preempt,
+        sections);
   }
 
   /** Unicast to these addresses (the node's own are dropped by the agent). */
@@ -86,7 +109,8 @@ public record FloatipYaml(
         List.of(peerAddresses),
         priorities,
         password,
-        preempt);
+        preempt,
+        sections);
   }
 
   /** {@code priority.nodes[node] = priority}. */
@@ -94,18 +118,66 @@ public record FloatipYaml(
     Map<String, Integer> p = new LinkedHashMap<>(priorities);
     p.put(node, priority);
     return new FloatipYaml(
-        name, vrid, addresses, version, interval, unicast, peers, p, password, preempt);
+        name, vrid, addresses, version, interval, unicast, peers, p, password, preempt, sections);
   }
 
   /** VRRPv2 simple password (keepalived {@code auth_type PASS}), inline. */
   public FloatipYaml password(String pass) {
     return new FloatipYaml(
-        name, vrid, addresses, version, interval, unicast, peers, priorities, pass, preempt);
+        name,
+        vrid,
+        addresses,
+        version,
+        interval,
+        unicast,
+        peers,
+        priorities,
+        pass,
+        preempt,
+        sections);
   }
 
   public FloatipYaml preempt(boolean on) {
     return new FloatipYaml(
-        name, vrid, addresses, version, interval, unicast, peers, priorities, password, on);
+        name,
+        vrid,
+        addresses,
+        version,
+        interval,
+        unicast,
+        peers,
+        priorities,
+        password,
+        on,
+        sections);
+  }
+
+  /**
+   * Sets {@code spec.KEY} to a YAML block written as if {@code KEY:} were at column 0, e.g.
+   *
+   * <pre>{@code
+   * .spec("track", """
+   *     scripts:
+   *     - name: flag
+   *       command: [test, -f, /tmp/x/flag]
+   *     """)
+   * }</pre>
+   */
+  public FloatipYaml spec(String key, String yaml) {
+    Map<String, String> s = new LinkedHashMap<>(sections);
+    s.put(key, yaml.stripTrailing());
+    return new FloatipYaml(
+        name, vrid, addresses, version, interval, unicast, peers, priorities, password, preempt, s);
+  }
+
+  /** {@code spec.track} (health checks), see {@link #spec}. */
+  public FloatipYaml track(String yaml) {
+    return spec("track", yaml);
+  }
+
+  /** {@code spec.notify} (hooks, mail, webhook), see {@link #spec}. */
+  public FloatipYaml notify(String yaml) {
+    return spec("notify", yaml);
   }
 
   /** This document as YAML. */
@@ -136,6 +208,11 @@ public record FloatipYaml(
     if (password != null) {
       b.append("  authentication:\n    password: \"").append(password).append("\"\n");
     }
+    sections.forEach(
+        (key, yaml) -> {
+          b.append("  ").append(key).append(":\n");
+          yaml.lines().forEach(l -> b.append(l.isBlank() ? "" : "    " + l).append('\n'));
+        });
     return b.toString();
   }
 

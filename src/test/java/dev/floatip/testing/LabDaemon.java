@@ -1,7 +1,14 @@
 package dev.floatip.testing;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floatip.agent.StatusView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
@@ -22,12 +31,28 @@ public final class LabDaemon {
   /** keepalived as research/keepalived-baseline.md ran it: foreground, VRRP only, own pid files. */
   private static final String KEEPALIVED = "/usr/sbin/keepalived";
 
+  /** Where the agent serves /status inside its namespace (the default --metrics-address). */
+  private static final int STATUS_PORT = 9654;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** One state change from the agent's log ({@code web/v4: BACKUP -> MASTER (...)}). */
+  public record StateChange(String router, String from, String to, String line) {}
+
+  private static final Pattern STATE_CHANGE =
+      Pattern.compile(".* (\\S+): ([A-Z]+) -> ([A-Z]+) \\(.*");
+
+  private final NetnsLab lab;
   private final String name;
   private final NetnsLab.Node node;
   private final Process process;
   private final Path log;
 
-  private LabDaemon(String name, NetnsLab.Node node, Process process, Path log) {
+  private LabDaemon(NetnsLab lab, String name, NetnsLab.Node node, Process process, Path log) {
+    this.lab = lab;
     this.name = name;
     this.node = node;
     this.process = process;
@@ -64,7 +89,7 @@ public final class LabDaemon {
     List<String> cmd =
         floatipCommand("agent", "--config", config.toString(), "--node-name", node.name());
     Process p = lab.start(node.namespace(), log, cmd.toArray(String[]::new));
-    return new LabDaemon("floatip@" + node.name(), node, p, log);
+    return new LabDaemon(lab, "floatip@" + node.name(), node, p, log);
   }
 
   public static void assumeKeepalived() {
@@ -97,7 +122,7 @@ public final class LabDaemon {
             dir.resolve(base + ".pid").toString(),
             "-r",
             dir.resolve(base + ".vrrp.pid").toString());
-    return new LabDaemon("keepalived@" + node.name(), node, p, log);
+    return new LabDaemon(lab, "keepalived@" + node.name(), node, p, log);
   }
 
   public NetnsLab.Node node() {
@@ -129,17 +154,7 @@ public final class LabDaemon {
 
   /** SIGHUP: reload. */
   public void sighup() {
-    try {
-      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -HUP " + pid() + " failed");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    NetnsLab.signal(process, "HUP");
   }
 
   /** Waits for the process to exit; returns its exit code, fails the test on timeout. */
@@ -188,6 +203,59 @@ public final class LabDaemon {
     return lines.subList(Math.min(from, lines.size()), lines.size()).stream()
         .filter(match)
         .findFirst();
+  }
+
+  /**
+   * The agent's {@code GET /status} (what {@code floatip status --json} prints), read on the
+   * agent's own loopback inside its namespace; fails if the agent does not answer.
+   */
+  public List<StatusView> status() {
+    try {
+      String body =
+          lab.call(
+              node,
+              () -> {
+                // a socket made on the namespace thread lives in the namespace
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", STATUS_PORT), 2000);
+                  s.setSoTimeout(5000);
+                  s.getOutputStream()
+                      .write(
+                          "GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                              .getBytes(StandardCharsets.US_ASCII));
+                  String response =
+                      new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                  if (!response.startsWith("HTTP/1.") || !response.split(" ", 3)[1].equals("200")) {
+                    throw new IllegalStateException(name + " /status: " + response);
+                  }
+                  return response.substring(response.indexOf("\r\n\r\n") + 4);
+                }
+              });
+      return JSON.readValue(body, new TypeReference<List<StatusView>>() {});
+    } catch (Exception e) {
+      throw new AssertionError(name + ": GET /status failed: " + e + "\n" + logTail(), e);
+    }
+  }
+
+  /** The status entry of one router of the VIP ({@code family} {@code ipv4} or {@code ipv6}). */
+  public StatusView status(String vip, String family) {
+    return status().stream()
+        .filter(v -> v.vip().equals(vip) && v.family().equals(family))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " has no router " + vip + "/" + family));
+  }
+
+  /** The state changes the agent logged, in order, from log line {@code from}. */
+  public List<StateChange> stateChanges(int from) {
+    List<String> lines = lines();
+    List<StateChange> out = new java.util.ArrayList<>();
+    for (String l : lines.subList(Math.min(from, lines.size()), lines.size())) {
+      Matcher m = STATE_CHANGE.matcher(l);
+      if (m.matches()) {
+        out.add(new StateChange(m.group(1), m.group(2), m.group(3), l));
+      }
+    }
+    return out;
   }
 
   /** The last lines of the log, for failure messages. */

@@ -323,6 +323,21 @@ public final class NetnsLab implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code signal} ({@code INT}, {@code HUP}, …) to one process this test started, by PID
+   * ({@code ip netns exec} execs in place, so {@link Process#pid()} is the program itself).
+   */
+  public static void signal(Process process, String signal) {
+    if (!process.isAlive()) {
+      return;
+    }
+    ExecResult r = runCommand(List.of("kill", "-s", signal, Long.toString(process.pid())));
+    if (!r.ok() && process.isAlive()) {
+      throw new IllegalStateException(
+          "kill -s " + signal + " " + process.pid() + ": " + r.stderr());
+    }
+  }
+
   /** Runs {@code task} on a thread inside the node's namespace and returns its result. */
   public <T> T call(Node node, Callable<T> task) throws Exception {
     return call(node.namespace(), task);
@@ -359,6 +374,22 @@ public final class NetnsLab implements AutoCloseable {
 
   public void reconnect(Node node) {
     ip("-n", bridgeNamespace, "link", "set", node.bridgePort(), "up");
+  }
+
+  /**
+   * Adds a veth pair {@code name}/{@code peer} inside the node, both up and without addresses: an
+   * extra interface whose link a test can take down ({@link #link}) without touching eth0. Taking
+   * {@code peer} down drops {@code name}'s carrier. Deleted with the namespace.
+   */
+  public void addVethPair(Node node, String name, String peer) {
+    ip("-n", node.namespace(), "link", "add", name, "type", "veth", "peer", "name", peer);
+    ip("-n", node.namespace(), "link", "set", peer, "up");
+    ip("-n", node.namespace(), "link", "set", name, "up");
+  }
+
+  /** {@code ip link set IFACE up|down} inside the node. */
+  public void link(Node node, String iface, boolean up) {
+    ip("-n", node.namespace(), "link", "set", iface, up ? "up" : "down");
   }
 
   @Override
