@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code floatip.operator.*} in application.properties or the environment ({@code
@@ -40,11 +39,11 @@ public interface OperatorSettings {
     @WithDefault("IfNotPresent")
     String imagePullPolicy();
 
-    /** Resource requests; default cpu 50m, memory 96Mi. */
-    Optional<Map<String, String>> requests();
+    /** Resource requests; none set: cpu 50m, memory 96Mi. */
+    Map<String, String> requests();
 
-    /** Resource limits; default memory 192Mi. */
-    Optional<Map<String, String>> limits();
+    /** Resource limits; none set: memory 192Mi. */
+    Map<String, String> limits();
 
     /** Priority class of the agent pods; "none" for none. */
     @WithDefault("system-node-critical")
@@ -66,6 +65,10 @@ public interface OperatorSettings {
 
     @WithDefault("floatip-operator")
     String leaseName();
+
+    /** Exit when the Lease is lost, so the pod restarts as a follower (JOSDK's behaviour). */
+    @WithDefault("true")
+    boolean exitOnLoss();
   }
 
   /** As plain values. */
@@ -78,8 +81,8 @@ public interface OperatorSettings {
         a.name(),
         a.image(),
         a.imagePullPolicy(),
-        a.requests().orElse(d.agentRequests()),
-        a.limits().orElse(d.agentLimits()),
+        a.requests().isEmpty() ? d.agentRequests() : a.requests(),
+        a.limits().isEmpty() ? d.agentLimits() : a.limits(),
         priorityClass,
         a.metricsPort(),
         a.logFormat(),

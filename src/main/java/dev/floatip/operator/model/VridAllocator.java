@@ -136,7 +136,7 @@ public final class VridAllocator {
   }
 
   /** The first VRID tried for a name: 1..255. */
-  static int preferred(String name) {
+  public static int preferred(String name) {
     CRC32 crc = new CRC32();
     crc.update(name.getBytes(StandardCharsets.UTF_8));
     return (int) (crc.getValue() % 255) + 1;
