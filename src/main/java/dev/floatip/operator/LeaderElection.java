@@ -2,6 +2,7 @@ package dev.floatip.operator;
 
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurationServiceCustomizer;
 import io.quarkus.arc.Unremovable;
 import jakarta.inject.Inject;
@@ -42,15 +43,12 @@ public class LeaderElection implements ConfigurationServiceCustomizer {
 
   static LeaderElectionConfiguration configuration(
       OperatorConfig cfg, String identity, boolean exitOnLoss) {
-    return new LeaderElectionConfiguration(
-        cfg.leaseName(),
-        cfg.namespace(),
-        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-        identity,
-        null,
-        exitOnLoss);
+    LeaderElectionConfigurationBuilder b =
+        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(cfg.leaseName())
+            .withLeaseNamespace(cfg.namespace())
+            .withIdentity(identity);
+    // JOSDK exits on a lost Lease; staying alive is offered for tests only
+    return exitOnLoss ? b.build() : b.buildForTest(false);
   }
 
   /** The pod name (unique per replica), else a random one. */

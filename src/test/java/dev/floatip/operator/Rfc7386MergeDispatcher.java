@@ -18,7 +18,6 @@ import io.fabric8.zjsonpatch.JsonDiff;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -153,9 +152,7 @@ public final class Rfc7386MergeDispatcher extends Dispatcher {
         target != null && target.isObject()
             ? ((ObjectNode) target).deepCopy()
             : JSON.createObjectNode();
-    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       if (e.getValue().isNull()) {
         result.remove(e.getKey());
       } else {

@@ -20,6 +20,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Ignore;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
@@ -35,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -414,6 +420,76 @@ class VirtualIPOperatorTest {
     }
     assertThat(s.conditions()).hasSize(5);
     assertThat(conditionIs("busy", "Degraded", "False")).isTrue();
+  }
+
+  /** A second replica's reconciler; ignored by QOSDK, registered by hand. */
+  @Ignore
+  @ControllerConfiguration(name = "second-replica")
+  static final class CountingReconciler implements Reconciler<VirtualIP> {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public UpdateControl<VirtualIP> reconcile(VirtualIP vip, Context<VirtualIP> ctx) {
+      calls.incrementAndGet();
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  private Operator replica(OperatorConfig config, String identity, Reconciler<VirtualIP> r) {
+    Operator op =
+        new Operator(
+            o ->
+                o.withKubernetesClient(mock.getKubernetesMockServer().createClient())
+                    .withCloseClientOnStop(true)
+                    .checkingCRDAndValidateLocalModel(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withLeaderElectionConfiguration(
+                        LeaderElection.configuration(config, identity, false)));
+    op.register(r);
+    op.start();
+    return op;
+  }
+
+  @Test
+  void aSecondReplicaDoesNotReconcileWhileTheLeaderHoldsTheLease() {
+    // control: with a Lease of its own, the counting replica does reconcile
+    CountingReconciler alone = new CountingReconciler();
+    OperatorConfig otherLease =
+        new OperatorConfig(
+            cfg.namespace(),
+            cfg.agentName(),
+            cfg.image(),
+            cfg.imagePullPolicy(),
+            cfg.agentRequests(),
+            cfg.agentLimits(),
+            cfg.priorityClassName(),
+            cfg.agentMetricsPort(),
+            cfg.logFormat(),
+            cfg.finalizerTimeout(),
+            true,
+            "another-lease");
+    CountingReconciler counting = new CountingReconciler();
+    Operator second = replica(cfg, "second-replica", counting);
+    Operator control = replica(otherLease, "control-replica", alone);
+    try {
+      create("contended", "{addresses: [192.0.2.60/24]}");
+      await().atMost(DEADLINE).until(() -> status("contended").phase() == Phase.Pending);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> counting.calls.get() == 0);
+      Lease lease =
+          client
+              .resources(Lease.class)
+              .inNamespace(cfg.namespace())
+              .withName(cfg.leaseName())
+              .get();
+      assertThat(lease.getSpec().getHolderIdentity()).isNotEqualTo("second-replica");
+      await().atMost(DEADLINE).until(() -> alone.calls.get() > 0);
+    } finally {
+      second.stop();
+      control.stop();
+    }
   }
 
   @Test
