@@ -47,8 +47,9 @@ public class LeaderElection implements ConfigurationServiceCustomizer {
         LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(cfg.leaseName())
             .withLeaseNamespace(cfg.namespace())
             .withIdentity(identity);
-    // JOSDK exits on a lost Lease; staying alive is offered for tests only
-    return exitOnLoss ? b.build() : b.buildForTest(false);
+    // JOSDK 5.3.2: build() is buildForTest(false), i.e. it does NOT exit on a lost Lease (the
+    // deprecated constructors default to exiting); buildForTest is the one way to choose
+    return b.buildForTest(exitOnLoss);
   }
 
   /** The pod name (unique per replica), else a random one. */

@@ -7,6 +7,7 @@ import dev.floatip.operator.model.StatusAggregator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
@@ -23,7 +24,7 @@ final class StatusWriter {
   private StatusWriter() {}
 
   /** The merge patch body: {@code {"status":{...operator fields...}}}; a null master removes it. */
-  static String body(Context<VirtualIP> ctx, StatusAggregator.Result r) {
+  static String body(KubernetesSerialization serialization, StatusAggregator.Result r) {
     ObjectNode status = JSON.createObjectNode();
     status.put("observedGeneration", r.observedGeneration());
     if (r.virtualRouterId() != null) {
@@ -36,7 +37,7 @@ final class StatusWriter {
     }
     status.put("phase", r.phase().name());
     status.put("nodesReady", r.nodesReady());
-    String conditions = ctx.getClient().getKubernetesSerialization().asJson(r.conditions());
+    String conditions = serialization.asJson(r.conditions());
     try {
       status.set("conditions", JSON.readTree(conditions));
     } catch (java.io.IOException e) {
@@ -49,7 +50,7 @@ final class StatusWriter {
 
   /** Writes, and returns the VirtualIP as stored afterwards (with the agents' latest entries). */
   static VirtualIP write(Context<VirtualIP> ctx, VirtualIP vip, StatusAggregator.Result r) {
-    String body = body(ctx, r);
+    String body = body(ctx.getClient().getKubernetesSerialization(), r);
     VirtualIP ref = new VirtualIP();
     ref.setMetadata(new ObjectMetaBuilder().withName(vip.getMetadata().getName()).build());
     // resourcePatch caches the response and filters the write's own watch event

@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,10 +86,28 @@ class VirtualIPOperatorTest {
       }
       client.resource(v).delete();
     }
-    await()
-        .atMost(DEADLINE)
-        .until(() -> client.resources(VirtualIP.class).list().getItems().isEmpty());
-    agents.close();
+    try {
+      await()
+          .atMost(DEADLINE)
+          .until(() -> client.resources(VirtualIP.class).list().getItems().isEmpty());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "left over: "
+              + client.resources(VirtualIP.class).list().getItems().stream()
+                  .map(
+                      v ->
+                          v.getMetadata().getName()
+                              + " finalizers="
+                              + v.getMetadata().getFinalizers()
+                              + " deleted="
+                              + v.getMetadata().getDeletionTimestamp()
+                              + " nodes="
+                              + (v.getStatus() == null ? null : v.getStatus().nodes()))
+                  .toList(),
+          e);
+    } finally {
+      agents.close();
+    }
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -506,6 +525,8 @@ class VirtualIPOperatorTest {
                       .get();
               return lease != null && lease.getSpec().getHolderIdentity() != null;
             });
-    assertThat(cfg.leaderElection()).isTrue();
+    // floatip.operator.* defaults, with the test profile's shorter finalizer timeout
+    assertThat(cfg)
+        .isEqualTo(OperatorConfig.defaults().withFinalizerTimeout(Duration.ofSeconds(8)));
   }
 }
