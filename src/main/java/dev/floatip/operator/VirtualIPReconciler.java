@@ -36,6 +36,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -92,6 +93,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
   private volatile InformerEventSource<Node, VirtualIP> nodeSource;
   private volatile InformerEventSource<DaemonSet, VirtualIP> daemonSetSource;
+  private volatile InformerEventSource<VirtualIP, VirtualIP> peerSource;
 
   @Inject
   public VirtualIPReconciler(
@@ -127,7 +129,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
                             before.getMetadata().getAnnotations()))
                 .build(),
             ctx);
-    InformerEventSource<VirtualIP, VirtualIP> peers =
+    peerSource =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(VirtualIP.class, VirtualIP.class)
                 .withName("peers")
@@ -135,7 +137,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
                 .withOnUpdateFilter(VirtualIPReconciler::peerChangeMatters)
                 .build(),
             ctx);
-    return List.of(nodeSource, daemonSetSource, peers);
+    return List.of(nodeSource, daemonSetSource, peerSource);
   }
 
   private static Set<ResourceID> all(IndexerResourceCache<VirtualIP> cache, HasMetadata except) {
@@ -184,7 +186,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
   @Override
   public UpdateControl<VirtualIP> reconcile(VirtualIP vip, Context<VirtualIP> ctx) {
-    List<VirtualIP> all = ctx.getPrimaryCache().list().toList();
+    List<VirtualIP> all = allVirtualIPs(vip);
     List<Node> nodes = nodeSource.list().toList();
     List<NodeInfo> nodeInfos = nodes.stream().map(NodeInfo::of).toList();
 
@@ -210,16 +212,27 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     if (result.differsFrom(vip.getStatus())) {
       VirtualIP stored = StatusWriter.write(ctx, vip, result);
       announce(vip, result);
-      // Agents may have written between our read and our patch. JOSDK treats events up to the
-      // patch's resourceVersion as seen, so look again at once if the stored entries change the
-      // aggregate.
-      if (stored != null
-          && aggregate(vip, stored.getStatus(), mine, decisions.get(name), nodes)
-              .differsFrom(stored.getStatus())) {
+      // Agents, users and the API server may have written between our read and our patch, but
+      // JOSDK takes every event up to the patch's resourceVersion for our own. So look again at
+      // once if the stored object differs in anything we act on: spec, deletion, agent entries.
+      if (stored != null && changedMeanwhile(vip, stored, mine, decisions.get(name), nodes)) {
         return control.rescheduleAfter(AGAIN.toMillis());
       }
     }
     return result.recheckAfter().map(d -> control.rescheduleAfter(d.toMillis())).orElse(control);
+  }
+
+  private boolean changedMeanwhile(
+      VirtualIP read,
+      VirtualIP stored,
+      List<Violation> violations,
+      VridAllocator.Decision decision,
+      List<Node> nodes) {
+    return !Objects.equals(read.getMetadata().getGeneration(), stored.getMetadata().getGeneration())
+        || !Objects.equals(
+            read.getMetadata().getDeletionTimestamp(), stored.getMetadata().getDeletionTimestamp())
+        || aggregate(read, stored.getStatus(), violations, decision, nodes)
+            .differsFrom(stored.getStatus());
   }
 
   private StatusAggregator.Result aggregate(
@@ -237,6 +250,19 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
             violations.isEmpty() ? interval(vip) : null,
             staleNodes(status, nodes),
             clock.instant()));
+  }
+
+  /**
+   * Every VirtualIP, from the peer informer: the one whose events fan out to all VirtualIPs, so a
+   * reconcile it triggers sees the change (the primary informer is a separate watch and may lag),
+   * with {@code current} as given.
+   */
+  private List<VirtualIP> allVirtualIPs(VirtualIP current) {
+    String name = current.getMetadata().getName();
+    List<VirtualIP> all = new ArrayList<>();
+    all.add(current);
+    peerSource.list().filter(v -> !v.getMetadata().getName().equals(name)).forEach(all::add);
+    return all;
   }
 
   private Optional<DaemonSet> currentDaemonSet() {
@@ -329,8 +355,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
               + "; removing the finalizer");
     }
     boolean othersRemain =
-        ctx.getPrimaryCache()
-            .list()
+        allVirtualIPs(vip).stream()
             .anyMatch(
                 o ->
                     !o.getMetadata().getName().equals(name)
