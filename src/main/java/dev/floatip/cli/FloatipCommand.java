@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Floating IPs elected with VRRP (RFC 5798 / RFC 3768), keepalived-compatible.",
-    subcommands = {AgentCommand.class, StatusCommand.class, VersionCommand.class})
+    subcommands = {
+      OperatorCommand.class,
+      AgentCommand.class,
+      StatusCommand.class,
+      VersionCommand.class
+    })
 public class FloatipCommand implements Runnable {
 
   @Override

@@ -10,13 +10,19 @@ import picocli.CommandLine;
 /**
  * The single entry point: {@code floatip <command>}. Quarkus boots first, picocli parses, CDI
  * supplies beans. The HTTP endpoint (metrics, health, status) is configured before boot: only the
- * agent serves it, on {@code --metrics-address}; short commands open no port.
+ * agent and the operator serve it, on {@code --metrics-address}; short commands open no port.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
 
   /** Where the agent serves /q/metrics, /q/health and /status unless told otherwise. */
   public static final String DEFAULT_METRICS_ADDRESS = "127.0.0.1:9654";
+
+  /**
+   * Where the operator serves /q/metrics and /q/health: all addresses of its pod (not hostNetwork),
+   * for the kubelet's probes and Prometheus.
+   */
+  public static final String DEFAULT_OPERATOR_METRICS_ADDRESS = "0.0.0.0:8080";
 
   @Inject CommandLine.IFactory factory;
 
@@ -38,11 +44,15 @@ public class Main implements QuarkusApplication {
           "quarkus.smallrye-health.check.\"io.quarkiverse.operatorsdk.runtime.OperatorHealthCheck\".enabled",
           "false");
     }
-    if (!command.equals("agent")) {
+    String address;
+    if (command.equals("agent")) {
+      address = DEFAULT_METRICS_ADDRESS;
+    } else if (command.equals("operator")) {
+      address = DEFAULT_OPERATOR_METRICS_ADDRESS;
+    } else {
       System.setProperty("quarkus.http.host-enabled", "false");
       return;
     }
-    String address = DEFAULT_METRICS_ADDRESS;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals(AgentCommand.METRICS_ADDRESS) && i + 1 < args.size()) {

@@ -9,5 +9,7 @@ public enum Phase {
   /** Several nodes claim master. */
   SplitBrain,
   /** The spec is refused; see the InvalidSpec condition. */
-  Invalid
+  Invalid,
+  /** Not running yet: no agent has reported, or a VRID conflict holds it back. */
+  Pending
 }

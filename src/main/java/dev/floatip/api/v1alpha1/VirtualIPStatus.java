@@ -17,7 +17,7 @@ public record VirtualIPStatus(
     @JsonPropertyDescription("The VRID in use: spec.virtualRouterId or the allocated one.")
         Integer virtualRouterId,
     @JsonPropertyDescription("Node holding the addresses; empty when none.") String master,
-    @JsonPropertyDescription("Active, NoMaster, SplitBrain or Invalid.") Phase phase,
+    @JsonPropertyDescription("Active, NoMaster, SplitBrain, Invalid or Pending.") Phase phase,
     @JsonPropertyDescription("Nodes in Master or Backup state / participating nodes, e.g. 2/3.")
         String nodesReady,
     @JsonPropertyDescription("One entry per participating node, written by that node's agent.")

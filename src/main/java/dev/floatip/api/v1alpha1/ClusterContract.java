@@ -1,0 +1,41 @@
+package dev.floatip.api.v1alpha1;
+
+/**
+ * Names shared by the operator and the agents in cluster mode: condition types, the finalizer and
+ * the Node annotation through which agents report foreign VRIDs.
+ *
+ * <p>An agent runs a VirtualIP only when {@code status.virtualRouterId} is set and neither {@link
+ * #INVALID_SPEC} nor {@link #VRID_CONFLICT} is {@code True}; once {@code
+ * metadata.deletionTimestamp} is set it stops the routers, removes the addresses and reports {@link
+ * NodeState#Stopped} in its {@code status.nodes} entry, which lets the operator remove {@link
+ * #FINALIZER}.
+ */
+public final class ClusterContract {
+
+  /** Exactly one node is master. */
+  public static final String READY = "Ready";
+
+  /** Some participating node is not in Master or Backup state. */
+  public static final String DEGRADED = "Degraded";
+
+  /** Several nodes reported Master for longer than one advertisement interval. */
+  public static final String SPLIT_BRAIN = "SplitBrain";
+
+  /** The VRID is used by an older VirtualIP or a foreign router on the same segment. */
+  public static final String VRID_CONFLICT = "VRIDConflict";
+
+  /** The spec is refused; the message names the fields. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  /** Held until every agent reported the addresses released (or a timeout). */
+  public static final String FINALIZER = "floatip.dev/release";
+
+  /**
+   * On a Node: the VRIDs the node's agent sees in adverts on its segments that belong to no
+   * VirtualIP of the cluster, as a comma-separated list of decimals ("51,52"). The allocator avoids
+   * them; an explicit VRID among them gets {@link #VRID_CONFLICT}.
+   */
+  public static final String FOREIGN_VRIDS_ANNOTATION = "floatip.dev/foreign-vrids";
+
+  private ClusterContract() {}
+}

@@ -1,0 +1,23 @@
+package dev.floatip.operator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** CDI wiring of the plain operator values. */
+@ApplicationScoped
+public class OperatorBeans {
+
+  @Produces
+  @Singleton
+  OperatorConfig config(OperatorSettings settings) {
+    return settings.toConfig();
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+}

@@ -1,0 +1,251 @@
+package dev.floatip.operator.model;
+
+import static dev.floatip.api.v1alpha1.ClusterContract.DEGRADED;
+import static dev.floatip.api.v1alpha1.ClusterContract.INVALID_SPEC;
+import static dev.floatip.api.v1alpha1.ClusterContract.READY;
+import static dev.floatip.api.v1alpha1.ClusterContract.SPLIT_BRAIN;
+import static dev.floatip.api.v1alpha1.ClusterContract.VRID_CONFLICT;
+
+import dev.floatip.api.v1alpha1.NodeState;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.Phase;
+import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import dev.floatip.config.Violation;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The operator-owned status fields of one VirtualIP from the agents' reports ({@code
+ * status.nodes}), the validation result and the VRID decision. Pure: the time is an input, and the
+ * result says when to look again (a pending split-brain deadline) instead of keeping a clock.
+ *
+ * <p>Phase, in this precedence: Invalid (the spec is refused), Pending (VRID conflict, or no agent
+ * reported yet), SplitBrain (two or more nodes have reported Master for longer than one
+ * advertisement interval), Active (at least one master), NoMaster.
+ *
+ * <p>Entries of {@code staleNodes} (the node is gone or NotReady, so its agent cannot update the
+ * entry) count as participating but neither ready nor master: a crashed master does not make a
+ * split brain with its successor.
+ */
+public final class StatusAggregator {
+
+  /** Everything the aggregate depends on. */
+  public record Input(
+      VirtualIPStatus previous,
+      long generation,
+      List<Violation> violations,
+      VridAllocator.Decision vrid,
+      Duration advertisementInterval,
+      Set<String> staleNodes,
+      Instant now) {}
+
+  /** The operator-owned fields, and when to re-evaluate at the latest (empty: no deadline). */
+  public record Result(
+      long observedGeneration,
+      Integer virtualRouterId,
+      String master,
+      Phase phase,
+      String nodesReady,
+      List<Condition> conditions,
+      Optional<Duration> recheckAfter) {
+
+    /** Whether writing this would change {@code current}'s operator-owned fields. */
+    public boolean differsFrom(VirtualIPStatus current) {
+      if (current == null) {
+        return true;
+      }
+      return !Objects.equals(current.observedGeneration(), observedGeneration)
+          || !Objects.equals(current.virtualRouterId(), virtualRouterId)
+          || !Objects.equals(emptyToNull(current.master()), master)
+          || current.phase() != phase
+          || !Objects.equals(current.nodesReady(), nodesReady)
+          || !Objects.equals(current.conditions(), conditions);
+    }
+
+    public Optional<Condition> condition(String type) {
+      return conditions.stream().filter(c -> c.getType().equals(type)).findFirst();
+    }
+  }
+
+  private StatusAggregator() {}
+
+  public static Result aggregate(Input in) {
+    VirtualIPStatus prev = in.previous() == null ? VirtualIPStatus.empty() : in.previous();
+    Map<String, NodeStatus> nodes = new TreeMap<>();
+    if (prev.nodes() != null) {
+      prev.nodes()
+          .forEach(
+              (name, s) -> {
+                if (name != null && s != null && s.state() != NodeState.Stopped) {
+                  nodes.put(name, s);
+                }
+              });
+    }
+    Set<String> stale = in.staleNodes() == null ? Set.of() : in.staleNodes();
+    List<String> masters =
+        nodes.entrySet().stream()
+            .filter(e -> e.getValue().state() == NodeState.Master && !stale.contains(e.getKey()))
+            .map(Map.Entry::getKey)
+            .toList();
+    List<String> notReady =
+        nodes.entrySet().stream()
+            .filter(
+                e ->
+                    stale.contains(e.getKey())
+                        || (e.getValue().state() != NodeState.Master
+                            && e.getValue().state() != NodeState.Backup))
+            .map(e -> e.getKey() + ": " + describe(e.getValue(), stale.contains(e.getKey())))
+            .toList();
+    int total = nodes.size();
+    int ready = total - notReady.size();
+
+    boolean invalid = !in.violations().isEmpty();
+    String conflict = invalid || in.vrid() == null ? null : in.vrid().conflict();
+    Optional<Duration> recheck = Optional.empty();
+    boolean splitBrain = false;
+    if (masters.size() >= 2) {
+      List<Instant> starts =
+          masters.stream().map(m -> masterSince(nodes.get(m), in.now())).sorted().toList();
+      Duration overlap = Duration.between(starts.get(1), in.now());
+      Duration interval =
+          in.advertisementInterval() == null ? Duration.ofSeconds(1) : in.advertisementInterval();
+      if (overlap.compareTo(interval) > 0) {
+        splitBrain = true;
+      } else {
+        recheck = Optional.of(interval.minus(overlap).plusMillis(10));
+      }
+    }
+
+    Phase phase;
+    if (invalid) {
+      phase = Phase.Invalid;
+    } else if (conflict != null || total == 0) {
+      phase = Phase.Pending;
+    } else if (splitBrain) {
+      phase = Phase.SplitBrain;
+    } else if (!masters.isEmpty()) {
+      phase = Phase.Active;
+    } else {
+      phase = Phase.NoMaster;
+    }
+
+    String masterList = masters.isEmpty() ? null : String.join(",", masters);
+    List<Condition> conds = new ArrayList<>();
+    Conditions c = new Conditions(prev.conditions(), in.generation(), in.now());
+    conds.add(
+        switch (phase) {
+          case Active -> c.make(READY, true, "Active", masterList + " is master");
+          case NoMaster ->
+              c.make(READY, false, "NoMaster", "no node reports Master (" + total + " nodes)");
+          case SplitBrain -> c.make(READY, false, "SplitBrain", masterList + " all report Master");
+          case Invalid -> c.make(READY, false, "InvalidSpec", "the spec is refused");
+          case Pending ->
+              conflict != null
+                  ? c.make(READY, false, "VRIDConflict", conflict)
+                  : c.make(READY, false, "NoAgents", "no agent has reported yet");
+        });
+    conds.add(
+        notReady.isEmpty()
+            ? c.make(DEGRADED, false, "AllNodesReady", ready + "/" + total + " nodes ready")
+            : c.make(DEGRADED, true, "NodesNotReady", String.join("; ", notReady)));
+    conds.add(
+        splitBrain
+            ? c.make(
+                SPLIT_BRAIN,
+                true,
+                "MultipleMasters",
+                masterList + " report Master for longer than one advertisement interval")
+            : c.make(SPLIT_BRAIN, false, "SingleMaster", "at most one node reports Master"));
+    if (invalid) {
+      conds.add(c.make(VRID_CONFLICT, null, "InvalidSpec", "not checked: the spec is refused"));
+    } else if (conflict != null) {
+      conds.add(c.make(VRID_CONFLICT, true, "VRIDConflict", conflict));
+    } else {
+      conds.add(
+          c.make(
+              VRID_CONFLICT,
+              false,
+              in.vrid() != null && in.vrid().allocated() ? "Allocated" : "Explicit",
+              "VRID " + (in.vrid() == null ? "?" : in.vrid().vrid()) + " is free on the segment"));
+    }
+    conds.add(
+        invalid
+            ? c.make(
+                INVALID_SPEC,
+                true,
+                "InvalidSpec",
+                in.violations().stream().map(Violation::toString).collect(Collectors.joining("; ")))
+            : c.make(INVALID_SPEC, false, "Valid", "the spec is valid"));
+
+    Integer vrid =
+        invalid || in.vrid() == null || in.vrid().vrid() == null
+            ? prev.virtualRouterId()
+            : in.vrid().vrid();
+    return new Result(
+        in.generation(), vrid, masterList, phase, ready + "/" + total, List.copyOf(conds), recheck);
+  }
+
+  private static String describe(NodeStatus s, boolean stale) {
+    String state = s.state() == null ? "no state" : s.state().name();
+    if (stale) {
+      return state + " (node gone or NotReady)";
+    }
+    return s.reason() == null || s.reason().isBlank() ? state : state + " (" + s.reason() + ")";
+  }
+
+  /** When the node became master; unknown or unreadable counts as "just now". */
+  static Instant masterSince(NodeStatus s, Instant now) {
+    for (String text : new String[] {s.masterSince(), s.since()}) {
+      if (text != null) {
+        try {
+          Instant t = Instant.parse(text);
+          return t.isAfter(now) ? now : t;
+        } catch (DateTimeParseException e) {
+          // try the next one
+        }
+      }
+    }
+    return now;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** Builds conditions, keeping lastTransitionTime while a condition's status stays the same. */
+  private record Conditions(List<Condition> previous, long generation, Instant now) {
+
+    /** status: true, false, or null for Unknown. */
+    Condition make(String type, Boolean status, String reason, String message) {
+      String text = status == null ? "Unknown" : status ? "True" : "False";
+      String since = now.truncatedTo(ChronoUnit.SECONDS).toString();
+      if (previous != null) {
+        for (Condition p : previous) {
+          if (p != null && type.equals(p.getType()) && text.equals(p.getStatus())) {
+            since = p.getLastTransitionTime() == null ? since : p.getLastTransitionTime();
+          }
+        }
+      }
+      return new ConditionBuilder()
+          .withType(type)
+          .withStatus(text)
+          .withReason(reason)
+          .withMessage(message)
+          .withObservedGeneration(generation)
+          .withLastTransitionTime(since)
+          .build();
+    }
+  }
+}

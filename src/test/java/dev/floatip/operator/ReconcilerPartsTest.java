@@ -1,0 +1,131 @@
+package dev.floatip.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floatip.api.v1alpha1.NodeState;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import dev.floatip.operator.model.StatusAggregator;
+import dev.floatip.operator.model.VridAllocator;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler's pure helpers and the exact status patch body. */
+class ReconcilerPartsTest {
+
+  private static NodeStatus entry(NodeState state) {
+    return new NodeStatus(state, 100, 100, null, null, null, null, 1L, null);
+  }
+
+  private static Node node(String name, String ready, Map<String, String> labels) {
+    NodeBuilder b =
+        new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata();
+    if (ready != null) {
+      b.withNewStatus()
+          .addNewCondition()
+          .withType("Ready")
+          .withStatus(ready)
+          .endCondition()
+          .endStatus();
+    }
+    return b.build();
+  }
+
+  @Test
+  void statusPatchCarriesOnlyTheOperatorFieldsAndClearsMaster() throws Exception {
+    Map<String, NodeStatus> nodes = new HashMap<>();
+    nodes.put("a", entry(NodeState.Backup));
+    StatusAggregator.Result r =
+        StatusAggregator.aggregate(
+            new StatusAggregator.Input(
+                new VirtualIPStatus(1L, 7, "a", null, null, nodes, null),
+                2,
+                List.of(),
+                new VridAllocator.Decision(7, true, null),
+                Duration.ofSeconds(1),
+                Set.of(),
+                Instant.parse("2026-11-21T00:00:00Z")));
+    JsonNode body =
+        new ObjectMapper().readTree(StatusWriter.body(new KubernetesSerialization(), r));
+    assertThat(body.fieldNames()).toIterable().containsExactly("status");
+    JsonNode status = body.get("status");
+    assertThat(status.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder(
+            "observedGeneration", "virtualRouterId", "master", "phase", "nodesReady", "conditions");
+    assertThat(status.get("master").isNull()).isTrue(); // merge patch: removes the old master
+    assertThat(status.get("phase").asText()).isEqualTo("NoMaster");
+    assertThat(status.get("conditions")).hasSize(5);
+    assertThat(status.has("nodes")).isFalse();
+  }
+
+  @Test
+  void entriesOfGoneOrNotReadyNodesAreStale() {
+    Map<String, NodeStatus> nodes = new HashMap<>();
+    nodes.put("up", entry(NodeState.Master));
+    nodes.put("down", entry(NodeState.Master));
+    nodes.put("gone", entry(NodeState.Backup));
+    nodes.put("new", entry(NodeState.Backup));
+    VirtualIPStatus status = new VirtualIPStatus(null, null, null, null, null, nodes, null);
+    List<Node> cluster =
+        List.of(
+            node("up", "True", Map.of()),
+            node("down", "False", Map.of()),
+            node("new", null, Map.of()));
+    assertThat(VirtualIPReconciler.staleNodes(status, cluster))
+        .containsExactlyInAnyOrder("down", "gone");
+    // no Nodes known at all (standalone test servers): nothing is called stale
+    assertThat(VirtualIPReconciler.staleNodes(status, List.of())).isEmpty();
+  }
+
+  @Test
+  void whichNodeChangesTriggerReconciles() {
+    Node n = node("n", "True", Map.of("role", "a"));
+    assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "True", Map.of("role", "a"))))
+        .isFalse();
+    assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "True", Map.of("role", "b"))))
+        .isTrue();
+    assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "False", Map.of("role", "a"))))
+        .isTrue();
+    Node foreign = node("n", "True", Map.of("role", "a"));
+    foreign.getMetadata().setAnnotations(Map.of("floatip.dev/foreign-vrids", "9"));
+    assertThat(VirtualIPReconciler.nodeChangeMatters(foreign, n)).isTrue();
+  }
+
+  @Test
+  void releasedMeansStoppedOrGone() {
+    Map<String, NodeStatus> nodes = new HashMap<>();
+    nodes.put("b", entry(NodeState.Backup));
+    nodes.put("a", entry(NodeState.Fault));
+    nodes.put("s", entry(NodeState.Stopped));
+    nodes.put("deleted", null);
+    assertThat(
+            VirtualIPReconciler.holding(
+                new VirtualIPStatus(null, null, null, null, null, nodes, null)))
+        .containsExactly("a", "b");
+    assertThat(VirtualIPReconciler.holding(null)).isEmpty();
+  }
+
+  @Test
+  void leaderElectionConfiguration() {
+    var election = LeaderElection.configuration(OperatorConfig.defaults(), "pod-1", true);
+    assertThat(election.getLeaseName()).isEqualTo("floatip-operator");
+    assertThat(election.getLeaseNamespace()).contains("floatip-system");
+    assertThat(election.getIdentity()).contains("pod-1");
+    assertThat(election.isExitOnStopLeading()).isTrue();
+    assertThat(
+            LeaderElection.configuration(OperatorConfig.defaults(), "x", false)
+                .isExitOnStopLeading())
+        .isFalse();
+  }
+}

@@ -1,0 +1,532 @@
+package dev.floatip.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.Phase;
+import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import dev.floatip.operator.model.Labels;
+import dev.floatip.operator.model.Vips;
+import dev.floatip.operator.model.VridAllocator;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Ignore;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against Fabric8's mock API server (CRUD mode, RFC 7386 merge patches). Agents are
+ * simulated by merge-patching their own {@code status.nodes.<node>} entry, exactly as the agent
+ * does (research/status-writes.md §7a).
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = Rfc7386MergeDispatcher.Setup.class)
+class VirtualIPOperatorTest {
+
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  @KubernetesTestServer KubernetesServer mock;
+  @Inject KubernetesClient client;
+  @Inject Operator operator;
+  @Inject OperatorConfig cfg;
+
+  /** A separate client, as an agent on another node would have. */
+  private KubernetesClient agents;
+
+  @BeforeEach
+  void start() {
+    agents = mock.getKubernetesMockServer().createClient();
+    Rfc7386MergeDispatcher.install(mock.getKubernetesMockServer());
+    if (STARTED.compareAndSet(false, true)) {
+      operator.start();
+    }
+  }
+
+  @AfterEach
+  void deleteAll() {
+    for (VirtualIP v : client.resources(VirtualIP.class).list().getItems()) {
+      if (v.getStatus() != null && v.getStatus().nodes() != null) {
+        v.getStatus()
+            .nodes()
+            .keySet()
+            .forEach(n -> report(v.getMetadata().getName(), n, "Stopped", null));
+      }
+      client.resource(v).delete();
+    }
+    try {
+      await()
+          .atMost(DEADLINE)
+          .until(() -> client.resources(VirtualIP.class).list().getItems().isEmpty());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "left over: "
+              + client.resources(VirtualIP.class).list().getItems().stream()
+                  .map(
+                      v ->
+                          v.getMetadata().getName()
+                              + " finalizers="
+                              + v.getMetadata().getFinalizers()
+                              + " deleted="
+                              + v.getMetadata().getDeletionTimestamp()
+                              + " nodes="
+                              + (v.getStatus() == null ? null : v.getStatus().nodes()))
+                  .toList(),
+          e);
+    } finally {
+      agents.close();
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private VirtualIP create(String name, String spec) {
+    return client.resource(Vips.vip(name, spec)).create();
+  }
+
+  private VirtualIP get(String name) {
+    return client.resources(VirtualIP.class).withName(name).get();
+  }
+
+  private VirtualIPStatus status(String name) {
+    VirtualIP v = get(name);
+    return v == null || v.getStatus() == null ? VirtualIPStatus.empty() : v.getStatus();
+  }
+
+  private Condition condition(String vip, String type) {
+    List<Condition> conditions = status(vip).conditions();
+    return conditions == null
+        ? null
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  private boolean conditionIs(String vip, String type, String value) {
+    Condition c = condition(vip, type);
+    return c != null && value.equals(c.getStatus());
+  }
+
+  /** An agent's write: one merge patch of its own key, no resourceVersion. */
+  private void report(String vip, String node, String state, Instant masterSince) {
+    report(agents, vip, node, state, 100, masterSince);
+  }
+
+  private static void report(
+      KubernetesClient c,
+      String vip,
+      String node,
+      String state,
+      int priority,
+      Instant masterSince) {
+    VirtualIP ref = new VirtualIP();
+    ref.setMetadata(new ObjectMetaBuilder().withName(vip).build());
+    String since = Instant.now().toString();
+    String entry =
+        "{\"state\":\""
+            + state
+            + "\",\"priority\":"
+            + priority
+            + ",\"since\":\""
+            + since
+            + "\""
+            + (masterSince == null ? "" : ",\"masterSince\":\"" + masterSince + "\"")
+            + "}";
+    c.resource(ref)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"status\":{\"nodes\":{\"" + node + "\":" + entry + "}}}");
+  }
+
+  private DaemonSet daemonSet() {
+    return client.apps().daemonSets().inNamespace(cfg.namespace()).withName(cfg.agentName()).get();
+  }
+
+  private List<Event> events(String vip, String reason) {
+    return client.v1().events().inNamespace(cfg.namespace()).list().getItems().stream()
+        .filter(e -> vip.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private List<NodeSelectorTerm> affinityTerms() {
+    DaemonSet ds = daemonSet();
+    if (ds == null || ds.getSpec().getTemplate().getSpec().getAffinity() == null) {
+      return List.of();
+    }
+    return ds.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getAffinity()
+        .getNodeAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()
+        .getNodeSelectorTerms();
+  }
+
+  // --- tests -----------------------------------------------------------------------------------
+
+  @Test
+  void daemonSetRbacVridAllocationAndConflicts() {
+    create(
+        "web",
+        "{addresses: [192.0.2.10/24], nodeSelector: {matchLabels: {role: ingress}},"
+            + " tolerations: [{key: edge, operator: Exists}], track: {processes: [{name: nginx}]}}");
+    create(
+        "dns",
+        "{addresses: [192.0.2.53/24], virtualRouterId: 51,"
+            + " nodeSelector: {matchLabels: {role: dns}}, track: {files: [{path: /run/dns/ok}]}}");
+
+    await().atMost(DEADLINE).until(() -> affinityTerms().size() == 2);
+    DaemonSet ds = daemonSet();
+    var pod = ds.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getHostPID()).isTrue();
+    assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("edge");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getHostPath() != null)
+        .extracting(v -> v.getHostPath().getPath())
+        .containsExactly("/run/dns");
+    assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_ADMIN", "NET_RAW");
+    assertThat(ds.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.MANAGER);
+    assertThat(
+            client.serviceAccounts().inNamespace(cfg.namespace()).withName(cfg.agentName()).get())
+        .isNotNull();
+    assertThat(client.rbac().clusterRoles().withName(cfg.agentName()).get().getRules())
+        .isNotEmpty();
+    assertThat(client.rbac().clusterRoleBindings().withName(cfg.agentName()).get().getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(cfg.namespace()));
+
+    int webVrid = VridAllocator.preferred("web") == 51 ? 52 : VridAllocator.preferred("web");
+    await().atMost(DEADLINE).until(() -> Objects.equals(status("web").virtualRouterId(), webVrid));
+    await().atMost(DEADLINE).until(() -> Objects.equals(status("dns").virtualRouterId(), 51));
+    assertThat(status("web").phase()).isEqualTo(Phase.Pending);
+    assertThat(condition("web", "Ready").getReason()).isEqualTo("NoAgents");
+    assertThat(status("web").observedGeneration()).isEqualTo(1L);
+
+    // a newer VirtualIP with the same VRID on (possibly) the same segment is not run
+    create(
+        "dns-copy",
+        "{addresses: [192.0.2.54/24], virtualRouterId: 51, nodeSelector: {matchLabels: {role: other}}}");
+    await().atMost(DEADLINE).until(() -> conditionIs("dns-copy", "VRIDConflict", "True"));
+    assertThat(condition("dns-copy", "VRIDConflict").getMessage())
+        .isEqualTo("VRID 51 is already used by VirtualIP \"dns\" on the same segment");
+    assertThat(status("dns-copy").phase()).isEqualTo(Phase.Pending);
+    assertThat(conditionIs("dns", "VRIDConflict", "False")).isTrue();
+    assertThat(affinityTerms()).hasSize(2); // its selector is not in the DaemonSet
+
+    // the older one goes: the conflict resolves and the DaemonSet follows
+    client.resources(VirtualIP.class).withName("dns").delete();
+    await().atMost(DEADLINE).until(() -> conditionIs("dns-copy", "VRIDConflict", "False"));
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                affinityTerms().stream()
+                    .anyMatch(t -> t.getMatchExpressions().get(0).getValues().contains("other")));
+    assertThat(affinityTerms()).hasSize(2);
+    assertThat(daemonSet().getSpec().getTemplate().getSpec().getVolumes())
+        .allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+  }
+
+  @Test
+  void statusAggregationMasterEventsAndSplitBrain() {
+    create("agg", "{addresses: [192.0.2.20/24], advertisementInterval: 1s}");
+    await().atMost(DEADLINE).until(() -> status("agg").phase() == Phase.Pending);
+
+    report("agg", "node-a", "Master", Instant.now().minusSeconds(10));
+    report("agg", "node-b", "Backup", null);
+    await().atMost(DEADLINE).until(() -> status("agg").phase() == Phase.Active);
+    await().atMost(DEADLINE).until(() -> "2/2".equals(status("agg").nodesReady()));
+    assertThat(status("agg").master()).isEqualTo("node-a");
+    assertThat(conditionIs("agg", "Ready", "True")).isTrue();
+    await().atMost(DEADLINE).until(() -> !events("agg", "MasterChanged").isEmpty());
+    assertThat(events("agg", "MasterChanged"))
+        .anySatisfy(e -> assertThat(e.getMessage()).isEqualTo("master: none -> node-a"));
+    String readySince = condition("agg", "Ready").getLastTransitionTime();
+
+    // a backup fails: Degraded, Ready keeps its transition time
+    report("agg", "node-b", "Fault", null);
+    await().atMost(DEADLINE).until(() -> conditionIs("agg", "Degraded", "True"));
+    assertThat(condition("agg", "Ready").getLastTransitionTime()).isEqualTo(readySince);
+    assertThat(status("agg").nodesReady()).isEqualTo("1/2");
+
+    // node-b claims master too: a split brain once it lasts longer than one advert interval
+    report("agg", "node-b", "Master", Instant.now());
+    await().atMost(DEADLINE).until(() -> status("agg").phase() == Phase.SplitBrain);
+    assertThat(conditionIs("agg", "SplitBrain", "True")).isTrue();
+    assertThat(conditionIs("agg", "Ready", "False")).isTrue();
+    assertThat(status("agg").master()).isEqualTo("node-a,node-b");
+    await().atMost(DEADLINE).until(() -> !events("agg", "SplitBrain").isEmpty());
+    assertThat(events("agg", "SplitBrain"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+
+    // node-a steps down
+    report("agg", "node-a", "Backup", null);
+    await().atMost(DEADLINE).until(() -> "node-b".equals(status("agg").master()));
+    assertThat(status("agg").phase()).isEqualTo(Phase.Active);
+    assertThat(conditionIs("agg", "SplitBrain", "False")).isTrue();
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                events("agg", "MasterChanged").stream()
+                    .anyMatch(e -> e.getMessage().equals("master: node-a,node-b -> node-b")));
+
+    // the operator's writes replaced its list and kept every agent entry
+    VirtualIPStatus s = status("agg");
+    assertThat(s.conditions()).hasSize(5);
+    assertThat(s.nodes()).containsOnlyKeys("node-a", "node-b");
+  }
+
+  @Test
+  void invalidSpecIsReportedAndNothingIsApplied() {
+    create("base", "{addresses: [192.0.2.30/24]}");
+    await().atMost(DEADLINE).until(() -> daemonSet() != null);
+    await().atMost(DEADLINE).until(() -> status("base").virtualRouterId() != null);
+    String version = daemonSet().getMetadata().getResourceVersion();
+
+    create(
+        "bad",
+        "{addresses: [192.0.2.300/24], advertisementInterval: 15ms,"
+            + " nodeSelector: {matchLabels: {role: bad}}, track: {processes: [{name: x}]}}");
+    await().atMost(DEADLINE).until(() -> status("bad").phase() == Phase.Invalid);
+    Condition invalid = condition("bad", "InvalidSpec");
+    assertThat(invalid.getStatus()).isEqualTo("True");
+    assertThat(invalid.getMessage())
+        .contains("spec.addresses[0]")
+        .contains("spec.advertisementInterval");
+    assertThat(status("bad").virtualRouterId()).isNull();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> daemonSet().getMetadata().getResourceVersion().equals(version));
+    assertThat(daemonSet().getSpec().getTemplate().getSpec().getHostPID()).isFalse();
+
+    // fixed: now it is applied
+    VirtualIP fixed =
+        Vips.vip("bad", "{addresses: [192.0.2.31/24], nodeSelector: {matchLabels: {role: bad}}}");
+    client
+        .resources(VirtualIP.class)
+        .withName("bad")
+        .edit(
+            v -> {
+              v.setSpec(fixed.getSpec());
+              return v;
+            });
+    await().atMost(DEADLINE).until(() -> conditionIs("bad", "InvalidSpec", "False"));
+    assertThat(status("bad").observedGeneration()).isEqualTo(2L);
+    assertThat(status("bad").virtualRouterId()).isNotNull();
+  }
+
+  @Test
+  void finalizerWaitsForReleaseTimesOutWithAnEventAndTheLastOneRemovesTheAgents() {
+    create("fin", "{addresses: [192.0.2.40/24]}");
+    report("fin", "node-a", "Master", Instant.now().minusSeconds(5));
+    report("fin", "node-b", "Backup", null);
+    await().atMost(DEADLINE).until(() -> status("fin").phase() == Phase.Active);
+    await().atMost(DEADLINE).until(() -> daemonSet() != null);
+    assertThat(get("fin").getMetadata().getFinalizers())
+        .contains(dev.floatip.api.v1alpha1.ClusterContract.FINALIZER);
+
+    client.resources(VirtualIP.class).withName("fin").delete();
+    await().atMost(DEADLINE).until(() -> get("fin").getMetadata().getDeletionTimestamp() != null);
+    report("fin", "node-a", "Stopped", null);
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> get("fin") != null);
+    report("fin", "node-b", "Stopped", null);
+    await().atMost(DEADLINE).until(() -> get("fin") == null);
+    assertThat(events("fin", "Released")).hasSize(1);
+    // it was the last VirtualIP
+    await().atMost(DEADLINE).until(() -> daemonSet() == null);
+    assertThat(
+            client.serviceAccounts().inNamespace(cfg.namespace()).withName(cfg.agentName()).get())
+        .isNull();
+    assertThat(client.rbac().clusterRoles().withName(cfg.agentName()).get()).isNull();
+    assertThat(client.rbac().clusterRoleBindings().withName(cfg.agentName()).get()).isNull();
+
+    // an agent that never answers: the finalizer goes after the timeout, with a Warning
+    create("stuck", "{addresses: [192.0.2.41/24]}");
+    report("stuck", "node-c", "Master", Instant.now());
+    await().atMost(DEADLINE).until(() -> "node-c".equals(status("stuck").master()));
+    Instant deleted = Instant.now();
+    client.resources(VirtualIP.class).withName("stuck").delete();
+    await().atMost(DEADLINE).until(() -> get("stuck") == null);
+    assertThat(Duration.between(deleted, Instant.now()))
+        .isGreaterThanOrEqualTo(cfg.finalizerTimeout().minusSeconds(1));
+    assertThat(events("stuck", "ReleaseTimeout"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getMessage()).contains("node-c");
+            });
+  }
+
+  @Test
+  void twentyConcurrentAgentWritersAndTheOperatorLoseNoUpdate() throws Exception {
+    create("busy", "{addresses: [192.0.2.50/24]}");
+    await().atMost(DEADLINE).until(() -> status("busy").phase() == Phase.Pending);
+    int writers = 20;
+    int writes = 30;
+    Instant masterSince = Instant.now().minusSeconds(60);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      int node = i;
+      done.add(
+          pool.submit(
+              () -> {
+                try (KubernetesClient own = mock.getKubernetesMockServer().createClient()) {
+                  for (int k = 0; k < writes; k++) {
+                    boolean last = k == writes - 1;
+                    String state = node == 0 ? "Master" : (k % 2 == 0 || last ? "Backup" : "Fault");
+                    report(own, "busy", "node-" + node, state, k, node == 0 ? masterSince : null);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                "20/20".equals(status("busy").nodesReady())
+                    && status("busy").phase() == Phase.Active);
+    VirtualIPStatus s = status("busy");
+    assertThat(s.master()).isEqualTo("node-0");
+    assertThat(s.nodes()).hasSize(writers);
+    for (Map.Entry<String, NodeStatus> e : s.nodes().entrySet()) {
+      assertThat(e.getValue().priority()).as(e.getKey()).isEqualTo(writes - 1);
+    }
+    assertThat(s.conditions()).hasSize(5);
+    assertThat(conditionIs("busy", "Degraded", "False")).isTrue();
+  }
+
+  /** A second replica's reconciler; ignored by QOSDK, registered by hand. */
+  @Ignore
+  @ControllerConfiguration(name = "second-replica")
+  static final class CountingReconciler implements Reconciler<VirtualIP> {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public UpdateControl<VirtualIP> reconcile(VirtualIP vip, Context<VirtualIP> ctx) {
+      calls.incrementAndGet();
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  private Operator replica(OperatorConfig config, String identity, Reconciler<VirtualIP> r) {
+    Operator op =
+        new Operator(
+            o ->
+                o.withKubernetesClient(mock.getKubernetesMockServer().createClient())
+                    .withCloseClientOnStop(true)
+                    .checkingCRDAndValidateLocalModel(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withLeaderElectionConfiguration(
+                        LeaderElection.configuration(config, identity, false)));
+    op.register(r);
+    op.start();
+    return op;
+  }
+
+  @Test
+  void aSecondReplicaDoesNotReconcileWhileTheLeaderHoldsTheLease() {
+    // control: with a Lease of its own, the counting replica does reconcile
+    CountingReconciler alone = new CountingReconciler();
+    OperatorConfig otherLease =
+        new OperatorConfig(
+            cfg.namespace(),
+            cfg.agentName(),
+            cfg.image(),
+            cfg.imagePullPolicy(),
+            cfg.agentRequests(),
+            cfg.agentLimits(),
+            cfg.priorityClassName(),
+            cfg.agentMetricsPort(),
+            cfg.logFormat(),
+            cfg.finalizerTimeout(),
+            true,
+            "another-lease");
+    CountingReconciler counting = new CountingReconciler();
+    Operator second = replica(cfg, "second-replica", counting);
+    Operator control = replica(otherLease, "control-replica", alone);
+    try {
+      create("contended", "{addresses: [192.0.2.60/24]}");
+      await().atMost(DEADLINE).until(() -> status("contended").phase() == Phase.Pending);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> counting.calls.get() == 0);
+      Lease lease =
+          client
+              .resources(Lease.class)
+              .inNamespace(cfg.namespace())
+              .withName(cfg.leaseName())
+              .get();
+      assertThat(lease.getSpec().getHolderIdentity()).isNotEqualTo("second-replica");
+      await().atMost(DEADLINE).until(() -> alone.calls.get() > 0);
+    } finally {
+      second.stop();
+      control.stop();
+    }
+  }
+
+  @Test
+  void leaderElectionHoldsTheLease() {
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () -> {
+              Lease lease =
+                  client
+                      .resources(Lease.class)
+                      .inNamespace(cfg.namespace())
+                      .withName(cfg.leaseName())
+                      .get();
+              return lease != null && lease.getSpec().getHolderIdentity() != null;
+            });
+    // floatip.operator.* defaults, with the test profile's shorter finalizer timeout
+    assertThat(cfg)
+        .isEqualTo(OperatorConfig.defaults().withFinalizerTimeout(Duration.ofSeconds(8)));
+  }
+}

@@ -1,0 +1,274 @@
+package dev.floatip.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floatip.api.v1alpha1.NodeState;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.Phase;
+import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import dev.floatip.config.Violation;
+import dev.floatip.operator.model.StatusAggregator.Input;
+import dev.floatip.operator.model.StatusAggregator.Result;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StatusAggregatorTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-21T12:00:10Z");
+  private static final VridAllocator.Decision OK = new VridAllocator.Decision(51, true, null);
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+  /** "Master@-5000": master since 5000 ms before NOW. */
+  private static NodeStatus node(String text) {
+    String[] p = text.split("@");
+    NodeState state = NodeState.valueOf(p[0]);
+    String since = p.length > 1 ? NOW.plusMillis(Long.parseLong(p[1])).toString() : null;
+    return new NodeStatus(
+        state, 100, 100, since, state == NodeState.Master ? since : null, null, null, 1L, null);
+  }
+
+  private static Map<String, NodeStatus> nodes(String... entries) {
+    Map<String, NodeStatus> m = new HashMap<>();
+    for (String e : entries) {
+      String[] kv = e.split("=");
+      m.put(kv[0], kv[1].equals("null") ? null : node(kv[1]));
+    }
+    return m;
+  }
+
+  private static VirtualIPStatus status(Map<String, NodeStatus> nodes) {
+    return new VirtualIPStatus(null, null, null, null, null, nodes, null);
+  }
+
+  private static Result run(Map<String, NodeStatus> nodes, Set<String> stale) {
+    return StatusAggregator.aggregate(
+        new Input(status(nodes), 3, List.of(), OK, ONE_SECOND, stale, NOW));
+  }
+
+  static Stream<Arguments> phases() {
+    return Stream.of(
+        // nodes, stale, phase, master, nodesReady, Ready, Degraded, SplitBrain, recheck
+        Arguments.of(
+            nodes(), Set.of(), Phase.Pending, null, "0/0", "False", "False", "False", false),
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Backup@-5000"),
+            Set.of(),
+            Phase.Active,
+            "a",
+            "2/2",
+            "True",
+            "False",
+            "False",
+            false),
+        Arguments.of(
+            nodes("a=Backup", "b=Backup"),
+            Set.of(),
+            Phase.NoMaster,
+            null,
+            "2/2",
+            "False",
+            "False",
+            "False",
+            false),
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Fault"),
+            Set.of(),
+            Phase.Active,
+            "a",
+            "1/2",
+            "True",
+            "True",
+            "False",
+            false),
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Initialize"),
+            Set.of(),
+            Phase.Active,
+            "a",
+            "1/2",
+            "True",
+            "True",
+            "False",
+            false),
+        // two masters for 300 ms (< 1 s): not yet a split brain, look again
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Master@-300"),
+            Set.of(),
+            Phase.Active,
+            "a,b",
+            "2/2",
+            "True",
+            "False",
+            "False",
+            true),
+        // two masters for 1.5 s
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Master@-1500"),
+            Set.of(),
+            Phase.SplitBrain,
+            "a,b",
+            "2/2",
+            "False",
+            "False",
+            "True",
+            false),
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Master@-1500", "c=Master@-9000"),
+            Set.of(),
+            Phase.SplitBrain,
+            "a,b,c",
+            "3/3",
+            "False",
+            "False",
+            "True",
+            false),
+        // the old master's node is gone: its stale entry is no second master
+        Arguments.of(
+            nodes("a=Master@-9000", "b=Master@-5000"),
+            Set.of("a"),
+            Phase.Active,
+            "b",
+            "1/2",
+            "True",
+            "True",
+            "False",
+            false),
+        // Stopped and null (a mock-deleted key) entries do not participate
+        Arguments.of(
+            nodes("a=Master@-5000", "b=Stopped", "c=null"),
+            Set.of(),
+            Phase.Active,
+            "a",
+            "1/1",
+            "True",
+            "False",
+            "False",
+            false));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void phases(
+      Map<String, NodeStatus> nodes,
+      Set<String> stale,
+      Phase phase,
+      String master,
+      String nodesReady,
+      String ready,
+      String degraded,
+      String splitBrain,
+      boolean recheck) {
+    Result r = run(nodes, stale);
+    assertThat(r.phase()).isEqualTo(phase);
+    assertThat(r.master()).isEqualTo(master);
+    assertThat(r.nodesReady()).isEqualTo(nodesReady);
+    assertThat(r.condition("Ready").orElseThrow().getStatus()).isEqualTo(ready);
+    assertThat(r.condition("Degraded").orElseThrow().getStatus()).isEqualTo(degraded);
+    assertThat(r.condition("SplitBrain").orElseThrow().getStatus()).isEqualTo(splitBrain);
+    assertThat(r.condition("VRIDConflict").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(r.condition("InvalidSpec").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(r.recheckAfter().isPresent()).isEqualTo(recheck);
+    assertThat(r.virtualRouterId()).isEqualTo(51);
+    assertThat(r.observedGeneration()).isEqualTo(3);
+    assertThat(r.conditions())
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "Degraded", "SplitBrain", "VRIDConflict", "InvalidSpec");
+    assertThat(r.conditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3));
+  }
+
+  @Test
+  void recheckIsWhenTheOverlapExceedsTheInterval() {
+    Result r = run(nodes("a=Master@-5000", "b=Master@-300"), Set.of());
+    assertThat(r.recheckAfter()).contains(Duration.ofMillis(710));
+  }
+
+  @Test
+  void invalidSpecNamesTheFieldAndKeepsTheRecordedVrid() {
+    VirtualIPStatus prev =
+        new VirtualIPStatus(2L, 40, "a", Phase.Active, "1/1", nodes("a=Master@-5000"), null);
+    Result r =
+        StatusAggregator.aggregate(
+            new Input(
+                prev,
+                3,
+                List.of(new Violation("spec.addresses[0]", "not an IP address")),
+                null,
+                null,
+                Set.of(),
+                NOW));
+    assertThat(r.phase()).isEqualTo(Phase.Invalid);
+    assertThat(r.virtualRouterId()).isEqualTo(40);
+    Condition c = r.condition("InvalidSpec").orElseThrow();
+    assertThat(c.getStatus()).isEqualTo("True");
+    assertThat(c.getMessage()).isEqualTo("spec.addresses[0]: not an IP address");
+    assertThat(r.condition("Ready").orElseThrow().getReason()).isEqualTo("InvalidSpec");
+    assertThat(r.condition("VRIDConflict").orElseThrow().getStatus()).isEqualTo("Unknown");
+  }
+
+  @Test
+  void vridConflictHoldsItPending() {
+    Result r =
+        StatusAggregator.aggregate(
+            new Input(
+                null,
+                1,
+                List.of(),
+                new VridAllocator.Decision(9, false, "VRID 9 is already used by VirtualIP \"a\""),
+                ONE_SECOND,
+                Set.of(),
+                NOW));
+    assertThat(r.phase()).isEqualTo(Phase.Pending);
+    assertThat(r.virtualRouterId()).isEqualTo(9);
+    assertThat(r.condition("VRIDConflict").orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage()).contains("already used by VirtualIP \"a\"");
+            });
+  }
+
+  @Test
+  void lastTransitionTimeIsStableWhileTheStatusIsTheSame() {
+    Map<String, NodeStatus> n = nodes("a=Master@-5000", "b=Backup@-5000");
+    Result first = run(n, Set.of());
+    VirtualIPStatus written =
+        new VirtualIPStatus(
+            first.observedGeneration(),
+            first.virtualRouterId(),
+            first.master(),
+            first.phase(),
+            first.nodesReady(),
+            n,
+            first.conditions());
+    Instant later = NOW.plusSeconds(60);
+    Result same =
+        StatusAggregator.aggregate(
+            new Input(written, 3, List.of(), OK, ONE_SECOND, Set.of(), later));
+    assertThat(same.conditions()).isEqualTo(first.conditions());
+    assertThat(same.differsFrom(written)).isFalse();
+
+    // b fails: Degraded flips at `later`, Ready keeps its time
+    Map<String, NodeStatus> failed = new HashMap<>(n);
+    failed.put("b", node("Fault"));
+    VirtualIPStatus withFault =
+        new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", failed, first.conditions());
+    Result changed =
+        StatusAggregator.aggregate(
+            new Input(withFault, 3, List.of(), OK, ONE_SECOND, Set.of(), later));
+    assertThat(changed.differsFrom(withFault)).isTrue();
+    assertThat(changed.condition("Degraded").orElseThrow().getLastTransitionTime())
+        .isEqualTo("2026-11-21T12:01:10Z");
+    assertThat(changed.condition("Ready").orElseThrow().getLastTransitionTime())
+        .isEqualTo("2026-11-21T12:00:10Z");
+  }
+}
