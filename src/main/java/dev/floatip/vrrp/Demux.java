@@ -1,6 +1,5 @@
 package dev.floatip.vrrp;
 
-import dev.floatip.vrrp.Input.AdvertisementReceived;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,7 +15,7 @@ import java.util.Optional;
 public final class Demux<R> {
 
   /** An advertisement and the router it is for. */
-  public record Delivery<R>(R target, AdvertisementReceived input) {}
+  public record Delivery<R>(R target, Input.AdvertisementReceived input) {}
 
   private final Map<RouterKey, R> routers = new HashMap<>();
   private final Counters counters = new Counters();
@@ -47,7 +46,8 @@ public final class Demux<R> {
           counters.drop(DropReason.UNKNOWN_VRID);
           yield Optional.empty();
         }
-        yield Optional.of(new Delivery<>(router, new AdvertisementReceived(at, source, ttl, adv)));
+        yield Optional.of(
+            new Delivery<>(router, new Input.AdvertisementReceived(at, source, ttl, adv)));
       }
     };
   }

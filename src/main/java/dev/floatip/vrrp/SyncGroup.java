@@ -1,9 +1,5 @@
 package dev.floatip.vrrp;
 
-import dev.floatip.vrrp.Input.SyncGroupBackup;
-import dev.floatip.vrrp.Input.SyncGroupFault;
-import dev.floatip.vrrp.Input.SyncGroupMaster;
-import dev.floatip.vrrp.Input.SyncGroupMembership;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,28 +21,29 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li><b>FAULT together.</b> While a member is in FAULT by its own tracking, every other member
- *       is in FAULT too ({@link SyncGroupFault}, cause naming the members); a master among them
- *       resigns with priority 0 first, as for any FAULT. When the last member's own fault clears,
- *       all go to Backup together. The group fault is a second fault source in each router beside
- *       tracking ({@link Input.FaultChanged}), so the runtime's own fault bookkeeping is untouched.
+ *       is in FAULT too ({@link Input.SyncGroupFault}, cause naming the members); a master among
+ *       them resigns with priority 0 first, as for any FAULT. When the last member's own fault
+ *       clears, all go to Backup together. The group fault is a second fault source in each router
+ *       beside tracking ({@link Input.FaultChanged}), so the runtime's own fault bookkeeping is
+ *       untouched.
  *   <li><b>Master only all together.</b> A member whose Master_Down_Timer fires does not take over:
  *       it waits ({@link VirtualRouter#waitingForGroup()}). When every running member waits or is
- *       already master, the waiting ones become master at once ({@link SyncGroupMaster}), each with
- *       its own reason. A member that follows a live master elsewhere (or a lower one it may not
- *       preempt) keeps the whole group in Backup. So a loss of one VRID's adverts from the master
- *       host does not split the VIPs across hosts: the member that stops hearing its master waits,
- *       the other still follows the same host, and nothing moves until it too loses its master (the
- *       host is really gone) or the adverts come back. The suggested alternative, "one member
- *       becomes master, the others follow at once", makes that member's partner advertise against a
- *       higher master, step down, pull the group down, and start over every Master_Down_Interval:
- *       the constant re-election keepalived's man page warns about.
+ *       already master, the waiting ones become master at once ({@link Input.SyncGroupMaster}),
+ *       each with its own reason. A member that follows a live master elsewhere (or a lower one it
+ *       may not preempt) keeps the whole group in Backup. So a loss of one VRID's adverts from the
+ *       master host does not split the VIPs across hosts: the member that stops hearing its master
+ *       waits, the other still follows the same host, and nothing moves until it too loses its
+ *       master (the host is really gone) or the adverts come back. The suggested alternative, "one
+ *       member becomes master, the others follow at once", makes that member's partner advertise
+ *       against a higher master, step down, pull the group down, and start over every
+ *       Master_Down_Interval: the constant re-election keepalived's man page warns about.
  *   <li><b>Backup together.</b> When a member follows a master elsewhere (it stepped down for a
  *       higher-priority advertisement, or a new member heard one) while others are master, those
- *       resign: a priority-0 advertisement, then Backup ({@link SyncGroupBackup}, reason {@link
- *       Reason#SYNC_GROUP}). Priority 0 because on their VRIDs nothing else tells the backups that
- *       the addresses left: they would wait a whole Master_Down_Interval with the addresses
- *       nowhere. The peer's members then take over after Skew_Time if their own group lets them (a
- *       keepalived peer's group applies the same rule), and otherwise wait as above.
+ *       resign: a priority-0 advertisement, then Backup ({@link Input.SyncGroupBackup}, reason
+ *       {@link Reason#SYNC_GROUP}). Priority 0 because on their VRIDs nothing else tells the
+ *       backups that the addresses left: they would wait a whole Master_Down_Interval with the
+ *       addresses nowhere. The peer's members then take over after Skew_Time if their own group
+ *       lets them (a keepalived peer's group applies the same rule), and otherwise wait as above.
  *   <li><b>Stopped members do not count.</b> A member in Initialize (not started, or shut down)
  *       neither holds the group back nor faults it: shutting one member down is not a group event.
  *   <li><b>No loops.</b> The group only feeds inputs that bring members to what it requires (FAULT
@@ -118,7 +115,7 @@ public final class SyncGroup<K> {
     }
     members.put(member, router);
     List<Event<K>> out = new ArrayList<>();
-    feed(member, new SyncGroupMembership(at, name), out);
+    feed(member, new Input.SyncGroupMembership(at, name), out);
     settle(at, out);
     return out;
   }
@@ -132,7 +129,7 @@ public final class SyncGroup<K> {
       return List.of();
     }
     List<Event<K>> out = new ArrayList<>();
-    feed(member, new SyncGroupMembership(at, ""), out);
+    feed(member, new Input.SyncGroupMembership(at, ""), out);
     members.remove(member);
     settle(at, out);
     return out;
@@ -170,7 +167,7 @@ public final class SyncGroup<K> {
       VirtualRouter r = e.getValue();
       boolean fault = !cause.isEmpty();
       if (r.groupFault() != fault || !r.groupFaultCause().equals(cause)) {
-        feed(e.getKey(), new SyncGroupFault(at, fault, cause), out);
+        feed(e.getKey(), new Input.SyncGroupFault(at, fault, cause), out);
         fed = true;
       }
     }
@@ -190,7 +187,7 @@ public final class SyncGroup<K> {
           "sync group " + name + ": " + describe(followers) + " follows a master elsewhere";
       for (Map.Entry<K, VirtualRouter> e : running) {
         if (is(e, State.MASTER)) {
-          feed(e.getKey(), new SyncGroupBackup(at, cause), out);
+          feed(e.getKey(), new Input.SyncGroupBackup(at, cause), out);
           fed = true;
         }
       }
@@ -202,7 +199,7 @@ public final class SyncGroup<K> {
     if (all) {
       for (Map.Entry<K, VirtualRouter> e : running) {
         if (e.getValue().waitingForGroup()) {
-          feed(e.getKey(), new SyncGroupMaster(at), out);
+          feed(e.getKey(), new Input.SyncGroupMaster(at), out);
           fed = true;
         }
       }

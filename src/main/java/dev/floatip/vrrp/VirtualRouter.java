@@ -1,23 +1,5 @@
 package dev.floatip.vrrp;
 
-import dev.floatip.vrrp.Action.AddAddresses;
-import dev.floatip.vrrp.Action.AddressListMismatch;
-import dev.floatip.vrrp.Action.AnnounceAddresses;
-import dev.floatip.vrrp.Action.RemoveAddresses;
-import dev.floatip.vrrp.Action.SendAdvertisement;
-import dev.floatip.vrrp.Action.StateChanged;
-import dev.floatip.vrrp.Action.StopAnnouncing;
-import dev.floatip.vrrp.Input.AdvertisementReceived;
-import dev.floatip.vrrp.Input.ConfigChanged;
-import dev.floatip.vrrp.Input.FaultChanged;
-import dev.floatip.vrrp.Input.PriorityChanged;
-import dev.floatip.vrrp.Input.Shutdown;
-import dev.floatip.vrrp.Input.Startup;
-import dev.floatip.vrrp.Input.SyncGroupBackup;
-import dev.floatip.vrrp.Input.SyncGroupFault;
-import dev.floatip.vrrp.Input.SyncGroupMaster;
-import dev.floatip.vrrp.Input.SyncGroupMembership;
-import dev.floatip.vrrp.Input.TimerFired;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +36,9 @@ import java.util.Set;
  *       the loser and re-announces; otherwise the neighbours that followed the loser's
  *       announcements would keep sending to a router that no longer holds the addresses.
  *   <li>An advertisement whose address list differs from ours is counted and reported as {@link
- *       AddressListMismatch}, and still takes part in the election. RFC 5798 §7.1 makes the check a
- *       MAY; dropping would turn a config drift (one VIP added on one node first) into two masters.
+ *       Action.AddressListMismatch}, and still takes part in the election. RFC 5798 §7.1 makes the
+ *       check a MAY; dropping would turn a config drift (one VIP added on one node first) into two
+ *       masters.
  *   <li>Preempt delay (keepalived's {@code preempt_delay}): a backup keeps accepting a
  *       lower-priority master's adverts for this long after it first sees one, then discards them
  *       and takes over when Master_Down_Timer fires.
@@ -120,21 +103,21 @@ public final class VirtualRouter {
   public List<Action> handle(Input input) {
     List<Action> out = new ArrayList<>();
     switch (input) {
-      case Startup s -> startup(s.at(), out);
-      case Shutdown s -> shutdown(s.at(), out);
-      case TimerFired t -> timersFired(t.at(), out);
-      case AdvertisementReceived r -> received(r, out);
-      case PriorityChanged p -> priority = checkPriority(p.priority());
-      case FaultChanged f -> faultChanged(f, out);
-      case ConfigChanged c -> reconfigure(c.at(), c.config(), out);
-      case SyncGroupMembership m -> membership(m.at(), m.group(), out);
-      case SyncGroupFault f -> groupFaultChanged(f, out);
-      case SyncGroupMaster m -> {
+      case Input.Startup s -> startup(s.at(), out);
+      case Input.Shutdown s -> shutdown(s.at(), out);
+      case Input.TimerFired t -> timersFired(t.at(), out);
+      case Input.AdvertisementReceived r -> received(r, out);
+      case Input.PriorityChanged p -> priority = checkPriority(p.priority());
+      case Input.FaultChanged f -> faultChanged(f, out);
+      case Input.ConfigChanged c -> reconfigure(c.at(), c.config(), out);
+      case Input.SyncGroupMembership m -> membership(m.at(), m.group(), out);
+      case Input.SyncGroupFault f -> groupFaultChanged(f, out);
+      case Input.SyncGroupMaster m -> {
         if (state == State.BACKUP && waitingForGroup) {
           becomeMaster(m.at(), masterDownReason, out);
         }
       }
-      case SyncGroupBackup b -> {
+      case Input.SyncGroupBackup b -> {
         if (state == State.MASTER) {
           resign(out);
           enterBackup(b.at(), Reason.SYNC_GROUP, out);
@@ -144,7 +127,7 @@ public final class VirtualRouter {
     return out;
   }
 
-  /** The earliest armed timer, if any; feed {@link TimerFired} at or after it. */
+  /** The earliest armed timer, if any; feed {@link Input.TimerFired} at or after it. */
   public Optional<Instant> nextDeadline() {
     return timers.values().stream().min(Instant::compareTo);
   }
@@ -163,7 +146,7 @@ public final class VirtualRouter {
     enterBackup(at, Reason.STARTUP, out);
   }
 
-  // ---- RFC 5798 §6.4.2 Backup / §6.4.3 Master: Shutdown
+  // ---- RFC 5798 §6.4.2 Backup / §6.4.3 Master: Input.Shutdown
 
   private void shutdown(Instant at, List<Action> out) {
     if (state == State.MASTER) {
@@ -181,7 +164,7 @@ public final class VirtualRouter {
       if (syncGroup.isEmpty()) {
         becomeMaster(at, masterDownReason, out);
       } else {
-        // the group decides (SyncGroupMaster): every member must be able to become master
+        // the group decides (Input.SyncGroupMaster): every member must be able to become master
         timers.remove(Timer.MASTER_DOWN);
         waitingForGroup = true;
       }
@@ -190,7 +173,7 @@ public final class VirtualRouter {
       if (answerPending) {
         answerPending = false;
         lastAnswer = at;
-        out.add(new AnnounceAddresses(config.addresses()));
+        out.add(new Action.AnnounceAddresses(config.addresses()));
       }
     }
   }
@@ -202,7 +185,7 @@ public final class VirtualRouter {
 
   // ---- RFC 5798 §7.1 receive validation, then §6.4.2 / §6.4.3
 
-  private void received(AdvertisementReceived r, List<Action> out) {
+  private void received(Input.AdvertisementReceived r, List<Action> out) {
     Advertisement adv = r.advertisement();
     DropReason drop = validate(r.source(), r.ttl(), adv);
     if (drop != null) {
@@ -259,7 +242,7 @@ public final class VirtualRouter {
     Mismatch m = new Mismatch(source, theirs);
     if (!m.equals(lastMismatch)) {
       lastMismatch = m;
-      out.add(new AddressListMismatch(at, source, adv.addresses(), config.addresses()));
+      out.add(new Action.AddressListMismatch(at, source, adv.addresses(), config.addresses()));
     }
   }
 
@@ -321,8 +304,8 @@ public final class VirtualRouter {
       lastMasterAdvert = at;
       masterDownReason = Reason.MASTER_DOWN;
       timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
-      out.add(new StopAnnouncing());
-      out.add(new RemoveAddresses(config.addresses()));
+      out.add(new Action.StopAnnouncing());
+      out.add(new Action.RemoveAddresses(config.addresses()));
       transition(at, State.BACKUP, Reason.HIGHER_PRIORITY_MASTER, out);
     } else {
       // A lower router thinks it is master (start-up, or a healed partition): tell it now, and
@@ -339,7 +322,7 @@ public final class VirtualRouter {
     if (!at.isBefore(holdoffEnd)) {
       lastAnswer = at;
       advertise(at, out);
-      out.add(new AnnounceAddresses(config.addresses()));
+      out.add(new Action.AnnounceAddresses(config.addresses()));
       // and once more with the next advert: the other router's own announcements may still be on
       // their way (its worker was slower than ours) and would leave neighbours on it
       answerPending = true;
@@ -352,7 +335,7 @@ public final class VirtualRouter {
 
   // ---- tracking input (keepalived FAULT)
 
-  private void faultChanged(FaultChanged f, List<Action> out) {
+  private void faultChanged(Input.FaultChanged f, List<Action> out) {
     boolean before = faulted();
     fault = f.fault();
     faultCause = f.fault() ? f.cause() : "";
@@ -361,7 +344,7 @@ public final class VirtualRouter {
 
   // ---- sync group (SyncGroup feeds these)
 
-  private void groupFaultChanged(SyncGroupFault f, List<Action> out) {
+  private void groupFaultChanged(Input.SyncGroupFault f, List<Action> out) {
     boolean before = faulted();
     groupFault = f.fault();
     groupFaultCause = f.fault() ? f.cause() : "";
@@ -383,7 +366,7 @@ public final class VirtualRouter {
     }
   }
 
-  /** FAULT follows either source: tracking ({@link FaultChanged}) or the sync group. */
+  /** FAULT follows either source: tracking ({@link Input.FaultChanged}) or the sync group. */
   private void faultMoved(
       Instant at, boolean before, Reason enter, Reason leave, List<Action> out) {
     boolean after = faulted();
@@ -429,11 +412,12 @@ public final class VirtualRouter {
         next.addresses().stream().filter(a -> !previous.addresses().contains(a)).toList();
     if (!removed.isEmpty()) {
       out.add(
-          new RemoveAddresses(previous.addresses().stream().filter(removed::contains).toList()));
+          new Action.RemoveAddresses(
+              previous.addresses().stream().filter(removed::contains).toList()));
     }
     if (!added.isEmpty()) {
-      out.add(new AddAddresses(added));
-      out.add(new AnnounceAddresses(added));
+      out.add(new Action.AddAddresses(added));
+      out.add(new Action.AnnounceAddresses(added));
     }
     if (!removed.isEmpty()
         || !added.isEmpty()
@@ -465,8 +449,8 @@ public final class VirtualRouter {
     answerPending = false;
     counters.becameMaster();
     // addresses first, then the advert: see the class comment
-    out.add(new AddAddresses(config.addresses()));
-    out.add(new AnnounceAddresses(config.addresses()));
+    out.add(new Action.AddAddresses(config.addresses()));
+    out.add(new Action.AnnounceAddresses(config.addresses()));
     advertise(at, out);
     transition(at, State.MASTER, reason, out);
   }
@@ -475,8 +459,8 @@ public final class VirtualRouter {
   private void resign(List<Action> out) {
     timers.remove(Timer.ADVERTISEMENT);
     send(0, out);
-    out.add(new StopAnnouncing());
-    out.add(new RemoveAddresses(config.addresses()));
+    out.add(new Action.StopAnnouncing());
+    out.add(new Action.RemoveAddresses(config.addresses()));
     masterAddress = null;
   }
 
@@ -488,7 +472,7 @@ public final class VirtualRouter {
   private void send(int advertisedPriority, List<Action> out) {
     counters.sent(advertisedPriority);
     out.add(
-        new SendAdvertisement(
+        new Action.SendAdvertisement(
             new Advertisement(
                 config.version(),
                 config.vrid(),
@@ -504,7 +488,7 @@ public final class VirtualRouter {
     state = to;
     lastTransition = at;
     lastReason = reason;
-    out.add(new StateChanged(at, from, to, reason, priority));
+    out.add(new Action.StateChanged(at, from, to, reason, priority));
   }
 
   // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds. Exact except for
@@ -572,7 +556,7 @@ public final class VirtualRouter {
     return Optional.ofNullable(lastReason);
   }
 
-  /** Whether tracking holds the router in FAULT ({@link FaultChanged}); the group aside. */
+  /** Whether tracking holds the router in FAULT ({@link Input.FaultChanged}); the group aside. */
   public boolean fault() {
     return fault;
   }
