@@ -1,6 +1,7 @@
 package dev.floatip.tracking;
 
 import dev.floatip.api.v1alpha1.HttpCheck;
+import dev.floatip.api.v1alpha1.PeriodicCheckSpec;
 import dev.floatip.api.v1alpha1.PodCheck;
 import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TcpCheck;
@@ -161,12 +162,7 @@ public final class Tracking implements AutoCloseable {
           tracker,
           scriptsAt + i,
           CheckKind.SCRIPT,
-          s.name(),
-          s.weightOrDefault(),
-          s.intervalOrDefault(),
-          s.timeoutOrDefault(),
-          s.riseOrDefault(),
-          s.fallOrDefault(),
+          s,
           timeout -> () -> scripts.start(command, timeout, user));
     }
     if (!t.fileList().isEmpty()) {
@@ -180,30 +176,12 @@ public final class Tracking implements AutoCloseable {
     for (int i = 0; i < t.tcpList().size(); i++) {
       TcpCheck c = t.tcpList().get(i);
       periodic(
-          tracker,
-          tcpAt + i,
-          CheckKind.TCP,
-          c.name(),
-          c.weightOrDefault(),
-          c.intervalOrDefault(),
-          c.timeoutOrDefault(),
-          c.riseOrDefault(),
-          c.fallOrDefault(),
-          timeout -> NetworkChecks.tcp(c, timeout, blocking));
+          tracker, tcpAt + i, CheckKind.TCP, c, timeout -> NetworkChecks.tcp(c, timeout, blocking));
     }
     for (int i = 0; i < t.httpList().size(); i++) {
       HttpCheck c = t.httpList().get(i);
       periodic(
-          tracker,
-          httpAt + i,
-          CheckKind.HTTP,
-          c.name(),
-          c.weightOrDefault(),
-          c.intervalOrDefault(),
-          c.timeoutOrDefault(),
-          c.riseOrDefault(),
-          c.fallOrDefault(),
-          timeout -> NetworkChecks.http(c, timeout, http));
+          tracker, httpAt + i, CheckKind.HTTP, c, timeout -> NetworkChecks.http(c, timeout, http));
     }
     return tracker;
   }
@@ -216,13 +194,14 @@ public final class Tracking implements AutoCloseable {
       Tracker tracker,
       int index,
       CheckKind kind,
-      String name,
-      int weight,
-      String intervalText,
-      String timeoutText,
-      int rise,
-      int fall,
+      PeriodicCheckSpec check,
       Function<Duration, Supplier<Attempt>> attempts) {
+    String name = check.name();
+    int weight = check.weightOrDefault();
+    String intervalText = check.intervalOrDefault();
+    String timeoutText = check.timeoutOrDefault();
+    int rise = check.riseOrDefault();
+    int fall = check.fallOrDefault();
     Duration interval;
     Duration timeout;
     try {

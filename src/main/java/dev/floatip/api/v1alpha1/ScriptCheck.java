@@ -40,26 +40,8 @@ public record ScriptCheck(
         Integer weight,
     @JsonPropertyDescription(
             "Run as user[:group]; default: nobody when the agent runs as root, else the agent's user. Root only when written as root.")
-        String user) {
-
-  public String intervalOrDefault() {
-    return interval == null ? Schema.CHECK_INTERVAL : interval;
-  }
+        String user)
+    implements PeriodicCheckSpec {
 
   /** keepalived: the timeout defaults to the interval. */
-  public String timeoutOrDefault() {
-    return timeout == null ? intervalOrDefault() : timeout;
-  }
-
-  public int riseOrDefault() {
-    return rise == null ? Schema.RISE_FALL : rise;
-  }
-
-  public int fallOrDefault() {
-    return fall == null ? Schema.RISE_FALL : fall;
-  }
-
-  public int weightOrDefault() {
-    return weight == null ? 0 : weight;
-  }
 }

@@ -25,25 +25,5 @@ public record TcpCheck(
     @Min(-253)
         @Max(253)
         @JsonPropertyDescription("Weight, -253..253; 0 (default): failing means FAULT.")
-        Integer weight) {
-
-  public String intervalOrDefault() {
-    return interval == null ? Schema.CHECK_INTERVAL : interval;
-  }
-
-  public String timeoutOrDefault() {
-    return timeout == null ? intervalOrDefault() : timeout;
-  }
-
-  public int riseOrDefault() {
-    return rise == null ? Schema.RISE_FALL : rise;
-  }
-
-  public int fallOrDefault() {
-    return fall == null ? Schema.RISE_FALL : fall;
-  }
-
-  public int weightOrDefault() {
-    return weight == null ? 0 : weight;
-  }
-}
+        Integer weight)
+    implements PeriodicCheckSpec {}
