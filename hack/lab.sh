@@ -5,12 +5,27 @@
 # node back, and cleans everything up on exit (Ctrl-C included).
 #
 # Usage: sudo hack/lab.sh            (root: it creates network namespaces)
+#        sudo hack/lab.sh --cluster  (or CLUSTER=1) the same nodes in cluster mode: an API server
+#          (Fabric8's Kubernetes mock server in CRUD mode, not a kube-apiserver) in its own namespace
+#          on a management network, the operator, agents driven by a VirtualIP applied through the
+#          API, `floatip get` after election and failover, and the time from the failover on the
+#          wire to status.master naming the new master. The failure is the master's data link going
+#          down (its agent stays up and reports over the management network).
 # Knobs: INTERVAL=100ms  MODE=Multicast|Unicast  VERSION=3|2  HOLD=4 (seconds between steps)
+#        (cluster mode: MODE defaults to Unicast, the peers discovered from the Nodes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+CLUSTER=${CLUSTER:-}
+for arg in "$@"; do
+  case $arg in
+    --cluster) CLUSTER=1 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
 INTERVAL=${INTERVAL:-100ms}
-MODE=${MODE:-Multicast}
+if [ -n "$CLUSTER" ]; then MODE=${MODE:-Unicast}; else MODE=${MODE:-Multicast}; fi
 VERSION=${VERSION:-3}
 HOLD=${HOLD:-4}
 P=fiplab                       # every namespace this script makes starts with this
@@ -23,6 +38,7 @@ RUN=$(mktemp -d /tmp/fiplab.XXXXXX)
 declare -A AGENT=()            # node -> PID of the agent we started
 declare -A DEAD=()             # node -> marker while its agent is killed and its port is down
 PINGS=()                       # PIDs of the client's probes
+SERVERS=()                     # cluster mode: PIDs of the API server and the operator
 
 bold=$'\e[1m'; dim=$'\e[2m'; green=$'\e[32m'; red=$'\e[31m'; yellow=$'\e[33m'; off=$'\e[0m'
 [ -t 1 ] || { bold=; dim=; green=; red=; yellow=; off=; }
@@ -30,7 +46,7 @@ say() { printf '%s\n' "${bold}==>${off} $*"; }
 die() { printf '%s\n' "${red}error:${off} $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces): sudo $0"
-for tool in ip ping java; do command -v "$tool" >/dev/null || die "$tool is missing (see README: Requirements)"; done
+for tool in ip ping java ${CLUSTER:+curl}; do command -v "$tool" >/dev/null || die "$tool is missing (see README: Requirements)"; done
 if [ -z "${JAVA_HOME:-}" ]; then
   for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
     [ -x "$jdk/bin/java" ] && { export JAVA_HOME=$jdk; break; }
@@ -41,6 +57,8 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${PINGS[@]}" "${AGENT[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PINGS[@]}" "${AGENT[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SERVERS[@]}"; do wait "$pid" 2>/dev/null || true; done
   for ns in $(ip netns list | awk -v p="^$P-" '$1 ~ p {print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
   [ -n "${KEEP:-}" ] && echo "logs kept in $RUN" || rm -rf "$RUN"
   echo "${dim}lab cleaned up${off}"
@@ -49,7 +67,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 jar=target/quarkus-app/quarkus-run.jar
-if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+# cluster mode also runs the mock API server from the test classes (+ target/test-classpath.txt)
+# (`package` writes all three, so a fresh jar means fresh test classes and classpath)
+stale=
+for f in "$jar" ${CLUSTER:+target/test-classpath.txt target/test-classes/dev/floatip/testing/MockApiServer.class}; do
+  [ -f "$f" ] || stale=1
+done
+if [ -n "$stale" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
   say "building floatip (mvn package -DskipTests)"
   mvn -B -q -ntp package -DskipTests >"$RUN/build.log" 2>&1 || { tail -40 "$RUN/build.log"; die "build failed"; }
 fi
@@ -138,6 +162,11 @@ wait_until() {  # print rows until "$1" succeeds, at most $2 seconds
 }
 
 started() { local n; for n in "${NODES[@]}"; do grep -q "VRID" "$RUN/$n.log" 2>/dev/null || return 1; done; }
+
+if [ -n "$CLUSTER" ]; then
+  . hack/lab-cluster.sh   # the cluster-mode steps, with the helpers above
+  exit 0
+fi
 
 say "starting 3 agents (VRRPv$VERSION, $MODE, advert every $INTERVAL; priority order n1 > n2 > n3)"
 for n in "${NODES[@]}"; do start_agent "$n"; done

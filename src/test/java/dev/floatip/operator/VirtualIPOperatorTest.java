@@ -10,6 +10,7 @@ import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.Labels;
 import dev.floatip.operator.model.Vips;
 import dev.floatip.operator.model.VridAllocator;
+import dev.floatip.testing.Rfc7386MergeDispatcher;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;

@@ -40,6 +40,12 @@ import org.junit.jupiter.api.Assumptions;
  * link-local fe80::fd:ff:fe00:i), the bridge floods multicast (snooping off). Use only
  * 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32 for anything you add.
  *
+ * <p>Tests that need more than the routers and the client add namespaces: {@link #addHost} on the
+ * same bridge, or a second segment, the management network ({@link #addManagementNetwork}: bridge
+ * br1, 198.51.100.0/24, an interface {@code mgmt0} in every router; {@link #addManagementHost} for
+ * a namespace on it only), for traffic that must survive a test taking eth0 down, such as an API
+ * server's.
+ *
  * <p>Names start with a unique prefix ({@code fip<tag>-<random>}), so labs of parallel tests and
  * other engineers never meet. {@link #close()} (also run by a shutdown hook) stops the processes
  * and executors this lab started and deletes its namespaces, which deletes the veths and bridge.
@@ -99,6 +105,7 @@ public final class NetnsLab implements AutoCloseable {
   private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
   private final List<ExecutorService> executors = Collections.synchronizedList(new ArrayList<>());
   private boolean closed;
+  private boolean management;
 
   private NetnsLab(String prefix) {
     this.prefix = prefix;
@@ -166,39 +173,133 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   private Node addNode(String name, int host, String mac) {
+    return addNode(name, name, "br0", "192.0.2.", "2001:db8::", host, mac);
+  }
+
+  private Node addNode(
+      String name,
+      String bridgePort,
+      String bridge,
+      String v4Prefix,
+      String v6Prefix,
+      int host,
+      String mac) {
     String ns = prefix + "-" + name;
     addNamespace(ns);
     // Before the veth exists, so that it inherits "default": addresses usable without DAD.
     exec(ns, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0");
     exec(ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0");
+    attach(ns, "eth0", bridgePort, bridge, mac, v4Prefix + host + "/24", v6Prefix + host + "/64");
+    return new Node(
+        name,
+        ns,
+        "eth0",
+        bridgePort,
+        mac,
+        address(v4Prefix + host),
+        address(v6Prefix + host),
+        address(eui64LinkLocal(mac)));
+  }
+
+  /** A veth from namespace {@code ns} (as {@code ifname}) to {@code bridge}, up, addressed. */
+  private void attach(
+      String ns,
+      String ifname,
+      String bridgePort,
+      String bridge,
+      String mac,
+      String v4Cidr,
+      String v6Cidr) {
     ip(
         "-n",
         bridgeNamespace,
         "link",
         "add",
-        name,
+        bridgePort,
         "type",
         "veth",
         "peer",
         "name",
-        "eth0",
+        ifname,
         "netns",
         ns);
-    ip("-n", bridgeNamespace, "link", "set", name, "master", "br0", "up");
-    ip("-n", ns, "link", "set", "eth0", "address", mac);
+    ip("-n", bridgeNamespace, "link", "set", bridgePort, "master", bridge, "up");
+    ip("-n", ns, "link", "set", ifname, "address", mac);
     ip("-n", ns, "link", "set", "lo", "up");
-    ip("-n", ns, "link", "set", "eth0", "up");
-    ip("-n", ns, "addr", "add", "192.0.2." + host + "/24", "dev", "eth0");
-    ip("-n", ns, "addr", "add", "2001:db8::" + host + "/64", "dev", "eth0", "nodad");
-    return new Node(
-        name,
-        ns,
-        "eth0",
-        name,
-        mac,
-        address("192.0.2." + host),
-        address("2001:db8::" + host),
-        address(eui64LinkLocal(mac)));
+    ip("-n", ns, "link", "set", ifname, "up");
+    ip("-n", ns, "addr", "add", v4Cidr, "dev", ifname);
+    ip("-n", ns, "addr", "add", v6Cidr, "dev", ifname, "nodad");
+  }
+
+  /**
+   * Adds a namespace {@code PREFIX-name} on the routers' bridge with 192.0.2.{@code host}/24 and
+   * 2001:db8::{@code host}/64 (MAC 02:fd:00:00:01:{@code host}); the lab deletes it on close.
+   *
+   * @param host 220..254 (routers: 11.., the client: 2, VIPs in tests: 200)
+   */
+  public Node addHost(String name, int host) {
+    checkHost(name, host);
+    Node n = addNode(name, host, String.format("02:fd:00:00:01:%02x", host));
+    awaitReady(n);
+    return n;
+  }
+
+  private static void checkHost(String name, int host) {
+    if (!name.matches("[a-z0-9]{1,6}") || host < 220 || host > 254) {
+      throw new IllegalArgumentException("name: 1-6 letters/digits, host 220..254: " + name);
+    }
+  }
+
+  /**
+   * Adds the management network: bridge br1 (198.51.100.0/24, 2001:db8:1::/64) and in every router
+   * an interface {@code mgmt0} on it with 198.51.100.(10+i)/24, for traffic that must not share
+   * eth0's fate. Call once, before {@link #addManagementHost}.
+   */
+  public void addManagementNetwork() {
+    if (management) {
+      return;
+    }
+    ip("-n", bridgeNamespace, "link", "add", "br1", "type", "bridge", "mcast_snooping", "0");
+    ip("-n", bridgeNamespace, "link", "set", "br1", "up");
+    for (int i = 1; i <= routers.size(); i++) {
+      Node r = routers.get(i - 1);
+      attach(
+          r.namespace(),
+          "mgmt0",
+          "m" + r.name(),
+          "br1",
+          String.format("02:fd:00:00:02:%02x", i),
+          "198.51.100." + (10 + i) + "/24",
+          "2001:db8:1::" + (10 + i) + "/64");
+    }
+    management = true;
+  }
+
+  /** Router {@code node}'s address on the management network. */
+  public InetAddress managementAddress(Node node) {
+    return address("198.51.100." + (10 + routers.indexOf(node) + 1));
+  }
+
+  /**
+   * Adds a namespace {@code PREFIX-name} whose only interface, eth0, is on the management network
+   * with 198.51.100.{@code host}/24 (an API server's host, say).
+   *
+   * @param host 220..254
+   */
+  public Node addManagementHost(String name, int host) {
+    checkHost(name, host);
+    addManagementNetwork();
+    Node n =
+        addNode(
+            name,
+            "m" + name,
+            "br1",
+            "198.51.100.",
+            "2001:db8:1::",
+            host,
+            String.format("02:fd:00:00:03:%02x", host));
+    awaitReady(n);
+    return n;
   }
 
   /** RFC 4291 Appendix A: fe80:: + the MAC with ff:fe inserted and the U/L bit flipped. */
@@ -307,13 +408,30 @@ public final class NetnsLab implements AutoCloseable {
    * close (SIGTERM, then SIGKILL after 5 s); stop it earlier yourself if the test needs to.
    */
   public Process start(String namespace, Path log, String... command) {
+    return start(namespace, log, java.util.Map.of(), command);
+  }
+
+  /**
+   * Like {@link #start(String, Path, String...)} with {@code env} added to the environment (a
+   * {@code null} value removes the variable).
+   */
+  public Process start(
+      String namespace, Path log, java.util.Map<String, String> env, String... command) {
     List<String> full =
         new ArrayList<>(List.of(ipCommand().orElse("ip"), "netns", "exec", namespace));
     full.addAll(List.of(command));
     try {
+      ProcessBuilder b = new ProcessBuilder(full);
+      env.forEach(
+          (k, v) -> {
+            if (v == null) {
+              b.environment().remove(k);
+            } else {
+              b.environment().put(k, v);
+            }
+          });
       Process p =
-          new ProcessBuilder(full)
-              .redirectErrorStream(true)
+          b.redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       processes.add(p);

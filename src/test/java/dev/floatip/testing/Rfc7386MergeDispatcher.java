@@ -1,4 +1,4 @@
-package dev.floatip.operator;
+package dev.floatip.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,25 +48,40 @@ public final class Rfc7386MergeDispatcher extends Dispatcher {
   public static final class Setup implements Consumer<KubernetesServer> {
     @Override
     public void accept(KubernetesServer server) {
-      server
-          .expect()
-          .post()
-          .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-          .andReturn(
-              201,
-              new SelfSubjectRulesReviewBuilder()
-                  .withNewStatus()
-                  .addNewResourceRule()
-                  .withApiGroups("coordination.k8s.io")
-                  .withResources("leases")
-                  .withVerbs("get", "list", "watch", "create", "update", "patch")
-                  .endResourceRule()
-                  .withIncomplete(false)
-                  .endStatus()
-                  .build())
-          .always();
+      expectLeaderElectionCheck(server.getKubernetesMockServer());
       install(server.getKubernetesMockServer());
     }
+  }
+
+  /**
+   * Answers JOSDK's leader-election permission check (a SelfSubjectRulesReview, which the CRUD mock
+   * refuses with 422) with the Lease rights the operator's Role grants.
+   */
+  public static void expectLeaderElectionCheck(KubernetesMockServer server) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "list", "watch", "create", "update", "patch")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  /** Wraps {@code delegate} (a CRUD or mixed dispatcher) for a server built by hand. */
+  public static Dispatcher wrap(Dispatcher delegate) {
+    return delegate instanceof Rfc7386MergeDispatcher
+        ? delegate
+        : new Rfc7386MergeDispatcher(delegate);
   }
 
   /** Wraps the server's dispatcher (by reflection: the fields are private in 7.6.1). */
