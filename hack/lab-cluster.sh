@@ -88,8 +88,12 @@ done
 ip netns exec "$P-cl" ping -D -n -i 0.01 "$VIP4" >"$RUN/ping4.log" 2>&1 & PINGS+=($!)
 ip netns exec "$P-cl" ping -6 -D -n -i 0.01 "$VIP6" >"$RUN/ping6.log" 2>&1 & PINGS+=($!)
 
-agents_alive() {
-  local n; for n in "${NODES[@]}"; do kill -0 "${AGENT[$n]}" 2>/dev/null || { tail -5 "$RUN/$n.log"; die "the agent on $n exited; $RUN/$n.log"; }; done
+agents_alive() {  # (an exited agent is a zombie until reaped: kill -0 would still succeed)
+  local n st
+  for n in "${NODES[@]}"; do
+    st=$(ps -o stat= -p "${AGENT[$n]}" 2>/dev/null || true)
+    [ -n "$st" ] && [ "${st:0:1}" != Z ] || { tail -5 "$RUN/$n.log"; die "the agent on $n exited; $RUN/$n.log"; }
+  done
 }
 printf '\n  %s%-8s  %-13s %-13s  %-9s  %-9s   %s%s\n' "$bold" time "$VIP4" "$VIP6" "client v4" "client v6" step "$off"
 wait_until 'agents_alive; [ "$(holder "$VIP4")" = n1 ]' 90 "election" || die "n1 did not become master; logs: $RUN/*.log"
