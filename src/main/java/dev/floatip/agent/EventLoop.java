@@ -101,9 +101,33 @@ public final class EventLoop implements AutoCloseable {
     queue.add(task);
   }
 
-  /** Makes the running routers match {@code desired}; unchanged routers are not disturbed. */
-  public void apply(List<RouterSpec> desired) {
-    execute(() -> reconcile(desired));
+  /**
+   * Makes the running routers match {@code desired}; unchanged routers are not disturbed.
+   *
+   * @return completes once the routers this stopped have resigned and their addresses are gone
+   */
+  public CompletableFuture<Void> apply(List<RouterSpec> desired) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    execute(() -> whenIdle(reconcile(desired), stopped));
+    return stopped;
+  }
+
+  /** Completes {@code done} once the dataplane work queued so far for {@code routers} has run. */
+  private static void whenIdle(List<ManagedRouter> routers, CompletableFuture<Void> done) {
+    if (routers.isEmpty()) {
+      done.complete(null);
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger(routers.size());
+    routers.forEach(
+        m ->
+            m.worker.execute(
+                () -> {
+                  if (left.decrementAndGet() == 0) {
+                    done.complete(null);
+                  }
+                }));
   }
 
   /** Sets the effective priority of one router (tracking). */
@@ -119,6 +143,16 @@ public final class EventLoop implements AutoCloseable {
   public CompletableFuture<List<RouterStatus>> status() {
     CompletableFuture<List<RouterStatus>> result = new CompletableFuture<>();
     execute(() -> result.complete(routers.values().stream().map(this::status).toList()));
+    return result;
+  }
+
+  /**
+   * The VRIDs of adverts heard on this agent's sockets that none of its routers took: other VRRP
+   * routers on its segments, or VirtualIPs this node does not run.
+   */
+  public CompletableFuture<Set<Integer>> foreignVrids() {
+    CompletableFuture<Set<Integer>> result = new CompletableFuture<>();
+    execute(() -> result.complete(sockets.foreignVrids()));
     return result;
   }
 
@@ -294,18 +328,22 @@ public final class EventLoop implements AutoCloseable {
 
   // ---- configuration
 
-  private void reconcile(List<RouterSpec> desired) {
+  /** Returns the routers it stopped. */
+  private List<ManagedRouter> reconcile(List<RouterSpec> desired) {
     Map<RouterId, RouterSpec> wanted =
         desired.stream()
             .collect(
                 Collectors.toMap(
                     RouterSpec::id, Function.identity(), (a, b) -> b, LinkedHashMap::new));
+    List<ManagedRouter> stopped = new ArrayList<>();
     for (RouterId id : List.copyOf(routers.keySet())) {
       if (!wanted.containsKey(id) || !routers.get(id).spec().sameIdentity(wanted.get(id))) {
+        stopped.add(routers.get(id));
         stop(id);
       }
     }
     wanted.values().forEach(this::startOrUpdate);
+    return stopped;
   }
 
   private void startOrUpdate(RouterSpec spec) {
@@ -584,6 +622,7 @@ public final class EventLoop implements AutoCloseable {
         m.router.lastTransition(),
         m.router.lastReason(),
         faults(m),
-        m.router.counters());
+        m.router.counters(),
+        m.spec().config().primaryAddress());
   }
 }

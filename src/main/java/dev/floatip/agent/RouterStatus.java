@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** A router as observed at one instant, for status, the CLI and tests. */
+/**
+ * A router as observed at one instant, for status, the CLI and tests.
+ *
+ * @param source the address its adverts leave from (its primary address)
+ */
 public record RouterStatus(
     RouterId id,
     String interfaceName,
@@ -19,4 +23,5 @@ public record RouterStatus(
     Optional<Instant> since,
     Optional<Reason> reason,
     Set<String> faults,
-    Counters.Snapshot counters) {}
+    Counters.Snapshot counters,
+    InetAddress source) {}

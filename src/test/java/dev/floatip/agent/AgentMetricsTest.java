@@ -36,7 +36,8 @@ class AgentMetricsTest {
         Optional.empty(),
         Optional.empty(),
         Set.of(),
-        counters);
+        counters,
+        java.net.InetAddress.getLoopbackAddress());
   }
 
   private static StatusView view(State state, int priority, long sent, long badTtl) {

@@ -4,6 +4,7 @@ import dev.floatip.api.v1alpha1.FileCheck;
 import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.config.Selectors;
 import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;

@@ -2,6 +2,7 @@ package dev.floatip.operator.model;
 
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.Cidr;
+import dev.floatip.config.Selectors;
 import dev.floatip.vrrp.IpFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

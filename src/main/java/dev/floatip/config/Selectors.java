@@ -1,4 +1,4 @@
-package dev.floatip.operator.model;
+package dev.floatip.config;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
