@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** A router as observed at one instant, for status, the CLI and tests. */
+/**
+ * A router as observed at one instant, for status, the CLI and tests.
+ *
+ * @param standby held in Backup for node maintenance ({@link EventLoop#standby(boolean)})
+ */
 public record RouterStatus(
     RouterId id,
     String interfaceName,
@@ -19,4 +23,5 @@ public record RouterStatus(
     Optional<Instant> since,
     Optional<Reason> reason,
     Set<String> faults,
+    boolean standby,
     Counters.Snapshot counters) {}
