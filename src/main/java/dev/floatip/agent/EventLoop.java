@@ -63,6 +63,9 @@ public final class EventLoop implements AutoCloseable {
 
     /** A link or address changed on the node: plans that depend on addresses may change. */
     default void networkChanged() {}
+
+    /** The node entered ({@code true}) or left node maintenance ({@link #standby(boolean)}). */
+    default void standbyChanged(boolean on) {}
   }
 
   private final InstantSource clock;
@@ -77,6 +80,9 @@ public final class EventLoop implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private Instant lastSocketRetry = Instant.MIN;
+
+  /** Node maintenance: every router, running or started later, is held in Backup. Loop only. */
+  private boolean standby;
 
   public EventLoop(InstantSource clock, Dataplane dataplane, List<Listener> listeners) {
     this.clock = clock;
@@ -138,6 +144,18 @@ public final class EventLoop implements AutoCloseable {
   /** Sets or clears one fault source of one router (tracking). */
   public void fault(RouterId id, String cause, boolean on) {
     execute(() -> on(id, m -> setFault(m, cause, on)));
+  }
+
+  /**
+   * Node maintenance (the node is drained: cordoned, or labelled {@code
+   * floatip.dev/maintenance=true}) begins ({@code true}) or ends. Every master resigns gracefully
+   * (a priority-0 advertisement, so its backups take over after Skew_Time; its addresses removed)
+   * and every router stays Backup, routers started later included, until it ends; then the election
+   * resumes by the usual rules (Master_Down_Interval from then on). {@link Input.Standby} for each
+   * router; repeating the current value does nothing.
+   */
+  public void standby(boolean on) {
+    execute(() -> setStandby(on));
   }
 
   public CompletableFuture<List<RouterStatus>> status() {
@@ -380,6 +398,9 @@ public final class EventLoop implements AutoCloseable {
     checkLink(m);
     spec.syncGroup()
         .ifPresent(g -> perform(syncGroups.join(spec.id(), g, m.router, clock.instant())));
+    if (standby) {
+      feed(m, new Input.Standby(clock.instant(), true)); // recorded in Initialize: starts held
+    }
     // Start the Master_Down timer from now, not from when the reconcile began: opening the first
     // socket and the first netlink calls take 100+ ms in a fresh JVM, and a timer started before
     // we could hear the master would make a lower-priority backup master for a moment (GARPs,
@@ -441,6 +462,19 @@ public final class EventLoop implements AutoCloseable {
     } else {
       removeAddresses(m, m.spec().config().addresses());
     }
+  }
+
+  private void setStandby(boolean on) {
+    if (standby == on) {
+      return;
+    }
+    standby = on;
+    LOG.info(on ? "node maintenance: every router stays Backup" : "node maintenance over");
+    Instant now = clock.instant();
+    for (ManagedRouter m : List.copyOf(routers.values())) {
+      feed(m, new Input.Standby(now, on));
+    }
+    listeners.forEach(l -> l.standbyChanged(on));
   }
 
   private void setFault(ManagedRouter m, String cause, boolean on) {
@@ -622,6 +656,7 @@ public final class EventLoop implements AutoCloseable {
         m.router.lastTransition(),
         m.router.lastReason(),
         faults(m),
+        m.router.standby(),
         m.router.counters(),
         m.spec().config().primaryAddress());
   }

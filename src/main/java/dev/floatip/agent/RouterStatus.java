@@ -11,6 +11,7 @@ import java.util.Set;
 /**
  * A router as observed at one instant, for status, the CLI and tests.
  *
+ * @param standby held in Backup for node maintenance ({@link EventLoop#standby(boolean)})
  * @param source the address its adverts leave from (its primary address)
  */
 public record RouterStatus(
@@ -23,5 +24,6 @@ public record RouterStatus(
     Optional<Instant> since,
     Optional<Reason> reason,
     Set<String> faults,
+    boolean standby,
     Counters.Snapshot counters,
     InetAddress source) {}

@@ -36,6 +36,7 @@ class AgentMetricsTest {
         Optional.empty(),
         Optional.empty(),
         Set.of(),
+        false,
         counters,
         java.net.InetAddress.getLoopbackAddress());
   }
@@ -85,6 +86,7 @@ class AgentMetricsTest {
             base.since(),
             base.reason(),
             base.faults(),
+            base.standby(),
             0,
             0,
             Map.of(),
@@ -102,6 +104,15 @@ class AgentMetricsTest {
     metrics.update(List.of(base));
 
     assertThat(registry.find("floatip_check_healthy").gauges()).isEmpty();
+  }
+
+  @Test
+  void nodeStandbyGaugeFollowsTheLoop() {
+    assertThat(registry.get("floatip_node_standby").gauge().value()).isZero();
+    metrics.standbyChanged(true);
+    assertThat(registry.get("floatip_node_standby").gauge().value()).isEqualTo(1);
+    metrics.standbyChanged(false);
+    assertThat(registry.get("floatip_node_standby").gauge().value()).isZero();
   }
 
   @Test

@@ -175,6 +175,79 @@ class ClusterAgentTest {
   }
 
   @Test
+  void cordoningTheNodeResignsTheMasterWithPriorityZeroAndHoldsItInBackupUntilUncordoned() {
+    cluster.apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getSpec().setUnschedulable(true);
+              return n;
+            });
+
+    NodeStatus held = awaitEntry(NodeState.Backup);
+    assertThat(held.reason()).isEqualTo("Maintenance");
+    assertThat(dataplane.sentWithPriority(0)).isNotEmpty();
+    assertThat(dataplane.addresses).doesNotContain(VIP);
+
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getSpec().setUnschedulable(false);
+              return n;
+            });
+    awaitEntry(NodeState.Master);
+    assertThat(dataplane.addresses).contains(VIP);
+  }
+
+  @Test
+  void theMaintenanceLabelHoldsEveryVirtualIPInBackupLikeACordon() {
+    cluster.apply(vip(""));
+    cluster.apply(vip("").replace("name: web", "name: api").replace("51", "52"));
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("floatip.dev/maintenance", "true");
+              return n;
+            });
+    startAgent();
+
+    awaitEntry(NodeState.Backup);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster.entry("api", "n1").map(NodeStatus::state).orElse(null) == NodeState.Backup);
+    // held: no master after several Master_Down_Intervals (3 × 100 ms + skew)
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(WAIT)
+        .until(() -> dataplane.addresses.isEmpty() && dataplane.sent.isEmpty());
+
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().remove("floatip.dev/maintenance");
+              return n;
+            });
+    awaitEntry(NodeState.Master);
+  }
+
+  @Test
   void deletionReleasesTheAddressAndThenReportsStopped() {
     cluster.apply(
         vip("")

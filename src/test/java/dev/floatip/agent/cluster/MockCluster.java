@@ -62,6 +62,8 @@ public final class MockCluster implements AutoCloseable {
                 .withName(name)
                 .withLabels(labels)
                 .endMetadata()
+                .withNewSpec()
+                .endSpec()
                 .withNewStatus()
                 .addNewAddress()
                 .withType("InternalIP")
