@@ -7,6 +7,7 @@ import dev.floatip.dataplane.InterfaceAddress;
 import dev.floatip.dataplane.IoResult;
 import dev.floatip.notify.NotifyRuntime;
 import dev.floatip.tracking.Effective;
+import dev.floatip.tracking.PodWatch;
 import dev.floatip.tracking.Tracking;
 import dev.floatip.tracking.TrackingSettings;
 import dev.floatip.vrrp.Action;
@@ -85,7 +86,10 @@ public final class StandaloneAgent implements AutoCloseable {
             nodeName,
             loop,
             Tracking.create(
-                TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses()),
+                TrackingSettings.defaults(),
+                dataplane.linkMonitor(),
+                dataplane.addresses(),
+                PodWatch.NONE),
             new NotifyRuntime());
   }
 
