@@ -4,6 +4,7 @@ import dev.floatip.config.ConfigError;
 import dev.floatip.config.ConfigFile;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.tracking.Effective;
+import dev.floatip.tracking.PodWatch;
 import dev.floatip.tracking.Tracking;
 import dev.floatip.tracking.TrackingSettings;
 import java.io.IOException;
@@ -53,7 +54,10 @@ public final class StandaloneAgent implements AutoCloseable {
     this.configFile = configFile.toAbsolutePath();
     Tracking tracking =
         Tracking.create(
-            TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses());
+            TrackingSettings.defaults(),
+            dataplane.linkMonitor(),
+            dataplane.addresses(),
+            PodWatch.NONE);
     this.runner =
         new VipRunner(nodeName, dataplane, clock, tracking, listeners, this::requestReplan);
   }

@@ -58,6 +58,7 @@ public final class ClusterAgent implements AutoCloseable {
   private final VipRunner runner;
   private final StatusReporter reporter;
   private final Passwords passwords;
+  private final KubePodWatch pods;
   private final ScheduledExecutorService planner =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("cluster-plan").factory());
@@ -80,9 +81,10 @@ public final class ClusterAgent implements AutoCloseable {
     this.client = client;
     this.nodeName = nodeName;
     this.clock = clock;
+    this.pods = new KubePodWatch(client, nodeName);
     Tracking tracking =
         Tracking.create(
-            TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses());
+            TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses(), pods);
     List<EventLoop.Listener> all = new ArrayList<>(listeners);
     all.add((spec, change) -> requestFlush());
     this.runner = new VipRunner(nodeName, dataplane, clock, tracking, all, this::requestPlan);
@@ -108,6 +110,7 @@ public final class ClusterAgent implements AutoCloseable {
   public void start() {
     runner.start();
     reporter.start();
+    pods.start();
     ResourceEventHandler<Object> plan =
         new ResourceEventHandler<>() {
           @Override
@@ -348,6 +351,7 @@ public final class ClusterAgent implements AutoCloseable {
     }
     reporter.flushNow(Duration.ofSeconds(1));
     reporter.close();
+    pods.close();
     if (vips != null) {
       vips.close();
       nodes.close();

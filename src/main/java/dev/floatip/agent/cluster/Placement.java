@@ -6,8 +6,8 @@ import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.config.IpLiteral;
+import dev.floatip.config.LabelSelectors;
 import dev.floatip.config.Mode;
-import dev.floatip.config.Selectors;
 import dev.floatip.config.Tolerations;
 import dev.floatip.config.Violation;
 import dev.floatip.config.VirtualIPValidator;
@@ -103,7 +103,7 @@ final class Placement {
   }
 
   static boolean selected(VirtualIP vip, Node node) {
-    return Selectors.matches(vip.getSpec().nodeSelector(), labels(node))
+    return LabelSelectors.matches(vip.getSpec().nodeSelector(), labels(node))
         && Tolerations.admit(
             vip.getSpec().tolerations(),
             node.getSpec() == null ? null : node.getSpec().getTaints());
