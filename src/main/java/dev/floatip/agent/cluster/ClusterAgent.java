@@ -132,6 +132,10 @@ public final class ClusterAgent implements AutoCloseable {
     vips.addEventHandler(cast(plan));
     nodes = client.nodes().runnableInformer(0);
     nodes.addEventHandler(cast(plan));
+    // Retry every failure, the first list included: an API server that is down when the agent
+    // starts must not leave it without VirtualIPs for good (the default gives up before a sync).
+    vips.exceptionHandler(ClusterAgent::retry);
+    nodes.exceptionHandler(ClusterAgent::retry);
     vips.start();
     nodes.start();
     planner.scheduleWithFixedDelay(
@@ -139,6 +143,11 @@ public final class ClusterAgent implements AutoCloseable {
         FOREIGN_VRID_PERIOD.toMillis(),
         FOREIGN_VRID_PERIOD.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  private static boolean retry(boolean started, Throwable failure) {
+    LOG.warnf("watch failed: %s; retrying (VRRP keeps running)", failure.toString());
+    return true;
   }
 
   @SuppressWarnings("unchecked")

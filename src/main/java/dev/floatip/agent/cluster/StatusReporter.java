@@ -264,6 +264,9 @@ final class StatusReporter implements AutoCloseable {
       if (e.getCode() == 404) {
         LOG.debugf("%s: gone from the API; not reporting", vip);
         written.remove(vip);
+        synchronized (this) {
+          desired.remove(vip);
+        }
         return true;
       }
       backoff =
