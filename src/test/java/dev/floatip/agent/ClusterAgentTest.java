@@ -125,6 +125,36 @@ class ClusterAgentTest {
   }
 
   @Test
+  void aSteadyMasterWritesNothingMore() {
+    cluster.apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.entry("web", "n1").orElseThrow().masterSince() != null);
+
+    String version = cluster.get("web").getMetadata().getResourceVersion();
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(WAIT)
+        .until(() -> cluster.get("web").getMetadata().getResourceVersion().equals(version));
+  }
+
+  @Test
+  void aVirtualIPThatCannotRunHereIsReportedAsFaultWithTheReason() {
+    cluster.apply(vip("").replace("192.0.2.200/24", "203.0.113.200/24"));
+    startAgent();
+
+    NodeStatus entry = awaitEntry(NodeState.Fault);
+
+    assertThat(entry.reason())
+        .isEqualTo(
+            "not run: no interface on this node has a subnet holding 203.0.113.200/24;"
+                + " set spec.interface");
+    assertThat(dataplane.sent).isEmpty();
+  }
+
+  @Test
   void aVirtualIPThatDoesNotSelectThisNodeIsNeitherRunNorReported() {
     cluster.apply(vip("").replace("role: edge", "role: other"));
     startAgent();

@@ -32,7 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -64,7 +63,7 @@ public final class ClusterAgent implements AutoCloseable {
           Thread.ofPlatform().daemon().name("cluster-plan").factory());
   private SharedIndexInformer<VirtualIP> vips;
   private SharedIndexInformer<Node> nodes;
-  private ScheduledFuture<?> pendingPlan;
+  private boolean planPending;
 
   // plan thread only
   private boolean orphansRemoved;
@@ -170,13 +169,17 @@ public final class ClusterAgent implements AutoCloseable {
 
   /** Plans again soon, folding bursts of events into one plan. */
   public synchronized void requestPlan() {
-    if (planner.isShutdown() || (pendingPlan != null && !pendingPlan.isDone())) {
-      return;
+    if (planner.isShutdown() || planPending) {
+      return; // the plan already queued has not read the caches yet: it sees this change too
     }
-    pendingPlan = planner.schedule(this::planSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+    planPending = true;
+    planner.schedule(this::planSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void planSafely() {
+    synchronized (this) {
+      planPending = false; // a change from now on needs another plan
+    }
     try {
       plan();
     } catch (RuntimeException e) {

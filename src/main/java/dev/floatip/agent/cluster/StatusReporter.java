@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -55,13 +54,39 @@ final class StatusReporter implements AutoCloseable {
   /** What this node reports for one VirtualIP. */
   sealed interface Desired permits Running, NotRunning, Stopped {
     long generation();
+
+    /** When this report began; null when the routers' own times are reported. */
+    Instant since();
+
+    /** The same report begun at {@code at}. */
+    Desired since(Instant at);
   }
 
-  record Running(long generation, int basePriority) implements Desired {}
+  record Running(long generation, int basePriority) implements Desired {
+    @Override
+    public Instant since() {
+      return null;
+    }
 
-  record NotRunning(long generation, String reason, Instant since) implements Desired {}
+    @Override
+    public Desired since(Instant at) {
+      return this;
+    }
+  }
 
-  record Stopped(long generation, String reason, Instant since) implements Desired {}
+  record NotRunning(long generation, String reason, Instant since) implements Desired {
+    @Override
+    public Desired since(Instant at) {
+      return new NotRunning(generation, reason, at);
+    }
+  }
+
+  record Stopped(long generation, String reason, Instant since) implements Desired {
+    @Override
+    public Desired since(Instant at) {
+      return new Stopped(generation, reason, at);
+    }
+  }
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -73,7 +98,7 @@ final class StatusReporter implements AutoCloseable {
   // guarded by this
   private final Map<String, Desired> desired = new LinkedHashMap<>();
   private final Map<String, Instant> masterSince = new HashMap<>();
-  private ScheduledFuture<?> pendingFlush;
+  private boolean flushPending;
 
   // flush thread only
   private final Map<String, NodeStatus> written = new HashMap<>();
@@ -95,6 +120,10 @@ final class StatusReporter implements AutoCloseable {
 
   /** Sets what this node reports for {@code vip}; written at the next flush if it changed. */
   synchronized void report(String vip, Desired d) {
+    Desired old = desired.get(vip);
+    if (old != null && old.equals(d.since(old.since()))) {
+      return; // the same report again: its time stays that of the first (no write per plan)
+    }
     desired.put(vip, d);
     requestFlush();
   }
@@ -121,10 +150,18 @@ final class StatusReporter implements AutoCloseable {
 
   /** Something changed (a router's state): flush as soon as the rate limit allows. */
   synchronized void requestFlush() {
-    if (pendingFlush != null && !pendingFlush.isDone()) {
-      return;
+    if (flushPending || thread.isShutdown()) {
+      return; // the flush already queued has not read the state yet: it sees this change too
     }
-    pendingFlush = thread.schedule(this::flushSafely, 0, TimeUnit.MILLISECONDS);
+    flushPending = true;
+    thread.execute(this::requestedFlush);
+  }
+
+  private void requestedFlush() {
+    synchronized (this) {
+      flushPending = false;
+    }
+    flushSafely();
   }
 
   /** Writes made so far (for tests and metrics). */
@@ -168,7 +205,10 @@ final class StatusReporter implements AutoCloseable {
     if (now.isBefore(allowed)) {
       long wait = Duration.between(now, allowed).toMillis() + 1;
       synchronized (this) {
-        pendingFlush = thread.schedule(this::flushSafely, wait, TimeUnit.MILLISECONDS);
+        if (!flushPending) {
+          flushPending = true;
+          thread.schedule(this::requestedFlush, wait, TimeUnit.MILLISECONDS);
+        }
       }
       return;
     }

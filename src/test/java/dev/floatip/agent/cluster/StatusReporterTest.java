@@ -146,6 +146,25 @@ class StatusReporterTest {
   }
 
   @Test
+  void repeatingAReportKeepsItsTimeAndWritesOnce() {
+    StatusReporter r = reporter("node-1", new FakeRouters());
+    Instant first = Instant.parse("2026-11-22T01:00:00Z");
+    r.report("web", new StatusReporter.NotRunning(1, "no interface", first));
+    await().atMost(WAIT).until(() -> cluster.entry("web", "node-1").isPresent());
+
+    for (int i = 1; i <= 20; i++) {
+      r.report("web", new StatusReporter.NotRunning(1, "no interface", first.plusSeconds(i)));
+    }
+    r.flushNow(Duration.ofSeconds(5));
+
+    assertThat(r.writes()).isEqualTo(1);
+    NodeStatus entry = cluster.entry("web", "node-1").orElseThrow();
+    assertThat(entry.state()).isEqualTo(NodeState.Fault);
+    assertThat(entry.reason()).isEqualTo("not run: no interface");
+    assertThat(entry.since()).isEqualTo("2026-11-22T01:00:00Z");
+  }
+
+  @Test
   void aRemovedEntryGoesAndOtherAgentsEntriesStay() {
     FakeRouters a = new FakeRouters();
     FakeRouters b = new FakeRouters();
