@@ -4,12 +4,12 @@ import dev.floatip.agent.RouterStatus;
 import dev.floatip.api.v1alpha1.CheckStatus;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.config.IpLiteral;
 import dev.floatip.tracking.CheckEffect;
 import dev.floatip.tracking.Effective;
 import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +62,7 @@ final class NodeReport {
         reason(sorted, state, checks),
         checkStatuses(checks),
         generation,
-        sorted.stream().map(RouterStatus::source).map(InetAddress::getHostAddress).toList());
+        sorted.stream().map(RouterStatus::source).map(IpLiteral::format).toList());
   }
 
   /** A VirtualIP selecting this node that cannot run here (no interface for it, no password…). */
