@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,9 +31,13 @@ public final class AgentMetrics implements EventLoop.Listener {
   private final Map<String, List<Meter>> perRouter = new ConcurrentHashMap<>();
   private final Map<String, StatusView.CheckView> latestChecks = new ConcurrentHashMap<>();
   private final Map<String, List<Meter>> perCheck = new ConcurrentHashMap<>();
+  private final AtomicInteger standby = new AtomicInteger();
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
+    Gauge.builder("floatip_node_standby", standby, AtomicInteger::get)
+        .description("1 while the node is in maintenance: every router held in Backup")
+        .register(registry);
   }
 
   /** Same words as {@link StatusView#family()}. */
@@ -79,6 +84,11 @@ public final class AgentMetrics implements EventLoop.Listener {
         .tags(tags(spec.id()))
         .register(registry)
         .increment(packets);
+  }
+
+  @Override
+  public void standbyChanged(boolean on) {
+    standby.set(on ? 1 : 0);
   }
 
   /** Replaces the snapshot; registers meters for new routers and checks, removes gone ones. */

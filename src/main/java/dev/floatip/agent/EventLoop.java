@@ -63,6 +63,9 @@ public final class EventLoop implements AutoCloseable {
 
     /** A link or address changed on the node: plans that depend on addresses may change. */
     default void networkChanged() {}
+
+    /** The node entered ({@code true}) or left node maintenance ({@link #standby(boolean)}). */
+    default void standbyChanged(boolean on) {}
   }
 
   private final InstantSource clock;
@@ -77,6 +80,9 @@ public final class EventLoop implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private Instant lastSocketRetry = Instant.MIN;
+
+  /** Node maintenance: every router, running or started later, is held in Backup. Loop only. */
+  private boolean standby;
 
   public EventLoop(InstantSource clock, Dataplane dataplane, List<Listener> listeners) {
     this.clock = clock;
@@ -101,9 +107,33 @@ public final class EventLoop implements AutoCloseable {
     queue.add(task);
   }
 
-  /** Makes the running routers match {@code desired}; unchanged routers are not disturbed. */
-  public void apply(List<RouterSpec> desired) {
-    execute(() -> reconcile(desired));
+  /**
+   * Makes the running routers match {@code desired}; unchanged routers are not disturbed.
+   *
+   * @return completes once the routers this stopped have resigned and their addresses are gone
+   */
+  public CompletableFuture<Void> apply(List<RouterSpec> desired) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    execute(() -> whenIdle(reconcile(desired), stopped));
+    return stopped;
+  }
+
+  /** Completes {@code done} once the dataplane work queued so far for {@code routers} has run. */
+  private static void whenIdle(List<ManagedRouter> routers, CompletableFuture<Void> done) {
+    if (routers.isEmpty()) {
+      done.complete(null);
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger(routers.size());
+    routers.forEach(
+        m ->
+            m.worker.execute(
+                () -> {
+                  if (left.decrementAndGet() == 0) {
+                    done.complete(null);
+                  }
+                }));
   }
 
   /** Sets the effective priority of one router (tracking). */
@@ -116,9 +146,31 @@ public final class EventLoop implements AutoCloseable {
     execute(() -> on(id, m -> setFault(m, cause, on)));
   }
 
+  /**
+   * Node maintenance (the node is drained: cordoned, or labelled {@code
+   * floatip.dev/maintenance=true}) begins ({@code true}) or ends. Every master resigns gracefully
+   * (a priority-0 advertisement, so its backups take over after Skew_Time; its addresses removed)
+   * and every router stays Backup, routers started later included, until it ends; then the election
+   * resumes by the usual rules (Master_Down_Interval from then on). {@link Input.Standby} for each
+   * router; repeating the current value does nothing.
+   */
+  public void standby(boolean on) {
+    execute(() -> setStandby(on));
+  }
+
   public CompletableFuture<List<RouterStatus>> status() {
     CompletableFuture<List<RouterStatus>> result = new CompletableFuture<>();
     execute(() -> result.complete(routers.values().stream().map(this::status).toList()));
+    return result;
+  }
+
+  /**
+   * The VRIDs of adverts heard on this agent's sockets that none of its routers took: other VRRP
+   * routers on its segments, or VirtualIPs this node does not run.
+   */
+  public CompletableFuture<Set<Integer>> foreignVrids() {
+    CompletableFuture<Set<Integer>> result = new CompletableFuture<>();
+    execute(() -> result.complete(sockets.foreignVrids()));
     return result;
   }
 
@@ -294,18 +346,22 @@ public final class EventLoop implements AutoCloseable {
 
   // ---- configuration
 
-  private void reconcile(List<RouterSpec> desired) {
+  /** Returns the routers it stopped. */
+  private List<ManagedRouter> reconcile(List<RouterSpec> desired) {
     Map<RouterId, RouterSpec> wanted =
         desired.stream()
             .collect(
                 Collectors.toMap(
                     RouterSpec::id, Function.identity(), (a, b) -> b, LinkedHashMap::new));
+    List<ManagedRouter> stopped = new ArrayList<>();
     for (RouterId id : List.copyOf(routers.keySet())) {
       if (!wanted.containsKey(id) || !routers.get(id).spec().sameIdentity(wanted.get(id))) {
+        stopped.add(routers.get(id));
         stop(id);
       }
     }
     wanted.values().forEach(this::startOrUpdate);
+    return stopped;
   }
 
   private void startOrUpdate(RouterSpec spec) {
@@ -342,6 +398,9 @@ public final class EventLoop implements AutoCloseable {
     checkLink(m);
     spec.syncGroup()
         .ifPresent(g -> perform(syncGroups.join(spec.id(), g, m.router, clock.instant())));
+    if (standby) {
+      feed(m, new Input.Standby(clock.instant(), true)); // recorded in Initialize: starts held
+    }
     // Start the Master_Down timer from now, not from when the reconcile began: opening the first
     // socket and the first netlink calls take 100+ ms in a fresh JVM, and a timer started before
     // we could hear the master would make a lower-priority backup master for a moment (GARPs,
@@ -403,6 +462,19 @@ public final class EventLoop implements AutoCloseable {
     } else {
       removeAddresses(m, m.spec().config().addresses());
     }
+  }
+
+  private void setStandby(boolean on) {
+    if (standby == on) {
+      return;
+    }
+    standby = on;
+    LOG.info(on ? "node maintenance: every router stays Backup" : "node maintenance over");
+    Instant now = clock.instant();
+    for (ManagedRouter m : List.copyOf(routers.values())) {
+      feed(m, new Input.Standby(now, on));
+    }
+    listeners.forEach(l -> l.standbyChanged(on));
   }
 
   private void setFault(ManagedRouter m, String cause, boolean on) {
@@ -584,6 +656,8 @@ public final class EventLoop implements AutoCloseable {
         m.router.lastTransition(),
         m.router.lastReason(),
         faults(m),
-        m.router.counters());
+        m.router.standby(),
+        m.router.counters(),
+        m.spec().config().primaryAddress());
   }
 }

@@ -8,7 +8,12 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** A router as observed at one instant, for status, the CLI and tests. */
+/**
+ * A router as observed at one instant, for status, the CLI and tests.
+ *
+ * @param standby held in Backup for node maintenance ({@link EventLoop#standby(boolean)})
+ * @param source the address its adverts leave from (its primary address)
+ */
 public record RouterStatus(
     RouterId id,
     String interfaceName,
@@ -19,4 +24,6 @@ public record RouterStatus(
     Optional<Instant> since,
     Optional<Reason> reason,
     Set<String> faults,
-    Counters.Snapshot counters) {}
+    boolean standby,
+    Counters.Snapshot counters,
+    InetAddress source) {}

@@ -107,6 +107,9 @@ final class Sockets implements AutoCloseable {
   private final Map<SocketKey, Entry> entries = new HashMap<>();
   private final Map<RouterId, ManagedRouter> registrations = new HashMap<>();
 
+  /** Foreign VRIDs heard on sockets since closed (see {@link #foreignVrids()}). */
+  private final Set<Integer> retiredForeignVrids = new java.util.TreeSet<>();
+
   /** Detached sockets still sending; closed for good by {@link #close()}. */
   private final Set<Entry> draining = ConcurrentHashMap.newKeySet();
 
@@ -166,9 +169,17 @@ final class Sockets implements AutoCloseable {
 
   /** Closes a socket no router uses any more, once the sends queued on it have run. */
   private void retire(Entry entry) {
+    retiredForeignVrids.addAll(entry.demux.foreignVrids());
     draining.removeIf(e -> e.closed.get());
     draining.add(entry);
     entry.closeWhenIdle();
+  }
+
+  /** The VRIDs heard on any socket so far that no router of this agent took. */
+  Set<Integer> foreignVrids() {
+    Set<Integer> all = new java.util.TreeSet<>(retiredForeignVrids);
+    entries.values().forEach(e -> all.addAll(e.demux.foreignVrids()));
+    return all;
   }
 
   Optional<Entry> entry(SocketKey key) {

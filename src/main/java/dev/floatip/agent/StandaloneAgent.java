@@ -3,15 +3,11 @@ package dev.floatip.agent;
 import dev.floatip.config.ConfigError;
 import dev.floatip.config.ConfigFile;
 import dev.floatip.dataplane.Dataplane;
-import dev.floatip.dataplane.InterfaceAddress;
-import dev.floatip.dataplane.IoResult;
-import dev.floatip.notify.NotifyRuntime;
 import dev.floatip.tracking.Effective;
+import dev.floatip.tracking.PodWatch;
 import dev.floatip.tracking.Tracking;
 import dev.floatip.tracking.TrackingSettings;
-import dev.floatip.vrrp.Action;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -19,17 +15,12 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,10 +35,7 @@ public final class StandaloneAgent implements AutoCloseable {
   private static final Duration SETTLE = Duration.ofMillis(200);
 
   private final Path configFile;
-  private final String nodeName;
-  private final Dataplane dataplane;
-  private final EventLoop loop;
-  private final VipServices services;
+  private final VipRunner runner;
 
   private final ScheduledExecutorService reloader =
       Executors.newSingleThreadScheduledExecutor(
@@ -64,29 +52,14 @@ public final class StandaloneAgent implements AutoCloseable {
       InstantSource clock,
       List<EventLoop.Listener> listeners) {
     this.configFile = configFile.toAbsolutePath();
-    this.nodeName = nodeName;
-    this.dataplane = dataplane;
-    List<EventLoop.Listener> all = new ArrayList<>(listeners);
-    all.add(
-        new EventLoop.Listener() {
-          @Override
-          public void stateChanged(RouterSpec spec, Action.StateChanged change) {
-            services.stateChanged(spec, change);
-          }
-
-          @Override
-          public void networkChanged() {
-            requestReplan();
-          }
-        });
-    this.loop = new EventLoop(clock, dataplane, all);
-    this.services =
-        new VipServices(
-            nodeName,
-            loop,
-            Tracking.create(
-                TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses()),
-            new NotifyRuntime());
+    Tracking tracking =
+        Tracking.create(
+            TrackingSettings.defaults(),
+            dataplane.linkMonitor(),
+            dataplane.addresses(),
+            PodWatch.NONE);
+    this.runner =
+        new VipRunner(nodeName, dataplane, clock, tracking, listeners, this::requestReplan);
   }
 
   /**
@@ -100,35 +73,11 @@ public final class StandaloneAgent implements AutoCloseable {
       return invalid.errors();
     }
     ConfigFile.Loaded loaded = (ConfigFile.Loaded) result;
-    removeOrphans(loaded);
-    loop.start();
+    runner.removeOrphans(loaded.virtualIPs());
+    runner.start();
     apply(loaded);
     watch();
     return List.of();
-  }
-
-  /**
-   * No orphans after a crash: we are master of nothing yet, so any configured address found on any
-   * interface goes, including those of VirtualIPs that cannot be planned right now.
-   */
-  private void removeOrphans(ConfigFile.Loaded loaded) {
-    Set<InetAddress> virtual = Set.copyOf(StandalonePlanner.virtualAddresses(loaded.virtualIPs()));
-    if (dataplane.addresses().listAll()
-        instanceof IoResult.Ok<Map<String, List<InterfaceAddress>>> ok) {
-      ok.value()
-          .forEach(
-              (iface, addresses) ->
-                  addresses.stream()
-                      .map(InterfaceAddress::address)
-                      .filter(virtual::contains)
-                      .forEach(
-                          a -> {
-                            LOG.infof(
-                                "removing %s from %s: left by a previous run",
-                                a.getHostAddress(), iface);
-                            dataplane.addresses().remove(iface, a);
-                          }));
-    }
   }
 
   /** Re-plans the running configuration (addresses changed), folding bursts into one. */
@@ -162,7 +111,7 @@ public final class StandaloneAgent implements AutoCloseable {
   }
 
   public EventLoop loop() {
-    return loop;
+    return runner.loop();
   }
 
   /**
@@ -173,14 +122,12 @@ public final class StandaloneAgent implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     reloader.shutdownNow();
     closeWatcher();
-    loop.shutdown(timeout.multipliedBy(3).dividedBy(4));
-    services.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    services.close();
+    runner.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
   /** The checks' verdict for one VirtualIP, for status and metrics. */
   public Optional<Effective> checks(String vip) {
-    return services.effective(vip);
+    return runner.checks(vip);
   }
 
   @Override
@@ -209,35 +156,14 @@ public final class StandaloneAgent implements AutoCloseable {
 
   private void apply(ConfigFile.Loaded loaded) {
     running = loaded;
-    Set<InetAddress> virtual =
-        new HashSet<>(StandalonePlanner.virtualAddresses(loaded.virtualIPs()));
-    switch (dataplane.addresses().listAll()) {
-      case IoResult.Failed<?> failed ->
-          LOG.errorf("cannot read the node's interfaces: %s", failed.message());
-      case IoResult.Ok<Map<String, List<InterfaceAddress>>> ok -> {
-        DataplaneNetwork network = new DataplaneNetwork(ok.value(), virtual);
-        List<StandalonePlanner.PlannedVip> planned =
-            StandalonePlanner.plan(loaded.virtualIPs(), nodeName, network, loaded.passwords());
-        List<RouterSpec> specs = new ArrayList<>();
-        for (StandalonePlanner.PlannedVip p : planned) {
-          // the checks keep running across reloads; their current weights apply at once
-          int effective =
-              services.update(
-                  p.name(),
-                  p.basePriority(),
-                  p.vip().getSpec().track(),
-                  p.vip().getSpec().notifications(),
-                  p.routers().stream().map(RouterSpec::id).toList());
-          p.routers().forEach(r -> specs.add(r.withPriority(effective)));
-        }
-        services.retainOnly(
-            planned.stream().map(StandalonePlanner.PlannedVip::name).collect(Collectors.toSet()));
-        loop.apply(specs);
-        // routers this apply (re)started must not run without the checks' FAULT
-        services.reassert();
-        services.startChecks();
-      }
-    }
+    List<VipRunner.VipInput> inputs =
+        loaded.virtualIPs().stream()
+            .map(
+                v ->
+                    new VipRunner.VipInput(
+                        v, loaded.passwords().get(v.getMetadata().getName()), List.of()))
+            .toList();
+    runner.apply(inputs, loaded.virtualIPs());
   }
 
   /** Watches the file's directory: editors and config managers replace files by renaming. */

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * @param master the master's address as this node knows it, empty when none
  * @param since when the router entered its state
  * @param faults why it is in FAULT, empty otherwise
+ * @param standby held in Backup because the node is in maintenance (drained, cordoned)
  * @param drops dropped packets by reason (only reasons seen)
  * @param checks the VIP's health checks and what each does to the priority
  */
@@ -31,6 +32,7 @@ public record StatusView(
     Instant since,
     String reason,
     List<String> faults,
+    boolean standby,
     long advertisementsSent,
     long advertisementsReceived,
     Map<String, Long> drops,
@@ -62,6 +64,7 @@ public record StatusView(
         s.since().orElse(null),
         s.reason().map(Enum::name).orElse(""),
         List.copyOf(s.faults()),
+        s.standby(),
         s.counters().advertisementsSent(),
         s.counters().advertisementsReceived(),
         s.counters().drops().entrySet().stream()

@@ -3,18 +3,22 @@ package dev.floatip.cli;
 import dev.floatip.agent.AgentRuntime;
 import dev.floatip.agent.MonotonicClock;
 import dev.floatip.agent.StandaloneAgent;
+import dev.floatip.agent.cluster.ClusterAgent;
 import dev.floatip.config.ConfigError;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.IoResult;
 import dev.floatip.dataplane.linux.LinuxDataplane;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,10 +35,15 @@ public class AgentCommand implements Callable<Integer> {
 
   @Inject AgentRuntime runtime;
 
+  /** Created only in cluster mode: from KUBECONFIG, ~/.kube/config or the pod's service account. */
+  @Inject Instance<KubernetesClient> kubernetes;
+
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "YAML file with VirtualIP documents (standalone mode, no Kubernetes).")
+      description =
+          "YAML file with VirtualIP documents (standalone mode, no Kubernetes). Without it the"
+              + " agent runs in cluster mode: VirtualIPs from the API server.")
   Path config;
 
   static final String METRICS_ADDRESS = "--metrics-address";
@@ -52,18 +61,19 @@ public class AgentCommand implements Callable<Integer> {
       names = "--node-name",
       paramLabel = "NAME",
       description =
-          "This node's name for priority.nodes / priority.order (default: short host name).")
+          "This node's name: the Kubernetes Node in cluster mode (default: $NODE_NAME), the name"
+              + " for priority.nodes / priority.order standalone (default: short host name).")
   String nodeName;
 
   @Override
   public Integer call() throws Exception {
-    if (config == null) {
+    String node = nodeName != null ? nodeName : System.getenv("NODE_NAME");
+    if (config == null && (node == null || node.isBlank())) {
       System.err.println(
-          "floatip agent: --config FILE is required (cluster mode, driven by VirtualIP resources,"
-              + " is not available in this build)");
+          "floatip agent: give --config FILE (standalone), or --node-name / NODE_NAME (cluster"
+              + " mode, driven by VirtualIP resources)");
       return 2;
     }
-    String node = nodeName != null ? nodeName : shortHostName();
     Dataplane dataplane;
     switch (LinuxDataplane.open()) {
       case IoResult.Ok<LinuxDataplane> ok -> dataplane = ok.value();
@@ -75,26 +85,53 @@ public class AgentCommand implements Callable<Integer> {
         return 1;
       }
     }
+    try (dataplane) {
+      return config != null
+          ? standalone(node != null ? node : shortHostName(), dataplane)
+          : cluster(node, dataplane);
+    }
+  }
+
+  private int standalone(String node, Dataplane dataplane) throws InterruptedException {
     StandaloneAgent agent =
         new StandaloneAgent(
             config, node, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
     List<ConfigError> errors = agent.start();
     if (!errors.isEmpty()) {
       errors.forEach(e -> System.err.println(e));
-      dataplane.close();
       return 2;
     }
     runtime.started(agent.loop(), agent::checks);
-    CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("HUP"), s -> agent.requestReload());
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
-    stop.await();
+    awaitTermination();
     // resign (priority 0), remove the addresses, exit 0: all within a second
     runtime.stopped();
     agent.shutdown(Duration.ofMillis(800));
-    dataplane.close();
     return 0;
+  }
+
+  private int cluster(String node, Dataplane dataplane) throws InterruptedException {
+    KubernetesClient client = kubernetes.get();
+    String namespace =
+        Optional.ofNullable(System.getenv("POD_NAMESPACE"))
+            .or(() -> Optional.ofNullable(client.getNamespace()))
+            .orElse("floatip");
+    ClusterAgent agent =
+        new ClusterAgent(
+            client, node, namespace, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
+    agent.start();
+    runtime.started(agent.loop(), agent::checks);
+    awaitTermination();
+    runtime.stopped();
+    agent.shutdown(Duration.ofMillis(800));
+    return 0;
+  }
+
+  private static void awaitTermination() throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    stop.await();
   }
 
   static String shortHostName() throws IOException {

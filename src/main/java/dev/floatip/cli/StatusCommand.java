@@ -78,6 +78,9 @@ public class StatusCommand implements Callable<Integer> {
     Set<String> checksShown = new HashSet<>();
     for (StatusView r : routers) {
       String why = r.faults().isEmpty() ? r.reason() : String.join("; ", r.faults());
+      if (r.standby()) {
+        why = why.isEmpty() ? "STANDBY (node maintenance)" : why + "; STANDBY (node maintenance)";
+      }
       String prio =
           r.priority() == r.basePriority()
               ? Integer.toString(r.priority())

@@ -43,6 +43,47 @@ public final class IpLiteral {
    *
    * @throws IllegalArgumentException with a message fit for a config error
    */
+  /**
+   * The address as text, IPv6 in the RFC 5952 §4 form ({@code 2001:db8::1}, not Java's {@code
+   * 2001:db8:0:0:0:0:0:1}): lower case, the longest run of two or more zero groups compressed.
+   */
+  public static String format(InetAddress address) {
+    if (!(address instanceof java.net.Inet6Address)) {
+      return address.getHostAddress();
+    }
+    byte[] b = address.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is never compressed (RFC 5952 §4.2.2)
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
+  }
+
   public static InetSocketAddress socketAddress(String text) {
     String usage = "must be ip:port or [ipv6]:port with an IP literal (names are not resolved)";
     if (text == null) {

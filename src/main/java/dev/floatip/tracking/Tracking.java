@@ -27,13 +27,16 @@ import java.util.function.Supplier;
 /**
  * The node's tracking machinery, shared by every {@link Tracker}: one timer thread that only
  * triggers, virtual threads for the blocking work (reading files and /proc, TCP connects, waiting
- * for scripts), one HTTP client, one link-event subscription. Made once by the agent; {@link
- * #close()} on shutdown.
+ * for scripts), one HTTP client, one link-event subscription, the pod watch. Made once by the
+ * agent; {@link #close()} on shutdown.
  *
  * <p>Nothing here waits on another check: each check is triggered by the timer and runs on its own
  * virtual thread (scripts in their own processes), so a slow check delays nothing else.
  */
 public final class Tracking implements AutoCloseable {
+
+  /** The message of a pod check without a {@link PodWatch}. */
+  static final String NO_PODS = "pod tracking needs cluster mode: shown, not counted";
 
   private final TrackingSettings settings;
   private final ScheduledExecutorService scheduler;
@@ -42,14 +45,17 @@ public final class Tracking implements AutoCloseable {
   private final LinkWatch links;
   private final ProcTable procs;
   private final ScriptChecks scripts;
+  private final PodWatch pods;
   private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
 
   private Tracking(
       TrackingSettings settings,
       LinkMonitor linkMonitor,
       AddressManager addresses,
+      PodWatch pods,
       ProcessRunner runner) {
     this.settings = settings;
+    this.pods = pods == null ? PodWatch.NONE : pods;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tracking-timer").factory());
@@ -74,15 +80,18 @@ public final class Tracking implements AutoCloseable {
    *     may be {@code null} when no check tracks an interface (they then fail with a message)
    * @param addresses reads an interface's current state ({@code dataplane.addresses()}); may be
    *     {@code null} together with {@code linkMonitor}
+   * @param pods the pods on this node for pod checks; {@link PodWatch#NONE} (or {@code null}) in
+   *     standalone mode, where pod checks are shown and never counted. Not closed by {@link
+   *     #close()}: its owner closes it after this.
    */
   public static Tracking create(
-      TrackingSettings settings, LinkMonitor linkMonitor, AddressManager addresses) {
+      TrackingSettings settings, LinkMonitor linkMonitor, AddressManager addresses, PodWatch pods) {
     ProcessRunner runner =
         new ProcessRunner(
             Identity.of(settings.procRoot().resolve("self/status")),
             ProcessRunner.Tools.find(),
             ScriptChecks.PATH);
-    return create(settings, linkMonitor, addresses, runner);
+    return create(settings, linkMonitor, addresses, pods, runner);
   }
 
   /** With the runner for scripts given (tests). */
@@ -90,8 +99,9 @@ public final class Tracking implements AutoCloseable {
       TrackingSettings settings,
       LinkMonitor linkMonitor,
       AddressManager addresses,
+      PodWatch pods,
       ProcessRunner runner) {
-    return new Tracking(settings, linkMonitor, addresses, runner);
+    return new Tracking(settings, linkMonitor, addresses, pods, runner);
   }
 
   /**
@@ -108,11 +118,9 @@ public final class Tracking implements AutoCloseable {
     List<CheckState> initial = new ArrayList<>();
     for (PodCheck p : t.podList()) {
       initial.add(
-          CheckState.unsupported(
-              CheckKind.POD,
-              podName(p),
-              p.weightOrDefault(),
-              "pod tracking is not available yet: shown, not counted"));
+          pods == PodWatch.NONE
+              ? CheckState.unsupported(CheckKind.POD, podName(p), p.weightOrDefault(), NO_PODS)
+              : CheckState.unknown(CheckKind.POD, podName(p), p.weightOrDefault()));
     }
     int processes = initial.size();
     t.processList()
@@ -143,6 +151,9 @@ public final class Tracking implements AutoCloseable {
 
     Tracker tracker = new Tracker(name, basePriority, initial, listener, trackers::remove);
     trackers.add(tracker);
+    if (!t.podList().isEmpty() && pods != PodWatch.NONE) {
+      tracker.add(new PodChecks(tracker, 0, t.podList(), pods));
+    }
     if (!t.processList().isEmpty()) {
       tracker.add(
           new ProcessChecks(

@@ -6,7 +6,8 @@
  *
  * <pre>{@code
  * Tracking tracking = Tracking.create(TrackingSettings.defaults(),
- *     dataplane.linkMonitor(), dataplane.addresses());          // once per node
+ *     dataplane.linkMonitor(), dataplane.addresses(), pods);    // once per node; pods:
+ *                                                               // PodWatch.NONE standalone
  * Tracker t = tracking.tracker(vip.name(), basePriority, spec.track(),
  *     effective -> loop.execute(() -> apply(vip, effective))); // per VirtualIP
  * t.start();                 // delivers the first Effective at once, then every change
@@ -61,8 +62,14 @@
  *       business (it already faults on link down), not a tracked check.
  *   <li>TCP: connect to an IP literal within the timeout. HTTP: GET, no redirects followed, the
  *       expected status (default 200) within the timeout; the body is discarded.
- *   <li>Pods: need the pod watch (cluster mode, a later change); shown with {@code healthy} absent
- *       and never counted.
+ *   <li>Pods: counted from the {@link dev.floatip.tracking.PodWatch} port (in cluster mode one pod
+ *       informer restricted to this node, shared by every check), no polling: healthy while at
+ *       least {@code minReady} (default 1) pods on this node in the namespace that match the
+ *       selector are Ready (phase Running, condition {@code Ready=True}, not terminating). Unknown
+ *       until the watch has its initial list; while the API server is unreachable the last count
+ *       stands. Weights as for any check. In standalone mode ({@link
+ *       dev.floatip.tracking.PodWatch#NONE}) pod checks are shown with {@code healthy} absent and
+ *       never counted.
  * </ul>
  */
 package dev.floatip.tracking;

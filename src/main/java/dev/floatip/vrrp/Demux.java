@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decodes received VRRP messages and routes each to the router of its (VRID, family). Counts what
@@ -19,6 +21,7 @@ public final class Demux<R> {
 
   private final Map<RouterKey, R> routers = new HashMap<>();
   private final Counters counters = new Counters();
+  private final Set<Integer> foreignVrids = new TreeSet<>();
 
   public void register(RouterKey key, R router) {
     routers.put(key, router);
@@ -44,12 +47,21 @@ public final class Demux<R> {
         R router = routers.get(new RouterKey(adv.vrid(), IpFamily.of(source)));
         if (router == null) {
           counters.drop(DropReason.UNKNOWN_VRID);
+          foreignVrids.add(adv.vrid());
           yield Optional.empty();
         }
         yield Optional.of(
             new Delivery<>(router, new Input.AdvertisementReceived(at, source, ttl, adv)));
       }
     };
+  }
+
+  /**
+   * The VRIDs of well-formed adverts that no router here took: another VRRP router on the segment
+   * (or a VirtualIP this node does not run). Kept for the life of the socket.
+   */
+  public Set<Integer> foreignVrids() {
+    return Set.copyOf(foreignVrids);
   }
 
   /** Drops that happened before a router could be chosen. */

@@ -34,6 +34,20 @@ public sealed interface Input {
   /** New configuration for the same VRID and family (addresses, interval, preempt, peers…). */
   record ConfigChanged(Instant at, RouterConfig config) implements Input {}
 
+  /**
+   * Node maintenance ("standby": the node is drained, cordoned or labelled for maintenance) begins
+   * ({@code on}) or ends. Not in the RFCs: an administrative hold like RFC 5798 §6.4.3's Shutdown
+   * event, except that the router keeps running and listening. A master resigns exactly as on
+   * Shutdown (one priority-0 advertisement, so the backups take over after Skew_Time, then the
+   * addresses go) and becomes Backup ({@link Reason#MAINTENANCE}); a router in standby stays Backup
+   * whatever it hears or stops hearing, and still follows the master's advertisements. In
+   * Initialize or FAULT the hold is only recorded: the router goes to Backup as usual and stays
+   * there. Ending it restarts Master_Down_Timer from then, and the election resumes by the usual
+   * rules (takeover when nobody advertises, preemption of a lower master when preempt is on).
+   * Repeating the current value does nothing.
+   */
+  record Standby(Instant at, boolean on) implements Input {}
+
   // ---- sync groups: fed by SyncGroup only, never by the runtime directly
 
   /**

@@ -21,6 +21,11 @@ public enum Reason {
    * cleared), or from MASTER to BACKUP (another member follows a master elsewhere).
    */
   SYNC_GROUP,
+  /**
+   * The node went into maintenance ({@link Input.Standby}): MASTER → BACKUP after a priority-0
+   * advertisement, as on Shutdown, but the router keeps running as a backup that never takes over.
+   */
+  MAINTENANCE,
   /** Shutdown event (RFC 5798 §6.4.3): resign and go to Initialize. */
   SHUTDOWN,
 }

@@ -44,6 +44,12 @@ import java.util.stream.Collectors;
  *       backups that the addresses left: they would wait a whole Master_Down_Interval with the
  *       addresses nowhere. The peer's members then take over after Skew_Time if their own group
  *       lets them (a keepalived peer's group applies the same rule), and otherwise wait as above.
+ *   <li><b>Standby holds the group in Backup.</b> A member in standby (node maintenance, {@link
+ *       Input.Standby}) can never be master, so neither can the group: it counts like a member that
+ *       follows a master elsewhere, and masters among the others resign with priority 0 ({@link
+ *       Input.SyncGroupBackup}). Putting every member in standby (the agent does it node-wide) thus
+ *       resigns the whole group at the instant the first member goes; the group may be master again
+ *       only after every member has left standby and the usual rule lets it.
  *   <li><b>Stopped members do not count.</b> A member in Initialize (not started, or shut down)
  *       neither holds the group back nor faults it: shutting one member down is not a group event.
  *   <li><b>No loops.</b> The group only feeds inputs that bring members to what it requires (FAULT
@@ -179,12 +185,23 @@ public final class SyncGroup<K> {
     if (running.isEmpty() || running.stream().anyMatch(e -> is(e, State.FAULT))) {
       return false;
     }
-    // Backup together: a member follows a master elsewhere, so none may be master
+    // Backup together: a member follows a master elsewhere, or is in standby, so none may be master
     List<K> followers =
-        running.stream().filter(e -> e.getValue().followsMaster()).map(Map.Entry::getKey).toList();
-    if (!followers.isEmpty()) {
-      String cause =
-          "sync group " + name + ": " + describe(followers) + " follows a master elsewhere";
+        running.stream()
+            .filter(e -> e.getValue().followsMaster() && !e.getValue().standby())
+            .map(Map.Entry::getKey)
+            .toList();
+    List<K> standby =
+        running.stream().filter(e -> e.getValue().standby()).map(Map.Entry::getKey).toList();
+    if (!followers.isEmpty() || !standby.isEmpty()) {
+      List<String> why = new ArrayList<>();
+      if (!standby.isEmpty()) {
+        why.add(describe(standby) + " in standby");
+      }
+      if (!followers.isEmpty()) {
+        why.add(describe(followers) + " follows a master elsewhere");
+      }
+      String cause = "sync group " + name + ": " + String.join("; ", why);
       for (Map.Entry<K, VirtualRouter> e : running) {
         if (is(e, State.MASTER)) {
           feed(e.getKey(), new Input.SyncGroupBackup(at, cause), out);

@@ -53,6 +53,12 @@ import java.util.Set;
  *       #waitingForGroup()}) until every member can be master; hearing a master again ends the
  *       wait. The group's fault is a second fault source beside tracking: FAULT while either holds.
  *       A master the group sends to Backup resigns with priority 0 first, as for FAULT.
+ *   <li>Standby (node maintenance, {@link Input.Standby}; not in the RFCs): a master resigns as on
+ *       Shutdown (priority 0, addresses removed) but goes to Backup and keeps listening. In standby
+ *       the router never becomes master: when Master_Down_Timer fires it is only re-armed (no state
+ *       change), a lower-priority master's adverts are followed rather than discarded to preempt,
+ *       and a sync group counts it as a member that cannot be master. Leaving standby restarts
+ *       Master_Down_Timer from then: takeover and preemption follow the usual rules, never at once.
  * </ul>
  */
 public final class VirtualRouter {
@@ -77,6 +83,7 @@ public final class VirtualRouter {
   private boolean groupFault;
   private String groupFaultCause = "";
   private boolean waitingForGroup;
+  private boolean standby;
   private Instant lowerPriorityMasterSince;
   private InetAddress masterAddress;
   private Instant lastMasterAdvert;
@@ -110,10 +117,11 @@ public final class VirtualRouter {
       case Input.PriorityChanged p -> priority = checkPriority(p.priority());
       case Input.FaultChanged f -> faultChanged(f, out);
       case Input.ConfigChanged c -> reconfigure(c.at(), c.config(), out);
+      case Input.Standby s -> standbyChanged(s.at(), s.on(), out);
       case Input.SyncGroupMembership m -> membership(m.at(), m.group(), out);
       case Input.SyncGroupFault f -> groupFaultChanged(f, out);
       case Input.SyncGroupMaster m -> {
-        if (state == State.BACKUP && waitingForGroup) {
+        if (state == State.BACKUP && waitingForGroup && !standby) {
           becomeMaster(m.at(), masterDownReason, out);
         }
       }
@@ -161,7 +169,12 @@ public final class VirtualRouter {
 
   private void timersFired(Instant at, List<Action> out) {
     if (due(Timer.MASTER_DOWN, at) && state == State.BACKUP) {
-      if (syncGroup.isEmpty()) {
+      if (standby) {
+        // held in Backup: the master is gone as far as we know; keep watching, stay put
+        masterAddress = null;
+        masterDownReason = Reason.MASTER_DOWN;
+        timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+      } else if (syncGroup.isEmpty()) {
         becomeMaster(at, masterDownReason, out);
       } else {
         // the group decides (Input.SyncGroupMaster): every member must be able to become master
@@ -256,11 +269,12 @@ public final class VirtualRouter {
       return;
     }
     boolean lower = adv.priority() < priority;
-    if (config.preempt() && lower && !withinPreemptDelay(at)) {
+    // in standby we may not preempt: follow the lower master like any other
+    if (!standby && config.preempt() && lower && !withinPreemptDelay(at)) {
       masterDownReason = Reason.PREEMPTED; // discard: we take over when Master_Down_Timer fires
       return;
     }
-    if (!lower) {
+    if (!lower || standby) {
       lowerPriorityMasterSince = null;
     }
     if (config.version() == VrrpVersion.V3) {
@@ -340,6 +354,32 @@ public final class VirtualRouter {
     fault = f.fault();
     faultCause = f.fault() ? f.cause() : "";
     faultMoved(f.at(), before, Reason.FAULT, Reason.FAULT_CLEARED, out);
+  }
+
+  // ---- node maintenance (not in the RFCs)
+
+  private void standbyChanged(Instant at, boolean on, List<Action> out) {
+    if (standby == on) {
+      return;
+    }
+    standby = on;
+    lowerPriorityMasterSince = null;
+    if (state != State.BACKUP && state != State.MASTER) {
+      return; // Initialize, FAULT: recorded; they leave for Backup, where it holds
+    }
+    if (on) {
+      waitingForGroup = false; // we can no longer be master, so we no longer wait to be
+      if (state == State.MASTER) {
+        resign(out); // as RFC 5798 §6.4.3 Shutdown: priority 0, backups wait only Skew_Time
+        enterBackup(at, Reason.MAINTENANCE, out);
+      } else if (!timers.containsKey(Timer.MASTER_DOWN)) {
+        timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval())); // it was waiting
+      }
+    } else {
+      // resume as a backup that just started listening: no shortcut to master or preemption
+      masterDownReason = Reason.MASTER_DOWN;
+      timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+    }
   }
 
   // ---- sync group (SyncGroup feeds these)
@@ -577,6 +617,14 @@ public final class VirtualRouter {
 
   public String groupFaultCause() {
     return groupFaultCause;
+  }
+
+  /**
+   * Whether the router is held in Backup for node maintenance ({@link Input.Standby}); recorded in
+   * every state, it keeps the router from becoming master.
+   */
+  public boolean standby() {
+    return standby;
   }
 
   /**

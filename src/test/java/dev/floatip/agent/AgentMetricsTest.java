@@ -36,7 +36,9 @@ class AgentMetricsTest {
         Optional.empty(),
         Optional.empty(),
         Set.of(),
-        counters);
+        false,
+        counters,
+        java.net.InetAddress.getLoopbackAddress());
   }
 
   private static StatusView view(State state, int priority, long sent, long badTtl) {
@@ -84,6 +86,7 @@ class AgentMetricsTest {
             base.since(),
             base.reason(),
             base.faults(),
+            base.standby(),
             0,
             0,
             Map.of(),
@@ -101,6 +104,15 @@ class AgentMetricsTest {
     metrics.update(List.of(base));
 
     assertThat(registry.find("floatip_check_healthy").gauges()).isEmpty();
+  }
+
+  @Test
+  void nodeStandbyGaugeFollowsTheLoop() {
+    assertThat(registry.get("floatip_node_standby").gauge().value()).isZero();
+    metrics.standbyChanged(true);
+    assertThat(registry.get("floatip_node_standby").gauge().value()).isEqualTo(1);
+    metrics.standbyChanged(false);
+    assertThat(registry.get("floatip_node_standby").gauge().value()).isZero();
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.floatip.dataplane.AddressManager.AddressSpec;
 import dev.floatip.vrrp.Action;
 import dev.floatip.vrrp.Authentication;
 import dev.floatip.vrrp.IpFamily;
+import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.RouterConfig;
 import dev.floatip.vrrp.State;
 import dev.floatip.vrrp.VrrpVersion;
@@ -67,12 +68,15 @@ class EventLoopTest {
         Optional.empty());
   }
 
-  private State state(String name) {
+  private RouterStatus status(String name) {
     return loop.status().join().stream()
         .filter(s -> s.id().vip().equals(name))
         .findFirst()
-        .orElseThrow()
-        .state();
+        .orElseThrow();
+  }
+
+  private State state(String name) {
+    return status(name).state();
   }
 
   @Test
@@ -236,6 +240,61 @@ class EventLoopTest {
     gate.countDown();
 
     await().until(() -> dataplane.sentWithPriority(0).size() == 1);
+  }
+
+  @Test
+  void standbyResignsTheMasterAndHoldsEveryRouterStartedLaterInBackupUntilItEnds() {
+    List<Boolean> standby = new CopyOnWriteArrayList<>();
+    EventLoop.Listener node =
+        new EventLoop.Listener() {
+          @Override
+          public void stateChanged(RouterSpec spec, Action.StateChanged change) {}
+
+          @Override
+          public void standbyChanged(boolean on) {
+            standby.add(on);
+          }
+        };
+    try (EventLoop agent = new EventLoop(new MonotonicClock(), dataplane, List.of(node))) {
+      agent.start();
+      agent.apply(List.of(spec("a", 1, VIP_A, 100)));
+      await().until(() -> dataplane.addresses.contains(VIP_A));
+
+      agent.standby(true);
+      agent.standby(true); // repeated: nothing more
+
+      await().until(() -> !dataplane.addresses.contains(VIP_A));
+      await().until(() -> dataplane.sentWithPriority(0).size() == 1);
+      RouterStatus a = agent.status().join().getFirst();
+      assertThat(a.state()).isEqualTo(State.BACKUP);
+      assertThat(a.standby()).isTrue();
+      assertThat(a.reason()).contains(Reason.MAINTENANCE);
+      assertThat(standby).containsExactly(true);
+      int resigned = dataplane.sent.size();
+
+      // a router started in maintenance starts held too; neither takes over (about 40 ms each)
+      agent.apply(List.of(spec("a", 1, VIP_A, 100), spec("b", 2, VIP_B, 100)));
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(
+              () ->
+                  agent.status().join().stream()
+                      .allMatch(s -> s.state() == State.BACKUP && s.standby()));
+      assertThat(dataplane.addresses).isEmpty();
+      assertThat(dataplane.sent).as("silent backups").hasSize(resigned);
+
+      agent.standby(false);
+
+      await()
+          .until(
+              () ->
+                  agent.status().join().stream()
+                      .allMatch(s -> s.state() == State.MASTER && !s.standby()));
+      await().until(() -> dataplane.addresses.containsAll(List.of(VIP_A, VIP_B)));
+      assertThat(dataplane.sentWithPriority(100)).isNotEmpty();
+      assertThat(standby).containsExactly(true, false);
+    }
   }
 
   @Test

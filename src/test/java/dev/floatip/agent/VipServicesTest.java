@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.floatip.api.v1alpha1.FileCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.notify.NotifyRuntime;
+import dev.floatip.tracking.PodWatch;
 import dev.floatip.tracking.Tracking;
 import dev.floatip.tracking.TrackingSettings;
 import dev.floatip.vrrp.Action;
@@ -43,7 +44,8 @@ class VipServicesTest {
           Tracking.create(
               TrackingSettings.defaults().withFileInterval(FILES),
               dataplane.linkMonitor(),
-              dataplane.addresses()),
+              dataplane.addresses(),
+              PodWatch.NONE),
           new NotifyRuntime());
 
   @AfterEach

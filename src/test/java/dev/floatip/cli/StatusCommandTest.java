@@ -31,6 +31,7 @@ class StatusCommandTest {
                 now.minusSeconds(90),
                 "MASTER_DOWN",
                 List.of(),
+                false,
                 10,
                 0,
                 Map.of(),
@@ -47,6 +48,7 @@ class StatusCommandTest {
                 now.minusSeconds(600),
                 "FAULT",
                 List.of("interface eth0 down"),
+                true,
                 0,
                 0,
                 Map.of(),
@@ -61,7 +63,10 @@ class StatusCommandTest {
     assertThat(lines.get(1))
         .contains("dns", "ipv4", "51", "MASTER", "130 (120)", "192.0.2.11", "90s");
     assertThat(lines.get(2)).isEqualTo("  check script dig: ok, +10 (exit 0)");
-    assertThat(lines.get(3)).contains("FAULT", "10m", "interface eth0 down").contains(" - ");
+    assertThat(lines.get(3))
+        .contains("FAULT", "10m", "interface eth0 down; STANDBY (node maintenance)")
+        .contains(" - ");
+    assertThat(lines.get(1)).doesNotContain("STANDBY");
   }
 
   @Test

@@ -84,4 +84,19 @@ class IpLiteralTest {
   void ipv6StaysIpv6() {
     assertTrue(IpLiteral.parse("::1:ffff:0:1").orElseThrow() instanceof Inet6Address);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "192.0.2.1, 192.0.2.1",
+    "2001:db8:0:0:0:0:0:1, 2001:db8::1",
+    "2001:DB8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+    "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+    "fe80:0:0:0:0:0:0:0, fe80::",
+    "0:0:0:0:0:0:0:1, ::1",
+    "0:0:0:0:0:0:0:0, ::",
+    "2001:0:0:1:0:0:0:1, 2001:0:0:1::1",
+  })
+  void formatsIpv6AsRfc5952(String in, String expected) {
+    assertEquals(expected, IpLiteral.format(IpLiteral.parse(in).orElseThrow()));
+  }
 }

@@ -17,6 +17,7 @@ import dev.floatip.dataplane.LinkEvent;
 import dev.floatip.dataplane.LinkInfo;
 import dev.floatip.dataplane.LinkMonitor;
 import dev.floatip.dataplane.OperState;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,6 +45,7 @@ class TrackerTest {
 
   private final List<Effective> seen = new CopyOnWriteArrayList<>();
   private final FakeLinks links = new FakeLinks();
+  private final FakePods pods = new FakePods();
   private Tracking tracking;
   private Tracker tracker;
 
@@ -55,7 +57,7 @@ class TrackerTest {
         TrackingSettings.defaults()
             .withFileInterval(Duration.ofMillis(50))
             .withProcessInterval(Duration.ofMillis(50));
-    tracking = Tracking.create(settings, links, links);
+    tracking = Tracking.create(settings, links, links, pods);
   }
 
   @AfterEach
@@ -261,20 +263,99 @@ class TrackerTest {
     assertThat(links.subscriptions).isEqualTo(1);
   }
 
-  @Test
-  void podsAreShownButNotCounted() {
-    PodCheck pod =
-        new PodCheck(
-            "dns",
-            new LabelSelectorBuilder().withMatchLabels(Map.of("app", "unbound")).build(),
-            1,
-            0);
-    start(100, new TrackSpec(List.of(pod), null, null, null, null, null, null));
+  private static PodCheck pod(String namespace, String app, Integer minReady, Integer weight) {
+    return new PodCheck(
+        namespace,
+        new LabelSelectorBuilder().withMatchLabels(Map.of("app", app)).build(),
+        minReady,
+        weight);
+  }
 
-    assertThat(seen).hasSize(1);
+  private static TrackSpec pods(PodCheck... p) {
+    return new TrackSpec(List.of(p), null, null, null, null, null, null);
+  }
+
+  @Test
+  void withoutAPodWatchPodsAreShownButNotCounted() {
+    try (Tracking standalone =
+        Tracking.create(TrackingSettings.defaults(), links, links, PodWatch.NONE)) {
+      tracker = standalone.tracker("vip", 100, pods(pod("dns", "unbound", 1, 0)), seen::add);
+      tracker.start();
+
+      assertThat(seen).hasSize(1);
+      assertThat(last().fault()).isFalse();
+      assertThat(last().settled()).isTrue();
+      assertThat(last().priority()).isEqualTo(100);
+      CheckEffect effect = last().effects().getFirst();
+      assertThat(effect.name()).isEqualTo("dns/app=unbound");
+      assertThat(effect.healthy()).isNull();
+      assertThat(effect.message()).isEqualTo("pod tracking needs cluster mode: shown, not counted");
+      tracker.close();
+      tracker = null;
+    }
+  }
+
+  @Test
+  void aPodCheckIsUnknownUntilTheFirstCountThenFaultsBelowMinReady() {
+    start(100, pods(pod("dns", "unbound", 2, 0)));
+
+    // subscribed with the check's namespace and selector; no count yet: base priority, no FAULT
+    assertThat(pods.subscriptions)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.namespace()).isEqualTo("dns");
+              assertThat(s.selector().getMatchLabels()).isEqualTo(Map.of("app", "unbound"));
+            });
+    assertThat(last().priority()).isEqualTo(100);
     assertThat(last().fault()).isFalse();
+    assertThat(last().settled()).isFalse();
+
+    pods.emit("dns", new PodCount(1, 2));
+    assertThat(last().fault()).isTrue();
     assertThat(last().settled()).isTrue();
-    assertThat(last().effects().getFirst().name()).isEqualTo("dns/app=unbound");
+    assertThat(last().faultCause()).isEqualTo("pod dns/app=unbound: 1/2 ready (minReady 2)");
+
+    pods.emit("dns", new PodCount(2, 3));
+    assertThat(last().fault()).isFalse();
+    assertThat(last().priority()).isEqualTo(100);
+    assertThat(last().effects().getFirst().message()).isEqualTo("2/3 ready (minReady 2)");
+
+    pods.emit("dns", new PodCount(0, 0));
+    assertThat(last().fault()).isTrue();
+  }
+
+  @Test
+  void podWeightsCountLikeAnyCheckAndMinReadyDefaultsToOne() {
+    start(100, pods(pod("web", "nginx", null, 10), pod("dns", "unbound", null, -20)));
+    assertThat(pods.subscriptions).hasSize(2);
+    assertThat(last().priority()).isEqualTo(100); // no unearned bonus before the first count
+
+    pods.emit("web", new PodCount(1, 1));
+    assertThat(last().priority()).isEqualTo(110);
+    assertThat(last().settled()).isFalse(); // dns has not spoken
+
+    pods.emit("dns", new PodCount(0, 1));
+    assertThat(last().priority()).isEqualTo(90);
+    assertThat(last().settled()).isTrue();
+
+    pods.emit("web", new PodCount(0, 2));
+    assertThat(last().priority()).isEqualTo(80);
+    pods.emit("dns", new PodCount(1, 1));
+    assertThat(last().priority()).isEqualTo(100);
+    assertThat(last().fault()).isFalse();
+  }
+
+  @Test
+  void closingTheTrackerEndsItsPodSubscriptions() {
+    start(100, pods(pod("dns", "unbound", 1, 0)));
+    pods.emit("dns", new PodCount(1, 1));
+    int before = seen.size();
+
+    tracker.close();
+    assertThat(pods.subscriptions).singleElement().satisfies(s -> assertThat(s.closed).isTrue());
+    pods.emit("dns", new PodCount(0, 1));
+    assertThat(seen).hasSize(before);
   }
 
   @Test
@@ -318,6 +399,51 @@ class TrackerTest {
   }
 
   /** A link monitor and address manager in memory. */
+  /** Delivers counts on the test's thread, as the real watch would on its own. */
+  static final class FakePods implements PodWatch {
+    final List<FakeSubscription> subscriptions = new CopyOnWriteArrayList<>();
+
+    void emit(String namespace, PodCount count) {
+      subscriptions.stream()
+          .filter(s -> !s.closed && s.namespace.equals(namespace))
+          .forEach(s -> s.listener.accept(count));
+    }
+
+    @Override
+    public Subscription subscribe(
+        String namespace, LabelSelector selector, Consumer<PodCount> listener) {
+      FakeSubscription s = new FakeSubscription(namespace, selector, listener);
+      subscriptions.add(s);
+      return s;
+    }
+  }
+
+  static final class FakeSubscription implements PodWatch.Subscription {
+    final String namespace;
+    final LabelSelector selector;
+    final Consumer<PodCount> listener;
+    volatile boolean closed;
+
+    FakeSubscription(String namespace, LabelSelector selector, Consumer<PodCount> listener) {
+      this.namespace = namespace;
+      this.selector = selector;
+      this.listener = listener;
+    }
+
+    String namespace() {
+      return namespace;
+    }
+
+    LabelSelector selector() {
+      return selector;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
   static final class FakeLinks implements LinkMonitor, AddressManager {
     final Map<String, LinkInfo> links = new ConcurrentHashMap<>();
     final List<Consumer<LinkEvent>> listeners = new CopyOnWriteArrayList<>();

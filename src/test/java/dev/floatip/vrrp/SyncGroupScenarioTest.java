@@ -314,6 +314,74 @@ class SyncGroupScenarioTest {
   }
 
   @Scenario
+  void maintenanceOfTheMasterHostResignsTheWholeGroupTogether(Jitter jitter) {
+    var h = Hosts.elected(jitter);
+    h.lan().runUntil(at(10_500));
+    // the agent sets standby node-wide, one router after the other: the first takes the group
+    h.a1().standby(true);
+    for (var r : h.a()) {
+      var sent = r.sentSince(at(10_500));
+      assertThat(sent).as(r.name()).hasSize(1);
+      assertThat(sent.getFirst().advertisement().priority()).isZero();
+      assertThat(r.state()).isEqualTo(BACKUP);
+      assertThat(r.holds()).isEmpty();
+    }
+    assertThat(h.a1().lastTransition().reason()).isEqualTo(Reason.MAINTENANCE);
+    assertThat(h.a2().lastTransition())
+        .isEqualTo(new SimRouter.Transition(at(10_500), MASTER, BACKUP, Reason.SYNC_GROUP, 150));
+    h.a2().standby(true);
+    assertThat(h.a2().sentSince(at(10_500))).hasSize(1);
+    assertThat(groupChanges(h.lan(), h.a1())).endsWith("MASTER->BACKUP");
+
+    h.lan().runUntil(at(30_000));
+    var took = tookBoth(h.b1(), h.b2(), at(10_500));
+    h.lan().assertAt(at(11_109.375), took, 1, "b takes both over");
+    for (var r : h.a()) {
+      assertThat(states(r)).as(r.name()).containsExactly(BACKUP, MASTER, BACKUP);
+      assertThat(r.sentSince(at(10_500).plusNanos(1))).as(r.name()).isEmpty();
+    }
+    h.lan().assertSettled(h.b1(), h.b2());
+    assertThat(h.lan().severalHoldersEpisodes()).as("never two holders").isZero();
+
+    // back from maintenance: both time out together and preempt, no sooner
+    h.a1().standby(false);
+    h.a2().standby(false);
+    h.lan().runUntil(at(40_000));
+    assertThat(tookBoth(h.a1(), h.a2(), at(30_000))).isEqualTo(at(33_414.0625));
+    for (var r : h.a()) {
+      assertThat(r.firstTransitionTo(MASTER, at(30_000)).reason()).isEqualTo(Reason.PREEMPTED);
+    }
+    h.lan().assertSettled(h.a1(), h.a2());
+  }
+
+  @Scenario
+  void oneMemberInMaintenanceHoldsTheWholeGroupInBackup(Jitter jitter) {
+    var h = Hosts.elected(jitter);
+    h.lan().runUntil(at(10_500));
+    h.a2().standby(true);
+    assertThat(h.a1().lastTransition())
+        .isEqualTo(new SimRouter.Transition(at(10_500), MASTER, BACKUP, Reason.SYNC_GROUP, 150));
+    assertThat(h.a1().sentSince(at(10_500)).getFirst().advertisement().priority()).isZero();
+
+    h.lan().runUntil(at(20_000));
+    h.lan().assertAt(at(11_109.375), tookBoth(h.b1(), h.b2(), at(10_500)), 1, "b takes both");
+    // a1 discards b1's lower adverts and its timer fired (13914.0625 ms): it would preempt, but
+    // a2 is in maintenance
+    assertThat(h.a1().router().waitingForGroup()).isTrue();
+    assertThat(h.a1().sentSince(at(10_500).plusNanos(1))).isEmpty();
+    h.lan().assertSettled(h.b1(), h.b2());
+
+    h.a2().standby(false);
+    h.lan().runUntil(at(30_000));
+    // a2's timer, restarted at 20 s, fires at 23414.0625 ms: now all can, the group preempts
+    assertThat(tookBoth(h.a1(), h.a2(), at(20_000))).isEqualTo(at(23_414.0625));
+    for (var r : h.a()) {
+      assertThat(r.firstTransitionTo(MASTER, at(20_000)).reason()).isEqualTo(Reason.PREEMPTED);
+    }
+    h.lan().assertSettled(h.a1(), h.a2());
+  }
+
+  @Scenario
   void shuttingDownOneMemberIsNotAGroupEvent(Jitter jitter) {
     var h = Hosts.elected(jitter);
     h.lan().runUntil(at(10_500));

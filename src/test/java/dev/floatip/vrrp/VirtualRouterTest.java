@@ -21,6 +21,7 @@ import dev.floatip.vrrp.Input.ConfigChanged;
 import dev.floatip.vrrp.Input.FaultChanged;
 import dev.floatip.vrrp.Input.PriorityChanged;
 import dev.floatip.vrrp.Input.Shutdown;
+import dev.floatip.vrrp.Input.Standby;
 import dev.floatip.vrrp.Input.Startup;
 import dev.floatip.vrrp.Input.SyncGroupBackup;
 import dev.floatip.vrrp.Input.SyncGroupFault;
@@ -283,6 +284,94 @@ class VirtualRouterTest {
         List.of(new StateChanged(at(1), State.BACKUP, State.INITIALIZE, Reason.SHUTDOWN, 100)),
         r.handle(new Shutdown(at(1))));
     assertEquals(Optional.empty(), r.nextDeadline());
+  }
+
+  // ---- standby (node maintenance)
+
+  @Test
+  void standbyAsMasterResignsWithPriorityZeroToBackupAndRepeatingItDoesNothing() {
+    VirtualRouter r = master();
+    assertEquals(
+        List.of(
+            send(0, List.of(VIP)),
+            new StopAnnouncing(),
+            new RemoveAddresses(List.of(VIP)),
+            new StateChanged(at(5000), State.MASTER, State.BACKUP, Reason.MAINTENANCE, 150)),
+        r.handle(new Standby(at(5000), true)));
+    assertTrue(r.standby());
+    assertEquals(Optional.of(at(5000 + 3414.0625)), r.nextDeadline());
+    assertEquals(List.of(), r.handle(new Standby(at(5001), true)));
+    assertEquals(Optional.of(at(5000 + 3414.0625)), r.nextDeadline());
+    assertEquals(1, r.counters().priorityZeroSent());
+  }
+
+  @Test
+  void standbyBackupRearmsMasterDownSilentlyAndFollowsALowerMaster() {
+    VirtualRouter r = router(RouterSpec.v2(), 150);
+    r.handle(new Startup(T0));
+    assertEquals(List.of(), r.handle(new Standby(at(1), true)));
+    assertEquals(List.of(), r.handle(new TimerFired(at(3414.0625))));
+    assertEquals(State.BACKUP, r.state());
+    assertEquals(Optional.of(at(2 * 3414.0625)), r.nextDeadline());
+    // a lower master is followed, not discarded to preempt; its resignation changes nothing
+    assertEquals(List.of(), r.handle(from(PEER, at(4000), v2(100))));
+    assertEquals(Optional.of(PEER), r.masterAddress());
+    assertTrue(r.followsMaster());
+    assertEquals(Optional.of(at(4000 + 3414.0625)), r.nextDeadline());
+    assertEquals(List.of(), r.handle(from(PEER, at(5000), v2(0))));
+    assertEquals(List.of(), r.handle(new TimerFired(at(5414.0625))));
+    assertEquals(State.BACKUP, r.state());
+    assertEquals(Optional.empty(), r.masterAddress());
+    assertEquals(Optional.of(at(5414.0625 + 3414.0625)), r.nextDeadline());
+  }
+
+  @Test
+  void leavingStandbyRestartsMasterDownFromThenAndRepeatingItDoesNothing() {
+    VirtualRouter r = router(RouterSpec.v2(), 150);
+    r.handle(new Startup(T0));
+    r.handle(new Standby(at(1), true));
+    r.handle(from(PEER, at(1000), v2(100)));
+    assertEquals(List.of(), r.handle(new Standby(at(1500), false)));
+    assertFalse(r.standby());
+    assertEquals(Optional.of(at(1500 + 3414.0625)), r.nextDeadline());
+    assertEquals(List.of(), r.handle(new Standby(at(1600), false)));
+    // the lower master's next advert is discarded: we preempt when the timer fires
+    assertEquals(List.of(), r.handle(from(PEER, at(2000), v2(100))));
+    assertEquals(Optional.of(at(1500 + 3414.0625)), r.nextDeadline());
+    List<Action> took = r.handle(new TimerFired(at(1500 + 3414.0625)));
+    assertEquals(
+        new StateChanged(at(1500 + 3414.0625), State.BACKUP, State.MASTER, Reason.PREEMPTED, 150),
+        took.getLast());
+  }
+
+  @Test
+  void standbyInFaultOrBeforeStartupIsRecordedAndHoldsTheRouterInBackup() {
+    VirtualRouter r = router(RouterSpec.v2(), 150);
+    assertEquals(List.of(), r.handle(new Standby(T0, true)));
+    r.handle(new FaultChanged(T0, true, "link"));
+    r.handle(new Startup(T0));
+    assertEquals(State.FAULT, r.state());
+    assertEquals(
+        List.of(new StateChanged(at(1), State.FAULT, State.BACKUP, Reason.FAULT_CLEARED, 150)),
+        r.handle(new FaultChanged(at(1), false, "")));
+    assertEquals(List.of(), r.handle(new TimerFired(at(1 + 3414.0625))));
+    assertEquals(State.BACKUP, r.state());
+    assertTrue(r.standby());
+  }
+
+  @Test
+  void standbyEndsTheWaitForTheGroupAndTheGroupCannotMakeItMaster() {
+    VirtualRouter r = router(RouterSpec.v2(), 150);
+    r.handle(new SyncGroupMembership(T0, "web"));
+    r.handle(new Startup(T0));
+    r.handle(new TimerFired(at(3414.0625)));
+    assertTrue(r.waitingForGroup());
+    assertEquals(List.of(), r.handle(new Standby(at(4000), true)));
+    assertFalse(r.waitingForGroup());
+    assertEquals(Optional.of(at(4000 + 3414.0625)), r.nextDeadline());
+    assertEquals(List.of(), r.handle(new SyncGroupMaster(at(4001))));
+    assertEquals(List.of(), r.handle(new SyncGroupMembership(at(4002), "")));
+    assertEquals(State.BACKUP, r.state());
   }
 
   // ---- FAULT

@@ -37,5 +37,11 @@ public final class ClusterContract {
    */
   public static final String FOREIGN_VRIDS_ANNOTATION = "floatip.dev/foreign-vrids";
 
+  /**
+   * A Node label: {@code "true"} puts the node in maintenance like cordoning it does. Its agent
+   * resigns every master (a priority-0 advert) and stays Backup until the label goes.
+   */
+  public static final String MAINTENANCE_LABEL = "floatip.dev/maintenance";
+
   private ClusterContract() {}
 }

@@ -4,6 +4,7 @@ import dev.floatip.api.v1alpha1.FileCheck;
 import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.config.LabelSelectors;
 import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
@@ -219,11 +220,11 @@ public final class AgentDaemonSetFactory {
    */
   static Affinity affinity(List<VirtualIP> vips) {
     if (vips.isEmpty()
-        || vips.stream().anyMatch(v -> Selectors.selectsAll(v.getSpec().nodeSelector()))) {
+        || vips.stream().anyMatch(v -> LabelSelectors.selectsAll(v.getSpec().nodeSelector()))) {
       return null;
     }
     Set<NodeSelectorTerm> terms = new LinkedHashSet<>();
-    vips.forEach(v -> terms.add(Selectors.toTerm(v.getSpec().nodeSelector())));
+    vips.forEach(v -> terms.add(LabelSelectors.toTerm(v.getSpec().nodeSelector())));
     return new AffinityBuilder()
         .withNewNodeAffinity()
         .withNewRequiredDuringSchedulingIgnoredDuringExecution()

@@ -2,6 +2,7 @@ package dev.floatip.operator.model;
 
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.Cidr;
+import dev.floatip.config.LabelSelectors;
 import dev.floatip.vrrp.IpFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -179,7 +180,7 @@ public final class VridAllocator {
   private static String foreignSeenOnSelectedNode(VirtualIP vip, int vrid, List<NodeInfo> nodes) {
     return nodes.stream()
         .filter(n -> n.foreignVrids().contains(vrid))
-        .filter(n -> Selectors.matches(vip.getSpec().nodeSelector(), n.labels()))
+        .filter(n -> LabelSelectors.matches(vip.getSpec().nodeSelector(), n.labels()))
         .map(NodeInfo::name)
         .sorted()
         .findFirst()
@@ -188,7 +189,7 @@ public final class VridAllocator {
 
   static Set<String> selected(VirtualIP vip, List<NodeInfo> nodes) {
     return nodes.stream()
-        .filter(n -> Selectors.matches(vip.getSpec().nodeSelector(), n.labels()))
+        .filter(n -> LabelSelectors.matches(vip.getSpec().nodeSelector(), n.labels()))
         .map(NodeInfo::name)
         .collect(Collectors.toCollection(TreeSet::new));
   }

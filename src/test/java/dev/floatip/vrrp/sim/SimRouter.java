@@ -142,6 +142,11 @@ public final class SimRouter {
     return handle(new Input.FaultChanged(lan.now(), false, ""));
   }
 
+  /** Node maintenance begins ({@code true}) or ends: {@link Input.Standby}. */
+  public SimRouter standby(boolean on) {
+    return handle(new Input.Standby(lan.now(), on));
+  }
+
   public SimRouter reconfigure(RouterConfig config) {
     return handle(new Input.ConfigChanged(lan.now(), config));
   }

@@ -1,4 +1,4 @@
-package dev.floatip.operator.model;
+package dev.floatip.config;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Label selectors over Nodes: matching, and as node-affinity terms. */
-public final class Selectors {
+/**
+ * Kubernetes label-selector matching, shared by the operator (nodes) and the agent (pods): {@code
+ * matchLabels} and {@code matchExpressions} with In, NotIn, Exists, DoesNotExist, all ANDed.
+ */
+public final class LabelSelectors {
 
-  private Selectors() {}
+  private LabelSelectors() {}
 
-  /** A null or empty selector selects every node. */
+  /** A null or empty selector selects everything. */
   public static boolean selectsAll(LabelSelector s) {
     return s == null
         || ((s.getMatchLabels() == null || s.getMatchLabels().isEmpty())

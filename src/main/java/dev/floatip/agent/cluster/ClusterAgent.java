@@ -1,0 +1,377 @@
+package dev.floatip.agent.cluster;
+
+import dev.floatip.agent.EventLoop;
+import dev.floatip.agent.RouterStatus;
+import dev.floatip.agent.VipRunner;
+import dev.floatip.api.v1alpha1.ClusterContract;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.dataplane.Dataplane;
+import dev.floatip.tracking.Effective;
+import dev.floatip.tracking.Tracking;
+import dev.floatip.tracking.TrackingSettings;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent in a cluster: VirtualIPs and Nodes come from informers, this node's status entries go
+ * back by merge patch. Informer events only ask for a new plan; plans run on one thread and hand
+ * the result to the {@link VipRunner}, whose event loop never waits on the API (DESIGN §2 rule 1):
+ * when the API is gone, the routers keep running from the last plan and status catches up later.
+ */
+public final class ClusterAgent implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ClusterAgent.class);
+
+  /** Informer events come in bursts (every agent writes status): plan once per burst. */
+  private static final Duration SETTLE = Duration.ofMillis(50);
+
+  private static final Duration FOREIGN_VRID_PERIOD = Duration.ofSeconds(5);
+
+  private final KubernetesClient client;
+  private final String nodeName;
+  private final InstantSource clock;
+  private final VipRunner runner;
+  private final StatusReporter reporter;
+  private final Passwords passwords;
+  private final KubePodWatch pods;
+  private final ScheduledExecutorService planner =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("cluster-plan").factory());
+  private SharedIndexInformer<VirtualIP> vips;
+  private SharedIndexInformer<Node> nodes;
+  private boolean planPending;
+
+  // plan thread only
+  private boolean orphansRemoved;
+  private final Map<String, Long> released = new HashMap<>();
+  private Set<String> known = Set.of();
+
+  public ClusterAgent(
+      KubernetesClient client,
+      String nodeName,
+      String namespace,
+      Dataplane dataplane,
+      InstantSource clock,
+      List<EventLoop.Listener> listeners) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.clock = clock;
+    this.pods = new KubePodWatch(client, nodeName);
+    Tracking tracking =
+        Tracking.create(
+            TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses(), pods);
+    List<EventLoop.Listener> all = new ArrayList<>(listeners);
+    all.add((spec, change) -> requestFlush());
+    this.runner = new VipRunner(nodeName, dataplane, clock, tracking, all, this::requestPlan);
+    this.reporter =
+        new StatusReporter(
+            client,
+            nodeName,
+            new StatusReporter.Source() {
+              @Override
+              public CompletableFuture<List<RouterStatus>> routers() {
+                return runner.loop().status();
+              }
+
+              @Override
+              public Optional<Effective> checks(String vip) {
+                return runner.checks(vip);
+              }
+            });
+    this.passwords = new Passwords(client, namespace);
+  }
+
+  /** Starts the event loop and the informers; returns at once (the API may be unreachable). */
+  public void start() {
+    runner.start();
+    reporter.start();
+    pods.start();
+    ResourceEventHandler<Object> plan =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Object obj) {
+            requestPlan();
+          }
+
+          @Override
+          public void onUpdate(Object oldObj, Object newObj) {
+            requestPlan();
+          }
+
+          @Override
+          public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+            requestPlan();
+          }
+        };
+    vips = client.resources(VirtualIP.class).runnableInformer(0);
+    vips.addEventHandler(cast(plan));
+    nodes = client.nodes().runnableInformer(0);
+    nodes.addEventHandler(cast(plan));
+    // Retry every failure, the first list included: an API server that is down when the agent
+    // starts must not leave it without VirtualIPs for good (the default gives up before a sync).
+    vips.exceptionHandler(ClusterAgent::retry);
+    nodes.exceptionHandler(ClusterAgent::retry);
+    vips.start();
+    nodes.start();
+    planner.scheduleWithFixedDelay(
+        this::reportForeignVridsSafely,
+        FOREIGN_VRID_PERIOD.toMillis(),
+        FOREIGN_VRID_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static boolean retry(boolean started, Throwable failure) {
+    LOG.warnf("watch failed: %s; retrying (VRRP keeps running)", failure.toString());
+    return true;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> h) {
+    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  }
+
+  public EventLoop loop() {
+    return runner.loop();
+  }
+
+  public Optional<Effective> checks(String vip) {
+    return runner.checks(vip);
+  }
+
+  /** A router changed state: write status as soon as the rate limit allows. */
+  private void requestFlush() {
+    reporter.requestFlush();
+  }
+
+  /** Plans again soon, folding bursts of events into one plan. */
+  public synchronized void requestPlan() {
+    if (planner.isShutdown() || planPending) {
+      return; // the plan already queued has not read the caches yet: it sees this change too
+    }
+    planPending = true;
+    planner.schedule(this::planSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void planSafely() {
+    synchronized (this) {
+      planPending = false; // a change from now on needs another plan
+    }
+    try {
+      plan();
+    } catch (RuntimeException e) {
+      LOG.error("planning failed; the routers keep their last configuration", e);
+    }
+  }
+
+  private void plan() {
+    if (!vips.hasSynced() || !nodes.hasSynced()) {
+      return; // the informers call again once they listed
+    }
+    List<VirtualIP> all = vips.getStore().list();
+    List<Node> allNodes = nodes.getStore().list();
+    Node self =
+        allNodes.stream()
+            .filter(n -> nodeName.equals(n.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
+    if (!orphansRemoved) {
+      runner.removeOrphans(all);
+      orphansRemoved = true;
+    }
+    List<Placement.Decision> decisions =
+        all.stream().map(v -> Placement.decide(v, self, allNodes)).toList();
+    List<VipRunner.VipInput> inputs = new ArrayList<>();
+    Map<String, String> unavailable = new HashMap<>();
+    for (Placement.Decision d : decisions) {
+      if (d instanceof Placement.Run run) {
+        switch (passwords.resolve(run.vip())) {
+          case Passwords.Resolved r ->
+              inputs.add(new VipRunner.VipInput(run.vip(), r.password(), run.peers()));
+          case Passwords.Missing m -> unavailable.put(run.name(), m.reason());
+        }
+      }
+    }
+    Optional<VipRunner.Applied> result = runner.apply(inputs, all);
+    if (result.isEmpty()) {
+      return; // interfaces unreadable: the next event or network change plans again
+    }
+    runner.loop().standby(Placement.maintenance(self));
+    report(decisions, result.get(), unavailable);
+    Set<String> names =
+        all.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
+    known.stream().filter(n -> !names.contains(n)).forEach(reporter::forget);
+    released.keySet().retainAll(names);
+    known = names;
+  }
+
+  private void report(
+      List<Placement.Decision> decisions,
+      VipRunner.Applied applied,
+      Map<String, String> unavailable) {
+    Instant now = clock.instant();
+    for (Placement.Decision d : decisions) {
+      String name = d.name();
+      long generation = Objects.requireNonNullElse(d.vip().getMetadata().getGeneration(), 0L);
+      switch (d) {
+        case Placement.Run r -> {
+          Integer base = applied.running().get(name);
+          if (base != null) {
+            reporter.report(name, new StatusReporter.Running(generation, base));
+          } else {
+            String why = unavailable.getOrDefault(name, applied.notRun().get(name));
+            reporter.report(name, new StatusReporter.NotRunning(generation, why, now));
+          }
+        }
+        case Placement.Release rel -> {
+          if (!Objects.equals(released.get(name), generation) && hasEntry(d.vip())) {
+            released.put(name, generation);
+            applied
+                .stopped()
+                .thenRun(
+                    () ->
+                        reporter.report(
+                            name,
+                            new StatusReporter.Stopped(
+                                generation,
+                                "VirtualIP deleted: addresses released",
+                                clock.instant())));
+          }
+        }
+        case Placement.Skip s -> {
+          if (reporter.reports(name) || hasEntry(d.vip())) {
+            LOG.infof("%s: not for this node: %s", name, s.reason());
+            reporter.remove(name);
+          }
+        }
+      }
+    }
+  }
+
+  /** Whether the VirtualIP's status holds a (non-Stopped) entry of this node. */
+  private boolean hasEntry(VirtualIP vip) {
+    NodeStatus mine =
+        vip.getStatus() == null || vip.getStatus().nodes() == null
+            ? null
+            : vip.getStatus().nodes().get(nodeName);
+    return mine != null && mine.state() != dev.floatip.api.v1alpha1.NodeState.Stopped;
+  }
+
+  private void reportForeignVridsSafely() {
+    try {
+      reportForeignVrids();
+    } catch (RuntimeException
+        | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      LOG.warnf("foreign VRIDs not reported: %s", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * VRIDs heard on this node's segments that belong to no VirtualIP go to the Node annotation
+   * {@value ClusterContract#FOREIGN_VRIDS_ANNOTATION}, so that the operator allocates around them.
+   */
+  private void reportForeignVrids()
+      throws InterruptedException,
+          java.util.concurrent.ExecutionException,
+          java.util.concurrent.TimeoutException {
+    if (vips == null || !vips.hasSynced() || !nodes.hasSynced()) {
+      return;
+    }
+    Set<Integer> ours = new HashSet<>();
+    for (VirtualIP v : vips.getStore().list()) {
+      if (v.getSpec() != null && v.getSpec().virtualRouterId() != null) {
+        ours.add(v.getSpec().virtualRouterId());
+      }
+      if (v.getStatus() != null && v.getStatus().virtualRouterId() != null) {
+        ours.add(v.getStatus().virtualRouterId());
+      }
+    }
+    Set<Integer> foreign = new TreeSet<>(runner.loop().foreignVrids().get(2, TimeUnit.SECONDS));
+    foreign.removeAll(ours);
+    String value =
+        foreign.isEmpty()
+            ? null
+            : foreign.stream().map(String::valueOf).collect(Collectors.joining(","));
+    Node self = nodes.getStore().getByKey(nodeName);
+    if (self == null) {
+      return;
+    }
+    Map<String, String> annotations = self.getMetadata().getAnnotations();
+    String current =
+        annotations == null ? null : annotations.get(ClusterContract.FOREIGN_VRIDS_ANNOTATION);
+    if (Objects.equals(current, value)) {
+      return;
+    }
+    String body =
+        "{\"metadata\":{\"annotations\":{"
+            + client.getKubernetesSerialization().asJson(ClusterContract.FOREIGN_VRIDS_ANNOTATION)
+            + ":"
+            + (value == null ? "null" : client.getKubernetesSerialization().asJson(value))
+            + "}}}";
+    try {
+      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+      LOG.infof("foreign VRIDs on this node's segments: %s", value == null ? "none" : value);
+    } catch (KubernetesClientException e) {
+      LOG.warnf("cannot annotate node %s with foreign VRIDs: %s", nodeName, e.getMessage());
+    }
+  }
+
+  /**
+   * Resigns every master, removes the addresses, reports Stopped for every VirtualIP this node ran,
+   * and stops watching; within about {@code timeout} plus one status write.
+   */
+  public void shutdown(Duration timeout) {
+    synchronized (this) {
+      planner.shutdownNow();
+    }
+    runner.shutdown(timeout);
+    Instant now = clock.instant();
+    if (vips != null) {
+      for (VirtualIP v : vips.getStore().list()) {
+        String name = v.getMetadata().getName();
+        if (reporter.reports(name)) {
+          long generation = Objects.requireNonNullElse(v.getMetadata().getGeneration(), 0L);
+          reporter.report(name, new StatusReporter.Stopped(generation, "agent stopped", now));
+        }
+      }
+    }
+    reporter.flushNow(Duration.ofSeconds(1));
+    reporter.close();
+    pods.close();
+    if (vips != null) {
+      vips.close();
+      nodes.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofMillis(800));
+  }
+}

@@ -1,0 +1,336 @@
+package dev.floatip.agent.cluster;
+
+import dev.floatip.agent.RouterStatus;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.tracking.Effective;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes this node's entry in each VirtualIP's {@code status.nodes}: one JSON merge patch of its
+ * own key on the status subresource, without resourceVersion, so agents and the operator never
+ * overwrite each other (DESIGN §4; research/status-writes.md §7a). Writes run on their own thread:
+ * the event loop never waits on the API.
+ *
+ * <p>Coalesced: a state change asks for a flush, and flushes run at most every {@link
+ * #MIN_INTERVAL}, each writing every entry that changed since it was last written, once. A periodic
+ * flush picks up check results. When the API fails, the entries stay pending and are retried with
+ * backoff; when it returns, status catches up with the current state (never a queue of old ones).
+ */
+final class StatusReporter implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(StatusReporter.class);
+
+  /** At most four flushes a second: a flapping VirtualIP costs at most four writes a second. */
+  static final Duration MIN_INTERVAL = Duration.ofMillis(250);
+
+  private static final Duration PERIOD = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration ROUTER_STATUS_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Where the reporter reads this node's state from. */
+  interface Source {
+    CompletableFuture<List<RouterStatus>> routers();
+
+    Optional<Effective> checks(String vip);
+  }
+
+  /** What this node reports for one VirtualIP. */
+  sealed interface Desired permits Running, NotRunning, Stopped {
+    long generation();
+
+    /** When this report began; null when the routers' own times are reported. */
+    Instant since();
+
+    /** The same report begun at {@code at}. */
+    Desired since(Instant at);
+  }
+
+  record Running(long generation, int basePriority) implements Desired {
+    @Override
+    public Instant since() {
+      return null;
+    }
+
+    @Override
+    public Desired since(Instant at) {
+      return this;
+    }
+  }
+
+  record NotRunning(long generation, String reason, Instant since) implements Desired {
+    @Override
+    public Desired since(Instant at) {
+      return new NotRunning(generation, reason, at);
+    }
+  }
+
+  record Stopped(long generation, String reason, Instant since) implements Desired {
+    @Override
+    public Desired since(Instant at) {
+      return new Stopped(generation, reason, at);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final String nodeName;
+  private final Source source;
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("status-writer").factory());
+
+  // guarded by this
+  private final Map<String, Desired> desired = new LinkedHashMap<>();
+  private final Map<String, Instant> masterSince = new HashMap<>();
+  private boolean flushPending;
+
+  // flush thread only
+  private final Map<String, NodeStatus> written = new HashMap<>();
+  private Instant lastFlush = Instant.MIN;
+  private Instant retryAt = Instant.MIN;
+  private Duration backoff = Duration.ZERO;
+  private long writes;
+
+  StatusReporter(KubernetesClient client, String nodeName, Source source) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.source = source;
+  }
+
+  void start() {
+    thread.scheduleWithFixedDelay(
+        this::flushSafely, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sets what this node reports for {@code vip}; written at the next flush if it changed. */
+  synchronized void report(String vip, Desired d) {
+    Desired old = desired.get(vip);
+    if (old != null && old.equals(d.since(old.since()))) {
+      return; // the same report again: its time stays that of the first (no write per plan)
+    }
+    desired.put(vip, d);
+    requestFlush();
+  }
+
+  /**
+   * This node has no entry in {@code vip} any more (no longer selected, or left by an earlier run):
+   * its key is removed from the status by the next flush.
+   */
+  synchronized void remove(String vip) {
+    desired.put(vip, null);
+    requestFlush();
+  }
+
+  /** The VirtualIP is gone from the API: nothing to write or remove. */
+  synchronized void forget(String vip) {
+    desired.remove(vip);
+    masterSince.remove(vip);
+    thread.execute(() -> written.remove(vip));
+  }
+
+  synchronized boolean reports(String vip) {
+    return desired.get(vip) != null;
+  }
+
+  /** Something changed (a router's state): flush as soon as the rate limit allows. */
+  synchronized void requestFlush() {
+    if (flushPending || thread.isShutdown()) {
+      return; // the flush already queued has not read the state yet: it sees this change too
+    }
+    flushPending = true;
+    thread.execute(this::requestedFlush);
+  }
+
+  private void requestedFlush() {
+    synchronized (this) {
+      flushPending = false;
+    }
+    flushSafely();
+  }
+
+  /** Writes made so far (for tests and metrics). */
+  long writes() {
+    return CompletableFuture.supplyAsync(() -> writes, thread).join();
+  }
+
+  /**
+   * Writes every pending entry now, once, ignoring the rate limit and backoff (shutdown); gives up
+   * after {@code timeout}.
+   */
+  void flushNow(Duration timeout) {
+    try {
+      thread
+          .submit(
+              () -> {
+                retryAt = Instant.MIN;
+                lastFlush = Instant.MIN;
+                flush();
+              })
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warnf("status not written before shutdown: %s", e.toString());
+    }
+  }
+
+  private void flushSafely() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      LOG.error("status flush failed", e);
+    }
+  }
+
+  private void flush() {
+    Instant now = Instant.now();
+    if (now.isBefore(retryAt)) {
+      return;
+    }
+    Instant allowed = lastFlush.plus(MIN_INTERVAL);
+    if (now.isBefore(allowed)) {
+      long wait = Duration.between(now, allowed).toMillis() + 1;
+      synchronized (this) {
+        if (!flushPending) {
+          flushPending = true;
+          thread.schedule(this::requestedFlush, wait, TimeUnit.MILLISECONDS);
+        }
+      }
+      return;
+    }
+    lastFlush = now;
+    Map<String, Optional<NodeStatus>> wanted = wanted();
+    for (Map.Entry<String, Optional<NodeStatus>> e : wanted.entrySet()) {
+      String vip = e.getKey();
+      NodeStatus next = e.getValue().orElse(null);
+      if (next != null && next.equals(written.get(vip))) {
+        continue;
+      }
+      if (!write(vip, next)) {
+        return; // the API is failing: retry everything later
+      }
+    }
+    backoff = Duration.ZERO;
+  }
+
+  /** The entry each VirtualIP should have now; empty = remove this node's key. */
+  private Map<String, Optional<NodeStatus>> wanted() {
+    Map<String, Desired> snapshot;
+    synchronized (this) {
+      snapshot = new LinkedHashMap<>(desired);
+    }
+    boolean anyRunning = snapshot.values().stream().anyMatch(d -> d instanceof Running);
+    List<RouterStatus> routers = anyRunning ? routerStatuses() : List.of();
+    Map<String, Optional<NodeStatus>> out = new LinkedHashMap<>();
+    snapshot.forEach(
+        (vip, d) ->
+            out.put(
+                vip,
+                Optional.ofNullable(
+                    switch (d) {
+                      case null -> null;
+                      case Running r -> running(vip, r, routers);
+                      case NotRunning n -> NodeReport.notRun(n.reason(), n.generation(), n.since());
+                      case Stopped s -> NodeReport.stopped(s.generation(), s.since(), s.reason());
+                    })));
+    return out;
+  }
+
+  private NodeStatus running(String vip, Running r, List<RouterStatus> all) {
+    List<RouterStatus> mine = all.stream().filter(s -> s.id().vip().equals(vip)).toList();
+    Instant since = masterSince(vip, mine);
+    return NodeReport.running(mine, source.checks(vip), r.basePriority(), r.generation(), since);
+  }
+
+  /** When this node last became master of {@code vip}: kept while it is no longer master. */
+  private synchronized Instant masterSince(String vip, List<RouterStatus> mine) {
+    mine.stream()
+        .filter(s -> s.state() == dev.floatip.vrrp.State.MASTER)
+        .map(RouterStatus::since)
+        .flatMap(Optional::stream)
+        .min(Instant::compareTo)
+        .ifPresent(t -> masterSince.put(vip, t));
+    return masterSince.get(vip);
+  }
+
+  private List<RouterStatus> routerStatuses() {
+    try {
+      return source.routers().get(ROUTER_STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warnf("router state not available for status: %s", e.toString());
+      return List.of();
+    }
+  }
+
+  /** One merge patch of this node's key; false when the API failed (not for a missing object). */
+  private boolean write(String vip, NodeStatus next) {
+    String entry = next == null ? "null" : client.getKubernetesSerialization().asJson(next);
+    String body =
+        "{\"status\":{\"nodes\":{"
+            + client.getKubernetesSerialization().asJson(nodeName)
+            + ":"
+            + entry
+            + "}}}";
+    VirtualIP ref = new VirtualIP();
+    ref.setMetadata(new ObjectMetaBuilder().withName(vip).build());
+    try {
+      client.resource(ref).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+      writes++;
+      if (next == null) {
+        written.remove(vip);
+        dropRemoval(vip);
+      } else {
+        written.put(vip, next);
+      }
+      if (next != null && next.state() != null) {
+        LOG.debugf("%s: reported %s", vip, next.state());
+      }
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        LOG.debugf("%s: gone from the API; not reporting", vip);
+        written.remove(vip);
+        synchronized (this) {
+          desired.remove(vip);
+        }
+        return true;
+      }
+      backoff =
+          backoff.isZero()
+              ? Duration.ofSeconds(1)
+              : backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                  ? MAX_BACKOFF
+                  : backoff.multipliedBy(2);
+      retryAt = Instant.now().plus(backoff);
+      LOG.warnf(
+          "cannot write status of %s (%s); retrying in %ss, VRRP keeps running",
+          vip, e.getMessage(), backoff.toSeconds());
+      return false;
+    }
+  }
+
+  private synchronized void dropRemoval(String vip) {
+    if (desired.containsKey(vip) && desired.get(vip) == null) {
+      desired.remove(vip);
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

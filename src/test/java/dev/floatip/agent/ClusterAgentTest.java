@@ -1,0 +1,361 @@
+package dev.floatip.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.floatip.agent.cluster.ClusterAgent;
+import dev.floatip.agent.cluster.MockCluster;
+import dev.floatip.api.v1alpha1.NodeState;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.config.IpLiteral;
+import dev.floatip.vrrp.DecodeResult;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent in cluster mode against Fabric8's mock API server (CRUD, RFC 7386 merge patches) with
+ * an in-memory dataplane: what it runs, what it reports, and how it follows the API.
+ */
+class ClusterAgentTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final InetAddress VIP = ip("192.0.2.200");
+
+  private MockCluster cluster;
+  private FakeDataplane dataplane;
+  private ClusterAgent agent;
+
+  @BeforeEach
+  void setUp() {
+    cluster = new MockCluster();
+    cluster.node("n1", "192.0.2.11", Map.of("role", "edge"));
+    cluster.node("n2", "192.0.2.12", Map.of("role", "edge"));
+    cluster.node("n3", "192.0.2.13", Map.of("role", "other"));
+    dataplane = new FakeDataplane();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (agent != null) {
+      agent.close();
+    }
+    cluster.close();
+  }
+
+  private void startAgent() {
+    agent =
+        new ClusterAgent(
+            cluster.newClient(), "n1", "floatip", dataplane, new MonotonicClock(), List.of());
+    agent.start();
+  }
+
+  private static String vip(String extra) {
+    return """
+        apiVersion: floatip.dev/v1alpha1
+        kind: VirtualIP
+        metadata: {name: web}
+        spec:
+          addresses: [192.0.2.200/24]
+          virtualRouterId: 51
+          advertisementInterval: 100ms
+          nodeSelector: {matchLabels: {role: edge}}
+        """
+        + extra;
+  }
+
+  private NodeStatus awaitEntry(NodeState state) {
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.entry("web", "n1").map(NodeStatus::state).orElse(null) == state);
+    return cluster.entry("web", "n1").orElseThrow();
+  }
+
+  @Test
+  void runsTheSelectedVirtualIPAndReportsItsEntry() {
+    cluster.apply(vip("  priority: {default: 100, nodes: {n1: 120}}\n"));
+    startAgent();
+
+    NodeStatus master = awaitEntry(NodeState.Master);
+
+    assertThat(dataplane.addresses).contains(VIP);
+    assertThat(master.priority()).isEqualTo(120);
+    assertThat(master.basePriority()).isEqualTo(120);
+    assertThat(master.addresses()).containsExactly("192.0.2.11");
+    assertThat(master.observedGeneration())
+        .isEqualTo(cluster.get("web").getMetadata().getGeneration());
+    assertThat(master.since()).isNotNull();
+    assertThat(master.masterSince()).isEqualTo(master.since());
+    assertThat(master.reason()).isEqualTo("MasterDown");
+    // peers: the other selected node (n2) by its InternalIP; n3 is not selected
+    await().atMost(WAIT).until(() -> destinations().contains(ip("192.0.2.12")));
+    assertThat(destinations()).doesNotContain(ip("192.0.2.13"));
+  }
+
+  @Test
+  void peersFollowTheAddressesOtherAgentsReportAndNodesJoiningLive() {
+    cluster.apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+    await().atMost(WAIT).until(() -> destinations().contains(ip("192.0.2.12")));
+
+    // n2's agent reports that it advertises from another address: that is the peer now
+    cluster
+        .client
+        .resources(dev.floatip.api.v1alpha1.VirtualIP.class)
+        .withName("web")
+        .subresource("status")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"nodes\":{\"n2\":{\"state\":\"Backup\",\"addresses\":[\"192.0.2.22\"]}}}}");
+    await().atMost(WAIT).until(() -> lastDestinations().equals(List.of(ip("192.0.2.22"))));
+
+    // a node joining the selection becomes a peer without restarting anything
+    cluster.node("n4", "192.0.2.14", Map.of("role", "edge"));
+    await()
+        .atMost(WAIT)
+        .until(() -> lastDestinations().equals(List.of(ip("192.0.2.14"), ip("192.0.2.22"))));
+    assertThat(cluster.entry("web", "n1").orElseThrow().state()).isEqualTo(NodeState.Master);
+  }
+
+  @Test
+  void aSteadyMasterWritesNothingMore() {
+    cluster.apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.entry("web", "n1").orElseThrow().masterSince() != null);
+
+    String version = cluster.get("web").getMetadata().getResourceVersion();
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(WAIT)
+        .until(() -> cluster.get("web").getMetadata().getResourceVersion().equals(version));
+  }
+
+  @Test
+  void aVirtualIPThatCannotRunHereIsReportedAsFaultWithTheReason() {
+    cluster.apply(vip("").replace("192.0.2.200/24", "203.0.113.200/24"));
+    startAgent();
+
+    NodeStatus entry = awaitEntry(NodeState.Fault);
+
+    assertThat(entry.reason())
+        .isEqualTo(
+            "not run: no interface on this node has a subnet holding 203.0.113.200/24;"
+                + " set spec.interface");
+    assertThat(dataplane.sent).isEmpty();
+  }
+
+  @Test
+  void aVirtualIPThatDoesNotSelectThisNodeIsNeitherRunNorReported() {
+    cluster.apply(vip("").replace("role: edge", "role: other"));
+    startAgent();
+    cluster.apply(vip("").replace("name: web", "name: canary"));
+
+    await().atMost(WAIT).until(() -> cluster.entry("canary", "n1").isPresent());
+    assertThat(cluster.entry("web", "n1")).isEmpty();
+    assertThat(dataplane.sent).allMatch(s -> vrid(s) == 51);
+  }
+
+  @Test
+  void waitsForTheOperatorsVridAndStopsOnAConflict() {
+    cluster.apply(vip("").replace("  virtualRouterId: 51\n", ""));
+    startAgent();
+    cluster.apply(vip("").replace("name: web", "name: other").replace("51", "60"));
+    await().atMost(WAIT).until(() -> cluster.entry("other", "n1").isPresent());
+    assertThat(cluster.entry("web", "n1")).isEmpty();
+
+    cluster.operatorStatus("web", "{\"virtualRouterId\": 77}");
+    awaitEntry(NodeState.Master);
+    assertThat(dataplane.sent).anyMatch(s -> vrid(s) == 77);
+
+    cluster.operatorStatus(
+        "web",
+        "{\"conditions\":[{\"type\":\"VRIDConflict\",\"status\":\"True\",\"reason\":\"InUse\","
+            + "\"message\":\"m\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}");
+    await().atMost(WAIT).until(() -> cluster.entry("web", "n1").isEmpty());
+    await().atMost(WAIT).until(() -> !dataplane.addresses.contains(VIP));
+  }
+
+  @Test
+  void aLiveOrderChangeMovesThePriorityWithoutRestartingTheRouter() {
+    cluster.apply(vip("  priority: {default: 100, order: [n1, n2]}\n"));
+    startAgent();
+    NodeStatus first = awaitEntry(NodeState.Master);
+    int before = first.priority();
+
+    cluster.apply(vip("  priority: {default: 100, order: [n2, n1]}\n"));
+
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.entry("web", "n1").orElseThrow().basePriority() < before);
+    NodeStatus after = cluster.entry("web", "n1").orElseThrow();
+    assertThat(after.state()).isEqualTo(NodeState.Master);
+    assertThat(after.since()).isEqualTo(first.since()); // same router, never restarted
+    assertThat(after.observedGeneration()).isGreaterThan(first.observedGeneration());
+    await().atMost(WAIT).until(() -> lastPriority() == after.priority());
+  }
+
+  @Test
+  void cordoningTheNodeResignsTheMasterWithPriorityZeroAndHoldsItInBackupUntilUncordoned() {
+    cluster.apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getSpec().setUnschedulable(true);
+              return n;
+            });
+
+    NodeStatus held = awaitEntry(NodeState.Backup);
+    assertThat(held.reason()).isEqualTo("Maintenance");
+    assertThat(dataplane.sentWithPriority(0)).isNotEmpty();
+    assertThat(dataplane.addresses).doesNotContain(VIP);
+
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getSpec().setUnschedulable(false);
+              return n;
+            });
+    awaitEntry(NodeState.Master);
+    assertThat(dataplane.addresses).contains(VIP);
+  }
+
+  @Test
+  void theMaintenanceLabelHoldsEveryVirtualIPInBackupLikeACordon() {
+    cluster.apply(vip(""));
+    cluster.apply(vip("").replace("name: web", "name: api").replace("51", "52"));
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("floatip.dev/maintenance", "true");
+              return n;
+            });
+    startAgent();
+
+    awaitEntry(NodeState.Backup);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster.entry("api", "n1").map(NodeStatus::state).orElse(null) == NodeState.Backup);
+    // held: no master after several Master_Down_Intervals (3 × 100 ms + skew)
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(WAIT)
+        .until(() -> dataplane.addresses.isEmpty() && dataplane.sent.isEmpty());
+
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().remove("floatip.dev/maintenance");
+              return n;
+            });
+    awaitEntry(NodeState.Master);
+  }
+
+  @Test
+  void deletionReleasesTheAddressAndThenReportsStopped() {
+    cluster.apply(
+        vip("")
+            .replace(
+                "metadata: {name: web}",
+                "metadata: {name: web, finalizers: [floatip.dev/release]}"));
+    startAgent();
+    awaitEntry(NodeState.Master);
+
+    cluster.client.resources(dev.floatip.api.v1alpha1.VirtualIP.class).withName("web").delete();
+
+    NodeStatus stopped = awaitEntry(NodeState.Stopped);
+    assertThat(dataplane.addresses).doesNotContain(VIP);
+    assertThat(stopped.reason()).contains("released");
+    assertThat(dataplane.sentWithPriority(0)).isNotEmpty(); // it resigned first
+  }
+
+  @Test
+  void aFailingApiDelaysStatusButNeverTheRoutersAndStatusCatchesUp() {
+    // every status write fails for a while (an API outage for the agent)
+    cluster
+        .server
+        .expect()
+        .patch()
+        .withPath("/apis/floatip.dev/v1alpha1/virtualips/web/status")
+        .andReturn(503, "{}")
+        .times(2);
+    cluster.apply(vip(""));
+    startAgent();
+
+    await().atMost(WAIT).until(() -> dataplane.addresses.contains(VIP));
+    awaitEntry(NodeState.Master);
+  }
+
+  @Test
+  void anAgentWithoutItsApiKeepsRunning() {
+    cluster.apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+
+    cluster.server.destroy();
+    int sentBefore = dataplane.sent.size();
+
+    await().atMost(WAIT).until(() -> dataplane.sent.size() > sentBefore + 10);
+    assertThat(dataplane.addresses).contains(VIP);
+  }
+
+  private List<InetAddress> destinations() {
+    return dataplane.sent.stream().map(FakeDataplane.Sent::destination).distinct().toList();
+  }
+
+  /** Where the last round of adverts went (one advert per peer, in peer order). */
+  private List<InetAddress> lastDestinations() {
+    List<FakeDataplane.Sent> sent = List.copyOf(dataplane.sent);
+    if (sent.isEmpty()) {
+      return List.of();
+    }
+    // the adverts of one round share their priority and leave together; look at the tail
+    List<InetAddress> tail =
+        sent.subList(Math.max(0, sent.size() - 6), sent.size()).stream()
+            .map(FakeDataplane.Sent::destination)
+            .distinct()
+            .sorted(dev.floatip.vrrp.Addresses.ORDER)
+            .toList();
+    return tail;
+  }
+
+  private int lastPriority() {
+    return Optional.ofNullable(dataplane.sent.isEmpty() ? null : dataplane.sent.getLast())
+        .map(s -> ((DecodeResult.Decoded) s.decoded()).advertisement().priority())
+        .orElse(-1);
+  }
+
+  private static int vrid(FakeDataplane.Sent s) {
+    return ((DecodeResult.Decoded) s.decoded()).advertisement().vrid();
+  }
+
+  private static InetAddress ip(String s) {
+    return IpLiteral.parse(s).orElseThrow();
+  }
+}
