@@ -2,7 +2,7 @@ package dev.floatip.agent.cluster;
 
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
-import dev.floatip.operator.Rfc7386MergeDispatcher;
+import dev.floatip.testing.Rfc7386MergeDispatcher;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
