@@ -101,16 +101,28 @@ wait_for 30 '[ "$(status_master)" = n1 ]' || die "status.master is '$(status_mas
 watch_for "$HOLD" "steady"
 echo; say "floatip get (status from the API after the election)"; fget; echo
 
-# failover: n1's data link goes down, its agent stays up and reports Fault over mgmt0
+# failover: n1's data link goes down, its agent stays up and reports Fault over mgmt0. Two
+# recorders started beforehand time it: `ip -ts monitor address` on n2 (when the address arrives
+# there: the failover on the wire) and a loop next to the API server that polls status.master every
+# 20 ms and stamps each change.
 master=n1
+ip netns exec "$P-n2" ip -ts monitor address >"$RUN/addr-n2.log" 2>&1 & recorders=($!)
+ip netns exec "$P-api" bash -c 'last=
+  while :; do
+    m=$(curl -s -m 1 "$1" | grep -o "\"master\":\"[^\"]*\"" | head -1 | cut -d\" -f4)
+    [ "$m" != "$last" ] && { echo "$(date +%s%N) ${m:-none}"; last=$m; }
+    sleep 0.02
+  done' _ "http://$API$VIPS_PATH/demo" >"$RUN/master.log" 2>&1 & recorders+=($!)
+PINGS+=("${recorders[@]}")   # (cleanup stops them too)
+wait_for 10 'grep -q " n1$" "$RUN/master.log"' || die "status.master poller did not start"
 t0=$(date +%s.%N); t0n=$(now_ns)
 ip -n "$P-sw" link set "$P-$master" down; DEAD[$master]="(link down)"
-t_wire=; t_status=; end=$((SECONDS + 15))
-while [ -z "$t_status" ] || [ -z "$t_wire" ]; do
-  [ "$SECONDS" -lt "$end" ] || break
-  if [ -z "$t_wire" ]; then case " $(holder "$VIP4") " in *" n2 "*) t_wire=$(now_ns) ;; esac; fi
-  if [ -z "$t_status" ] && [ "$(status_master)" = n2 ]; then t_status=$(now_ns); fi
-done
+wait_for 15 'grep -q " n2$" "$RUN/master.log"' || true
+t_status=$(awk '$2 == "n2" { print $1; exit }' "$RUN/master.log")
+line=$(grep " $VIP4/" "$RUN/addr-n2.log" | grep -v Deleted | head -1 || true)
+t_wire=
+if [ -n "$line" ]; then ts=${line#\[}; t_wire=$(date -d "${ts%%]*}" +%s%N); fi
+kill "${recorders[@]}" 2>/dev/null || true
 row "${red}$master's data link down (agent up, reports over mgmt0)${off}"
 watch_for "$HOLD" "failover"
 fail4=$(outage_ms "$RUN/ping4.log" "$t0"); fail6=$(outage_ms "$RUN/ping6.log" "$t0")
@@ -143,5 +155,5 @@ printf '  %-52s %s\n' "failover on the wire -> status.master = n2:" \
 printf '  %-52s %s ms (IPv4), %s ms (IPv6)\n' "client outage on the link failure:" "$fail4" "$fail6"
 printf '  %-52s %s ms (IPv4), %s ms (IPv6)\n' "client outage when $master preempts back:" "$back4" "$back6"
 printf '  %-52s %s\n' "delete -> CR gone, no node holds the addresses:" "$([ -n "$gone" ] && echo "$(ms_between "$td" "$gone") ms" || echo "not within 30 s")"
-printf '  %s\n' "${dim}(addresses polled with ip, status.master with curl, each round ~20 ms; logs in $RUN until exit)${off}"
+printf '  %s\n' "${dim}(address: ip -ts monitor on n2; status.master: polled every 20 ms next to the API; logs in $RUN until exit)${off}"
 printf '  %s\n' "${dim}(the API server is Fabric8's mock in CRUD mode: real VRRP and addresses, a stand-in API)${off}"
