@@ -27,8 +27,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -142,6 +144,11 @@ public class GetCommand implements Callable<Integer> {
     if (!watch) {
       return 0;
     }
+    // what was printed, by name: a watch that replays existing objects (the mock server's does;
+    // a real API server's from the list's resourceVersion does not) prints no duplicate rows
+    Map<String, String> printed = new ConcurrentHashMap<>();
+    items.forEach(
+        r -> printed.put(r.getMetadata().getName(), r.getMetadata().getResourceVersion()));
     CompletableFuture<Void> closed = new CompletableFuture<>();
     var watched = name == null ? resources : resources.withName(name);
     try (var w =
@@ -151,6 +158,12 @@ public class GetCommand implements Callable<Integer> {
               @Override
               public void eventReceived(Action action, GenericKubernetesResource resource) {
                 if (action == Action.BOOKMARK) {
+                  return;
+                }
+                String rv = resource.getMetadata().getResourceVersion();
+                if (action != Action.DELETED
+                    && rv != null
+                    && rv.equals(printed.put(resource.getMetadata().getName(), rv))) {
                   return;
                 }
                 synchronized (table) {

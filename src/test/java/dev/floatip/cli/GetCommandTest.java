@@ -226,6 +226,7 @@ class GetCommandTest {
       awaitLines(out, 3, Duration.ofSeconds(10));
 
       List<String> lines = out.text().lines().toList();
+      assertThat(lines).as("header, the listed row, the change: no replayed rows").hasSize(3);
       assertThat(lines.get(1)).matches("watched +\\[\"203\\.0\\.113\\.9/24\"\\] +<none> .*");
       assertThat(lines.get(2))
           .matches("watched +\\[\"203\\.0\\.113\\.9/24\"\\] +52 +n2 +Active .*");
