@@ -101,6 +101,10 @@ public class GetCommand implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
+    // a command, not a controller: report an unreachable API at once, as kubectl does, instead of
+    // Fabric8's ten retries with backoff (about 20 s)
+    config.setRequestRetryBackoffLimit(0);
+    config.setConnectionTimeout(5_000);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       return run(client, System.out, System.err);
     } catch (KubernetesClientException e) {
