@@ -1,0 +1,129 @@
+package dev.floatip.cli;
+
+import dev.floatip.convert.ConfSyntaxError;
+import dev.floatip.convert.Conversion;
+import dev.floatip.convert.ConvertOptions;
+import dev.floatip.convert.ConvertWarning;
+import dev.floatip.convert.Converter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code floatip convert}: keepalived.conf → VirtualIP YAML. */
+@Command(
+    name = "convert",
+    description = {
+      "Print VirtualIP YAML equivalent to a keepalived.conf: one VirtualIP per vrrp_instance.",
+      "One keepalived.conf describes one host. Its priorities become priority.default, or with"
+          + " --node priority.nodes[NODE] (the name the agent runs with, --node-name).",
+      "What cannot be carried over exactly is reported on stderr as FILE:LINE: KEYWORD: MESSAGE"
+          + " and kept in the floatip.dev/convert-warnings annotation.",
+      "Exit codes: 0 converted; 1 the config cannot be read (nothing printed); 2 --strict and"
+          + " warnings (nothing printed), or a usage error."
+    })
+public class ConvertCommand implements Callable<Integer> {
+
+  static final int SYNTAX_ERROR = 1;
+  static final int STRICT_WARNINGS = 2;
+
+  @Parameters(paramLabel = "FILE", description = "keepalived.conf (includes are followed).")
+  Path file;
+
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description = "The node the config belongs to: its priority goes to priority.nodes[NAME].")
+  String node;
+
+  @Option(
+      names = "--cluster",
+      description =
+          "Resources for a cluster: a PASS password goes to a Secret (manifest printed after the"
+              + " VirtualIPs) referenced by passwordSecretRef.")
+  boolean cluster;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      defaultValue = ConvertOptions.DEFAULT_NAMESPACE,
+      description = "Namespace of the Secrets with --cluster (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(
+      names = "--password-dir",
+      paramLabel = "DIR",
+      description =
+          "Standalone: write each PASS password to DIR/NAME.password (mode 600) and refer to it"
+              + " with passwordFile. Without it the password stays inline, as in keepalived.conf.")
+  Path passwordDir;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the YAML to FILE instead of stdout.")
+  Path output;
+
+  @Option(names = "--strict", description = "Treat every warning as an error (exit code 2).")
+  boolean strict;
+
+  @Override
+  public Integer call() throws IOException {
+    return run(System.out, System.err);
+  }
+
+  int run(PrintStream out, PrintStream err) throws IOException {
+    if (cluster && passwordDir != null) {
+      err.println("floatip convert: --password-dir is for standalone files, not with --cluster");
+      return STRICT_WARNINGS;
+    }
+    ConvertOptions options =
+        new ConvertOptions(
+            node,
+            cluster,
+            passwordDir == null ? null : passwordDir.toAbsolutePath().normalize(),
+            namespace);
+    Conversion result;
+    try {
+      result = Converter.convert(file, options);
+    } catch (ConfSyntaxError e) {
+      err.println("floatip convert: " + e.getMessage());
+      return SYNTAX_ERROR;
+    }
+    for (ConvertWarning w : result.warnings()) {
+      err.println((strict ? "error: " : "warning: ") + w);
+    }
+    if (strict && !result.warnings().isEmpty()) {
+      err.println(
+          "floatip convert: "
+              + result.warnings().size()
+              + " warning(s) with --strict; nothing written");
+      return STRICT_WARNINGS;
+    }
+    for (Map.Entry<Path, String> p : result.passwordFiles().entrySet()) {
+      writePrivate(p.getKey(), p.getValue() + "\n");
+    }
+    if (output == null) {
+      out.print(result.yaml());
+      out.flush();
+    } else {
+      Files.writeString(output, result.yaml(), StandardCharsets.UTF_8);
+    }
+    return 0;
+  }
+
+  private static void writePrivate(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+  }
+}
