@@ -6,16 +6,19 @@ import dev.floatip.convert.ConvertOptions;
 import dev.floatip.convert.ConvertWarning;
 import dev.floatip.convert.Converter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code floatip convert}: keepalived.conf → VirtualIP YAML. */
 @Command(
@@ -74,15 +77,15 @@ public class ConvertCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Treat every warning as an error (exit code 2).")
   boolean strict;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
-    return run(System.out, System.err);
-  }
-
-  int run(PrintStream out, PrintStream err) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (cluster && passwordDir != null) {
       err.println("floatip convert: --password-dir is for standalone files, not with --cluster");
-      return STRICT_WARNINGS;
+      return CommandLine.ExitCode.USAGE;
     }
     ConvertOptions options =
         new ConvertOptions(
