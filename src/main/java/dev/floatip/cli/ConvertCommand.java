@@ -5,12 +5,15 @@ import dev.floatip.convert.Conversion;
 import dev.floatip.convert.ConvertOptions;
 import dev.floatip.convert.ConvertWarning;
 import dev.floatip.convert.Converter;
+import dev.floatip.convert.Merge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,6 +30,8 @@ import picocli.CommandLine.Spec;
       "Print VirtualIP YAML equivalent to a keepalived.conf: one VirtualIP per vrrp_instance.",
       "One keepalived.conf describes one host. Its priorities become priority.default, or with"
           + " --node priority.nodes[NODE] (the name the agent runs with, --node-name).",
+      "Several files (one per host, each with its --node) merge into one VirtualIP per instance"
+          + " name holding every host's priority; differences between the hosts are warnings.",
       "What cannot be carried over exactly is reported on stderr as FILE:LINE: KEYWORD: MESSAGE"
           + " and kept in the floatip.dev/convert-warnings annotation.",
       "Exit codes: 0 converted; 1 the config cannot be read (nothing printed); 2 --strict and"
@@ -37,14 +42,21 @@ public class ConvertCommand implements Callable<Integer> {
   static final int SYNTAX_ERROR = 1;
   static final int STRICT_WARNINGS = 2;
 
-  @Parameters(paramLabel = "FILE", description = "keepalived.conf (includes are followed).")
-  Path file;
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description =
+          "keepalived.conf (includes are followed). Several files: one per host, merged into one"
+              + " VirtualIP per instance name; give one --node per file, in the same order.")
+  List<Path> files;
 
   @Option(
       names = "--node",
       paramLabel = "NAME",
-      description = "The node the config belongs to: its priority goes to priority.nodes[NAME].")
-  String node;
+      description =
+          "The node a file belongs to: its priorities go to priority.nodes[NAME]. Repeat it for"
+              + " several files.")
+  List<String> nodes = new ArrayList<>();
 
   @Option(
       names = "--cluster",
@@ -87,19 +99,29 @@ public class ConvertCommand implements Callable<Integer> {
       err.println("floatip convert: --password-dir is for standalone files, not with --cluster");
       return CommandLine.ExitCode.USAGE;
     }
-    ConvertOptions options =
-        new ConvertOptions(
-            node,
-            cluster,
-            passwordDir == null ? null : passwordDir.toAbsolutePath().normalize(),
-            namespace);
-    Conversion result;
-    try {
-      result = Converter.convert(file, options);
-    } catch (ConfSyntaxError e) {
-      err.println("floatip convert: " + e.getMessage());
-      return SYNTAX_ERROR;
+    if (files.size() > 1 ? nodes.size() != files.size() : nodes.size() > 1) {
+      err.println(
+          "floatip convert: give one --node per FILE ("
+              + nodes.size()
+              + " --node for "
+              + files.size()
+              + " files): several files are several hosts");
+      return CommandLine.ExitCode.USAGE;
     }
+    Path dir = passwordDir == null ? null : passwordDir.toAbsolutePath().normalize();
+    List<Merge.Host> hosts = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      String node = nodes.isEmpty() ? null : nodes.get(i);
+      try {
+        Conversion c =
+            Converter.convert(files.get(i), new ConvertOptions(node, cluster, dir, namespace));
+        hosts.add(new Merge.Host(node, c));
+      } catch (ConfSyntaxError e) {
+        err.println("floatip convert: " + e.getMessage());
+        return SYNTAX_ERROR;
+      }
+    }
+    Conversion result = Merge.merge(hosts);
     for (ConvertWarning w : result.warnings()) {
       err.println((strict ? "error: " : "warning: ") + w);
     }

@@ -35,9 +35,10 @@ public record Conversion(
   /**
    * One output document.
    *
+   * @param source the {@code vrrp_instance} a VirtualIP came from; null for a Secret
    * @param comments script check name → a comment to print above it
    */
-  public record Document(ObjectNode tree, Map<String, String> comments) {
+  public record Document(ObjectNode tree, Location source, Map<String, String> comments) {
     public Document {
       comments = Map.copyOf(comments);
     }

@@ -75,10 +75,12 @@ public final class Converter {
       }
       List<ConvertWarning> mine = new ArrayList<>(global);
       mine.addAll(r.warnings());
-      vips.add(new Conversion.Document(virtualIP(r, instance.at(), mine), r.scriptComments()));
+      vips.add(
+          new Conversion.Document(
+              virtualIP(r, instance.at(), mine), instance.at(), r.scriptComments()));
       if (r.password() != null) {
         if (options.cluster()) {
-          secrets.add(new Conversion.Document(secret(name, r.password()), Map.of()));
+          secrets.add(new Conversion.Document(secret(name, r.password()), null, Map.of()));
         } else if (options.passwordDir() != null) {
           passwordFiles.put(options.passwordDir().resolve(Names.passwordFile(name)), r.password());
         }

@@ -185,8 +185,7 @@ final class Tracks {
           name,
           "keepalived: "
               + command
-              + " (kept as a script: it needs the host's systemd, which an agent in a pod cannot"
-              + " reach; track.processes may fit better)");
+              + " (kept as a script: it needs the host's systemd, so not from a pod)");
     } else if (Commands.needsShell(command)) {
       warn(def, "script", "uses shell syntax; runs as /bin/sh -c");
     }

@@ -115,6 +115,18 @@ class ConvertCommandTest {
   }
 
   @Test
+  void severalFilesAreSeveralHostsEachWithItsNode() {
+    String lb1 = CORPUS.resolve("lb1.conf").toString();
+    String lb2 = CORPUS.resolve("lb2.conf").toString();
+
+    assertThat(run("--node", "lb1", lb1, lb2)).isEqualTo(2);
+    assertThat(err.toString()).contains("give one --node per FILE (1 --node for 2 files)");
+
+    assertThat(run("--node", "lb1", "--node", "lb2", lb1, lb2)).isZero();
+    assertThat(out.toString()).contains("    nodes:\n      lb1: 150\n      lb2: 100\n");
+  }
+
+  @Test
   void passwordDirIsRefusedWithCluster() {
     assertThat(run("--cluster", "--password-dir", "/tmp/x", "k.conf")).isEqualTo(2);
     assertThat(err.toString()).contains("--password-dir is for standalone files");

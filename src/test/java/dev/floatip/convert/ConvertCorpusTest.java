@@ -161,7 +161,7 @@ class ConvertCorpusTest {
     assertThat(c.yaml())
         .contains(
             "      # keepalived: systemctl is-active --quiet nginx (kept as a script: it needs the"
-                + " host's systemd");
+                + " host's systemd, so not from a pod)\n      - name: chk_nginx\n");
 
     JsonNode mail = spec(c, "vi-mail");
     assertThat(mail.path("preemptDelay").asText()).isEqualTo("30s");
