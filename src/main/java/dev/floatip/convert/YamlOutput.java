@@ -15,6 +15,7 @@ final class YamlOutput {
   private static final YAMLMapper YAML =
       YAMLMapper.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
           .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
