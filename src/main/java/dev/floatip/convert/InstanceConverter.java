@@ -330,6 +330,14 @@ final class InstanceConverter {
     if (Commands.needsShell(script)) {
       warn(n, "uses shell syntax; runs as /bin/sh -c");
     }
+    if (which.equals("notify") && !resourceName.equals(instance.arg())) {
+      warn(
+          n,
+          "the script gets INSTANCE "
+              + resourceName
+              + " (the VirtualIP's name) where keepalived passed "
+              + instance.arg());
+    }
     hooks.put(which, Commands.command(script));
   }
 
