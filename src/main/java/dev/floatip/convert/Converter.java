@@ -23,7 +23,11 @@ import java.util.Set;
 public final class Converter {
 
   private static final ObjectMapper JSON =
-      JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
+      JsonMapper.builder()
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+          .build();
 
   private final ConvertOptions options;
   private final List<ConvertWarning> all = new ArrayList<>();

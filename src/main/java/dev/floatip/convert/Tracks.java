@@ -25,7 +25,7 @@ final class Tracks {
   /** keepalived: script and interface weights are -253..253, process and file -254..254. */
   private static final int SCRIPT_WEIGHT = 253;
 
-  private static final int FILE_WEIGHT = 254;
+  private static final int PROCESS_FILE_WEIGHT = 254;
   private static final int COMM = 15;
 
   private final Definitions defs;
@@ -232,7 +232,7 @@ final class Tracks {
         }
         case "full_command" -> fullCommand = true;
         case "quorum" -> quorum = Values.integer(c, 1, Integer.MAX_VALUE);
-        case "weight" -> weight = Values.weight(withWeightKeyword(c), 0, FILE_WEIGHT);
+        case "weight" -> weight = Values.weight(withWeightKeyword(c), 0, PROCESS_FILE_WEIGHT);
         case "quorum_max", "param_match", "delay", "fork_delay", "terminate_delay" ->
             warn(c, c.keyword() + " is not supported; not converted");
         default -> warn(c, "unknown keyword in vrrp_track_process, not converted");
@@ -242,7 +242,7 @@ final class Tracks {
       warn(def, "vrrp_track_process", def.arg() + " has no process (keepalived ignores it)");
       return;
     }
-    Values.Weight override = weight(use, FILE_WEIGHT, weight.value());
+    Values.Weight override = weight(use, PROCESS_FILE_WEIGHT, weight.value());
     if (reversed(def, weight) || reversed(use, override)) {
       return;
     }
@@ -274,7 +274,7 @@ final class Tracks {
     for (ConfNode c : def.children()) {
       switch (c.keyword()) {
         case "file" -> path = Values.one(c);
-        case "weight" -> weight = Values.weight(withWeightKeyword(c), 0, FILE_WEIGHT);
+        case "weight" -> weight = Values.weight(withWeightKeyword(c), 0, PROCESS_FILE_WEIGHT);
         case "init_file" -> warn(c, "floatip does not create tracked files; not converted");
         default -> warn(c, "unknown keyword in track_file, not converted");
       }
@@ -283,7 +283,7 @@ final class Tracks {
       warn(def, "track_file", def.arg() + " has no file (keepalived ignores it)");
       return;
     }
-    Values.Weight override = weight(use, FILE_WEIGHT, weight.value());
+    Values.Weight override = weight(use, PROCESS_FILE_WEIGHT, weight.value());
     if (reversed(def, weight) || reversed(use, override)) {
       return;
     }
