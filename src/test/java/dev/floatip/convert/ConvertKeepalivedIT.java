@@ -129,7 +129,7 @@ class ConvertKeepalivedIT {
                     "--node",
                     r2.name(),
                     "--password-dir",
-                    dir.resolve("secrets").toString(),
+                    dir.toString(),
                     "-o",
                     yaml.toString(),
                     conf2.toString()))
@@ -139,7 +139,7 @@ class ConvertKeepalivedIT {
     assertThat(convert.waitFor(60, TimeUnit.SECONDS)).as("convert finished").isTrue();
     assertThat(convert.exitValue()).as(read(stderr)).isZero();
     assertThat(read(stderr)).contains(conf2 + ":29: label: floatip does not label addresses");
-    assertThat(read(dir.resolve("secrets/vi-1.password"))).isEqualTo("s3cret\n");
+    assertThat(read(dir.resolve("vi-1.password"))).isEqualTo("s3cret\n");
 
     // keepalived (150) on r1 is master; floatip (100) from the converted config joins as backup
     LabDaemon keepalived = LabDaemon.keepalived(lab, r1, conf1, dir);
