@@ -52,7 +52,7 @@ final class InstanceConverter {
   private ConfNode authAt;
   private final List<Address> addresses = new ArrayList<>();
   private final Set<String> peers = new LinkedHashSet<>();
-  private boolean unicast;
+  private ConfNode unicastSource;
   private final Map<String, List<String>> hooks = new LinkedHashMap<>();
   private ConfNode smtpAlert;
   private Duration garpDelay;
@@ -155,8 +155,8 @@ final class InstanceConverter {
       case "virtual_ipaddress" -> addresses(n, false);
       case "virtual_ipaddress_excluded" -> addresses(n, true);
       case "unicast_src_ip" -> {
-        peers.add(ip(n, Values.one(n)));
-        unicast = true;
+        ip(n, Values.one(n));
+        unicastSource = n;
       }
       case "unicast_peer" -> unicastPeers(n);
       case "track_interface" -> tracks.interfaces(n);
@@ -301,7 +301,6 @@ final class InstanceConverter {
   }
 
   private void unicastPeers(ConfNode n) throws ConfSyntaxError {
-    unicast = true;
     for (ConfNode p : n.children()) {
       peers.add(ip(p, p.keyword()));
       if (!p.args().isEmpty()) {
@@ -379,7 +378,7 @@ final class InstanceConverter {
     if (addresses.isEmpty()) {
       return List.of();
     }
-    if (!unicast) {
+    if (peers.isEmpty()) {
       return addresses.stream().map(Address::text).toList();
     }
     List<String> out = new ArrayList<>();
@@ -463,9 +462,22 @@ final class InstanceConverter {
   }
 
   private TransportSpec transport() {
-    return unicast
-        ? new TransportSpec(TransportMode.Unicast, List.copyOf(peers))
-        : new TransportSpec(TransportMode.Multicast, null);
+    if (peers.isEmpty()) {
+      if (unicastSource != null) {
+        warn(
+            unicastSource,
+            "without unicast_peer keepalived sends multicast; floatip sends from the interface's"
+                + " primary address");
+      }
+      return new TransportSpec(TransportMode.Multicast, null);
+    }
+    // every router of the group in one list, the same on each host (the agent skips its own)
+    Set<String> all = new LinkedHashSet<>();
+    if (unicastSource != null) {
+      all.add(unicastSource.arg());
+    }
+    all.addAll(peers);
+    return new TransportSpec(TransportMode.Unicast, List.copyOf(all));
   }
 
   private PrioritySpec priority() {

@@ -208,9 +208,10 @@ class ConvertCorpusTest {
             "31 static_routes",
             "34 track_bfd",
             "39 track_script",
-            "41 frobnicate",
-            "44 virtual_server",
-            "54 bfd_instance");
+            "41 unicast_src_ip",
+            "42 frobnicate",
+            "45 virtual_server",
+            "55 bfd_instance");
     JsonNode owner = spec(c, "vi-owner");
     assertThat(owner.at("/priority/default").asInt()).isEqualTo(254);
     assertThat(owner.has("authentication")).isFalse();
