@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       OperatorCommand.class,
       AgentCommand.class,
       StatusCommand.class,
+      ConvertCommand.class,
       VersionCommand.class
     })
 public class FloatipCommand implements Runnable {
