@@ -482,6 +482,7 @@ class VirtualIPOperatorTest {
             cfg.agentRequests(),
             cfg.agentLimits(),
             cfg.priorityClassName(),
+            cfg.agentTolerations(),
             cfg.agentMetricsPort(),
             cfg.logFormat(),
             cfg.finalizerTimeout(),
