@@ -291,8 +291,11 @@ class HelmChartTest {
       delimiter = '|',
       value = {
         "operator.leaderElection.enabled=false | operator.leaderElection.enabled is false",
-        "logFormat=xml                         | logFormat must be text or json",
-        "image.pullPolicy=Sometimes            | image.pullPolicy must be Always, IfNotPresent or Never",
+        "logFormat=xml                         | at '/logFormat': value must be one of 'text', 'json'",
+        "image.pullPolicy=Sometimes            | at '/image/pullPolicy': value must be one of",
+        "operator.replica=3                    | additional properties 'replica' not allowed",
+        "agent.tolerations[0].operator=Exist   | at '/agent/tolerations/0/operator'",
+        "operator.finalizerTimeout=soon        | at '/operator/finalizerTimeout'",
         "agent.resources.limits.ephemeral-storage=1Gi | resource name \"ephemeral-storage\"",
         "serviceMonitor.enabled=true,metrics.service.enabled=false | needs metrics.service.enabled",
         "serviceAccount.create=false           | serviceAccount.name is required",
