@@ -117,6 +117,22 @@ class LayeringTest {
   }
 
   @Test
+  void convertUsesOnlyTheApiConfigAndJackson() {
+    classes()
+        .that()
+        .resideInAPackage("dev.floatip.convert..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "dev.floatip.convert..",
+            "dev.floatip.api..",
+            "dev.floatip.config..",
+            "com.fasterxml.jackson..")
+        .check(production);
+  }
+
+  @Test
   void onlyTheLinuxDataplaneTouchesJna() {
     noClasses()
         .that()

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       StatusCommand.class,
       GetCommand.class,
+      ConvertCommand.class,
       VersionCommand.class
     })
 public class FloatipCommand implements Runnable {

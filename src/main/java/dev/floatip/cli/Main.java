@@ -33,6 +33,7 @@ public class Main implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
+    LogFormat.apply(System.getenv(LogFormat.ENV));
     return new CommandLine(new FloatipCommand(), factory).execute(args);
   }
 

@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -74,7 +76,7 @@ public class AgentResources {
     annotations.put(Labels.SPEC_HASH, hash);
     ds.getMetadata().setAnnotations(annotations);
     apply(sa);
-    apply(role);
+    applyClusterRole(role);
     apply(binding);
     apply(ds);
     lastApplied = hash;
@@ -92,6 +94,29 @@ public class AgentResources {
     client.serviceAccounts().inNamespace(cfg.namespace()).withName(cfg.agentName()).delete();
     lastApplied = null;
     LOG.infof("Agent DaemonSet and RBAC removed: no VirtualIP left");
+  }
+
+  /**
+   * Creating or updating a ClusterRole needs its author to hold every rule in it, or the {@code
+   * escalate} verb on clusterroles. The install (helm/floatip) grants the operator the agents'
+   * static rules, and {@code escalate} only on this ClusterRole's name, never {@code get} on
+   * Secrets. Kubernetes checks a named {@code escalate} for updates only (a create has no name at
+   * authorization time), so a missing ClusterRole that names Secrets is created without that rule
+   * first, then updated to the full set.
+   */
+  private void applyClusterRole(ClusterRole role) {
+    ClusterRole held = AgentRbacFactory.withoutSecretAccess(role);
+    if (!held.equals(role)
+        && client.rbac().clusterRoles().withName(role.getMetadata().getName()).get() == null) {
+      try {
+        client.resource(held).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    apply(role);
   }
 
   private void apply(HasMetadata desired) {

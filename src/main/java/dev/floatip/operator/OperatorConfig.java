@@ -1,6 +1,11 @@
 package dev.floatip.operator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.Toleration;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +21,7 @@ import java.util.Objects;
  * @param agentRequests resource requests of the agent container (e.g. {@code cpu: 50m})
  * @param agentLimits resource limits of the agent container
  * @param priorityClassName priority class of the agent pods; empty for none
+ * @param agentTolerations tolerations every agent pod gets, added to those of the VirtualIPs
  * @param agentMetricsPort port of the agents' /q/metrics and /q/health on the node's address
  * @param logFormat agent log format, {@code text} or {@code json} (env {@code FLOATIP_LOG_FORMAT})
  * @param finalizerTimeout how long a deleted VirtualIP waits for its agents to release it
@@ -30,6 +36,7 @@ public record OperatorConfig(
     Map<String, String> agentRequests,
     Map<String, String> agentLimits,
     String priorityClassName,
+    List<Toleration> agentTolerations,
     int agentMetricsPort,
     String logFormat,
     Duration finalizerTimeout,
@@ -49,6 +56,7 @@ public record OperatorConfig(
     agentRequests = Map.copyOf(agentRequests);
     agentLimits = Map.copyOf(agentLimits);
     priorityClassName = priorityClassName == null ? "" : priorityClassName;
+    agentTolerations = agentTolerations == null ? List.of() : List.copyOf(agentTolerations);
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(finalizerTimeout, "finalizerTimeout");
     Objects.requireNonNull(leaseName, "leaseName");
@@ -64,11 +72,47 @@ public record OperatorConfig(
         Map.of("cpu", "50m", "memory", "96Mi"),
         Map.of("memory", "192Mi"),
         "system-node-critical",
+        List.of(),
         DEFAULT_AGENT_METRICS_PORT,
         "text",
         Duration.ofSeconds(60),
         true,
         "floatip-operator");
+  }
+
+  /**
+   * Parses {@code floatip.operator.agent.tolerations}: a YAML or JSON list of Kubernetes
+   * tolerations, as the Helm chart writes it ({@code toJson .Values.agent.tolerations}).
+   *
+   * @throws IllegalArgumentException naming the setting when the text is not such a list
+   */
+  public static List<Toleration> parseTolerations(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    try {
+      List<Toleration> list =
+          new YAMLMapper().readValue(text, new TypeReference<List<Toleration>>() {});
+      if (list == null || list.stream().anyMatch(Objects::isNull)) {
+        throw new IllegalArgumentException(
+            "floatip.operator.agent.tolerations: a list of tolerations must not hold null entries");
+      }
+      for (Toleration t : list) {
+        if (!t.getAdditionalProperties().isEmpty()) {
+          throw new IllegalArgumentException(
+              "floatip.operator.agent.tolerations: unknown toleration field(s) "
+                  + t.getAdditionalProperties().keySet()
+                  + "; known: key, operator, value, effect, tolerationSeconds");
+        }
+      }
+      return List.copyOf(list);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "floatip.operator.agent.tolerations (env FLOATIP_OPERATOR_AGENT_TOLERATIONS) is not a"
+              + " list of tolerations such as [{\"key\": \"k\", \"operator\": \"Exists\"}]: "
+              + e.getOriginalMessage(),
+          e);
+    }
   }
 
   public OperatorConfig withNamespace(String ns) {
@@ -80,6 +124,7 @@ public record OperatorConfig(
         agentRequests,
         agentLimits,
         priorityClassName,
+        agentTolerations,
         agentMetricsPort,
         logFormat,
         finalizerTimeout,
@@ -96,6 +141,7 @@ public record OperatorConfig(
         agentRequests,
         agentLimits,
         priorityClassName,
+        agentTolerations,
         agentMetricsPort,
         logFormat,
         timeout,

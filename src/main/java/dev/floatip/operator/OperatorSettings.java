@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code floatip.operator.*} in application.properties or the environment ({@code
@@ -49,6 +50,12 @@ public interface OperatorSettings {
     @WithDefault("system-node-critical")
     String priorityClassName();
 
+    /**
+     * Tolerations every agent pod gets, as a YAML or JSON list, added to the union of the
+     * VirtualIPs' tolerations (e.g. to run agents on tainted control-plane nodes).
+     */
+    Optional<String> tolerations();
+
     /** Port of the agents' metrics and health endpoints on the node address. */
     @WithDefault("9654")
     int metricsPort();
@@ -84,6 +91,7 @@ public interface OperatorSettings {
         a.requests().isEmpty() ? d.agentRequests() : a.requests(),
         a.limits().isEmpty() ? d.agentLimits() : a.limits(),
         priorityClass,
+        OperatorConfig.parseTolerations(a.tolerations().orElse("")),
         a.metricsPort(),
         a.logFormat(),
         finalizerTimeout(),

@@ -210,30 +210,14 @@ class ClusterAgentTest {
     startAgent();
     awaitEntry(NodeState.Master);
 
-    cluster
-        .client
-        .nodes()
-        .withName("n1")
-        .edit(
-            n -> {
-              n.getSpec().setUnschedulable(true);
-              return n;
-            });
+    editNode(n -> n.getSpec().setUnschedulable(true));
 
     NodeStatus held = awaitEntry(NodeState.Backup);
     assertThat(held.reason()).isEqualTo("Maintenance");
     assertThat(dataplane.sentWithPriority(0)).isNotEmpty();
     assertThat(dataplane.addresses).doesNotContain(VIP);
 
-    cluster
-        .client
-        .nodes()
-        .withName("n1")
-        .edit(
-            n -> {
-              n.getSpec().setUnschedulable(false);
-              return n;
-            });
+    editNode(n -> n.getSpec().setUnschedulable(false));
     awaitEntry(NodeState.Master);
     assertThat(dataplane.addresses).contains(VIP);
   }
@@ -242,15 +226,7 @@ class ClusterAgentTest {
   void theMaintenanceLabelHoldsEveryVirtualIPInBackupLikeACordon() {
     cluster.apply(vip(""));
     cluster.apply(vip("").replace("name: web", "name: api").replace("51", "52"));
-    cluster
-        .client
-        .nodes()
-        .withName("n1")
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put("floatip.dev/maintenance", "true");
-              return n;
-            });
+    editNode(n -> n.getMetadata().getLabels().put("floatip.dev/maintenance", "true"));
     startAgent();
 
     awaitEntry(NodeState.Backup);
@@ -265,15 +241,7 @@ class ClusterAgentTest {
         .atMost(WAIT)
         .until(() -> dataplane.addresses.isEmpty() && dataplane.sent.isEmpty());
 
-    cluster
-        .client
-        .nodes()
-        .withName("n1")
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().remove("floatip.dev/maintenance");
-              return n;
-            });
+    editNode(n -> n.getMetadata().getLabels().remove("floatip.dev/maintenance"));
     awaitEntry(NodeState.Master);
   }
 
@@ -323,6 +291,18 @@ class ClusterAgentTest {
 
     await().atMost(WAIT).until(() -> dataplane.sent.size() > sentBefore + 10);
     assertThat(dataplane.addresses).contains(VIP);
+  }
+
+  private void editNode(java.util.function.Consumer<io.fabric8.kubernetes.api.model.Node> change) {
+    cluster
+        .client
+        .nodes()
+        .withName("n1")
+        .edit(
+            n -> {
+              change.accept(n);
+              return n;
+            });
   }
 
   private List<InetAddress> destinations() {

@@ -23,29 +23,19 @@ class DemuxTest {
   private final Demux<String> demux = new Demux<>();
 
   private static byte[] advert(int vrid) {
-    return VrrpCodec.encode(
-        new Advertisement(
-            VrrpVersion.V3,
-            vrid,
-            100,
-            Duration.ofSeconds(1),
-            List.of(ip("192.0.2.200")),
-            Authentication.NONE),
-        PEER,
-        GROUP);
+    return advert(vrid, ip("192.0.2.200"), PEER, GROUP);
   }
 
   private static byte[] advert6(int vrid) {
+    return advert(vrid, ip("2001:db8::200"), PEER6, GROUP6);
+  }
+
+  private static byte[] advert(int vrid, InetAddress vip, InetAddress from, InetAddress to) {
     return VrrpCodec.encode(
         new Advertisement(
-            VrrpVersion.V3,
-            vrid,
-            100,
-            Duration.ofSeconds(1),
-            List.of(ip("2001:db8::200")),
-            Authentication.NONE),
-        PEER6,
-        GROUP6);
+            VrrpVersion.V3, vrid, 100, Duration.ofSeconds(1), List.of(vip), Authentication.NONE),
+        from,
+        to);
   }
 
   private Optional<Demux.Delivery<String>> receive(byte[] message) {

@@ -119,7 +119,7 @@ public final class AgentDaemonSetFactory {
         // the agent resigns (priority 0) and removes its addresses within a second of SIGTERM
         .withTerminationGracePeriodSeconds(10L)
         .withAffinity(affinity(sorted))
-        .withTolerations(tolerations(sorted))
+        .withTolerations(tolerations(cfg.agentTolerations(), sorted))
         .withNewSecurityContext()
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
@@ -236,7 +236,15 @@ public final class AgentDaemonSetFactory {
 
   /** The union of the VirtualIPs' tolerations, duplicates removed, in a stable order. */
   static List<Toleration> tolerations(List<VirtualIP> vips) {
-    Set<Toleration> all = new LinkedHashSet<>();
+    return tolerations(List.of(), vips);
+  }
+
+  /**
+   * The operator's agent tolerations (Helm value {@code agent.tolerations}) plus the union of the
+   * VirtualIPs' tolerations, duplicates removed, in a stable order.
+   */
+  static List<Toleration> tolerations(List<Toleration> always, List<VirtualIP> vips) {
+    Set<Toleration> all = new LinkedHashSet<>(always);
     for (VirtualIP v : vips) {
       if (v.getSpec().tolerations() != null) {
         v.getSpec().tolerations().stream().filter(Objects::nonNull).forEach(all::add);

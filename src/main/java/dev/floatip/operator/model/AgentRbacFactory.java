@@ -72,6 +72,19 @@ public final class AgentRbacFactory {
         .build();
   }
 
+  /**
+   * The same ClusterRole without its Secret rule: the rules the operator itself holds, so that it
+   * may create the ClusterRole without {@code escalate} (see AgentResources).
+   */
+  public static ClusterRole withoutSecretAccess(ClusterRole role) {
+    return new ClusterRoleBuilder(role)
+        .withRules(
+            role.getRules().stream()
+                .filter(r -> r.getResources() == null || !r.getResources().contains("secrets"))
+                .toList())
+        .build();
+  }
+
   public static ClusterRoleBinding clusterRoleBinding(OperatorConfig cfg) {
     return new ClusterRoleBindingBuilder()
         .withNewMetadata()

@@ -183,6 +183,48 @@ class AgentDaemonSetFactoryTest {
   }
 
   @Test
+  void theOperatorsAgentTolerationsAreAddedToTheVirtualIPs() {
+    OperatorConfig cfg =
+        new OperatorConfig(
+            CFG.namespace(),
+            CFG.agentName(),
+            CFG.image(),
+            CFG.imagePullPolicy(),
+            CFG.agentRequests(),
+            CFG.agentLimits(),
+            CFG.priorityClassName(),
+            OperatorConfig.parseTolerations(
+                "[{\"key\": \"node-role.kubernetes.io/control-plane\", \"operator\": \"Exists\","
+                    + " \"effect\": \"NoSchedule\"}, {\"key\": \"k1\", \"operator\": \"Exists\"}]"),
+            CFG.agentMetricsPort(),
+            CFG.logFormat(),
+            CFG.finalizerTimeout(),
+            CFG.leaderElection(),
+            CFG.leaseName());
+    VirtualIP a = vip("a", "{addresses: [192.0.2.1], tolerations: [{key: k1, operator: Exists}]}");
+    VirtualIP b = vip("b", "{addresses: [192.0.2.2], tolerations: [{key: k2, operator: Exists}]}");
+    List<Toleration> tolerations =
+        AgentDaemonSetFactory.build(cfg, List.of(a, b))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getTolerations();
+    // k1 from both the settings and VirtualIP a appears once
+    assertThat(tolerations)
+        .extracting(Toleration::getKey)
+        .containsExactly("k1", "k2", "node-role.kubernetes.io/control-plane");
+    assertThat(tolerations.get(2).getEffect()).isEqualTo("NoSchedule");
+    // with no VirtualIP tolerations at all, the settings' still apply
+    assertThat(
+            AgentDaemonSetFactory.build(cfg, List.of(PLAIN))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTolerations())
+        .hasSize(2);
+  }
+
+  @Test
   void orderOfTheVirtualIPsDoesNotMatter() {
     List<VirtualIP> vips =
         new ArrayList<>(

@@ -52,6 +52,14 @@ class AgentRbacFactoryTest {
             .orElseThrow();
     assertThat(secrets.getResourceNames()).containsExactly("vrrp");
     assertThat(secrets.getVerbs()).containsExactly("get");
+
+    ClusterRole held = AgentRbacFactory.withoutSecretAccess(role);
+    assertThat(verbs(held, "", "secrets")).isEmpty();
+    assertThat(held.getRules()).hasSize(role.getRules().size() - 1);
+    assertThat(held.getMetadata()).isEqualTo(role.getMetadata());
+    ClusterRole plain =
+        AgentRbacFactory.clusterRole(CFG, List.of(vip("a", "{addresses: [192.0.2.1]}")));
+    assertThat(AgentRbacFactory.withoutSecretAccess(plain)).isEqualTo(plain);
   }
 
   @Test

@@ -1,0 +1,67 @@
+package dev.floatip.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Dockerfile cannot be built here (no Docker engine); these checks keep it in line with what
+ * can be checked: the launcher's JVM flags, the non-root user the chart expects, the jar it runs.
+ */
+class ImageTest {
+
+  private static final Path DOCKERFILE = Path.of("src/main/docker/Dockerfile");
+
+  @Test
+  void imageUsesTheLaunchersSmallJvmFlags() throws IOException {
+    String launcher = Files.readString(Path.of("hack/floatip"));
+    List<String> flags = new ArrayList<>();
+    Matcher m =
+        Pattern.compile(
+                "(?m)(?<=\\s)(-XX:[^\\s\\\\]+|-Xmx\\S+|-Xss\\S+|--enable-native-access=\\S+)")
+            .matcher(launcher);
+    while (m.find()) {
+      flags.add(m.group(1));
+    }
+    assertThat(flags).as("flags found in hack/floatip").hasSizeGreaterThanOrEqualTo(8);
+    String env = javaOpts();
+    for (String flag : flags) {
+      assertThat(env).as("JAVA_OPTS in %s has hack/floatip's %s", DOCKERFILE, flag).contains(flag);
+    }
+  }
+
+  @Test
+  void defaultUserIsTheNonRootUserTheChartRunsAs() throws IOException {
+    String dockerfile = Files.readString(DOCKERFILE);
+    Matcher user = Pattern.compile("(?m)^USER (\\d+)(?::(\\d+))?$").matcher(dockerfile);
+    assertThat(user.find()).as("a numeric USER (runAsNonRoot needs a number)").isTrue();
+    assertThat(user.group(1)).isEqualTo("10001");
+    String chart = Files.readString(Helm.CHART.resolve("templates/deployment.yaml"));
+    assertThat(chart).contains("runAsUser: " + user.group(1)).contains("runAsNonRoot: true");
+  }
+
+  @Test
+  void entrypointRunsTheQuarkusFastJarWithTheOptions() throws IOException {
+    String dockerfile = Files.readString(DOCKERFILE);
+    assertThat(dockerfile)
+        .contains("COPY --chown=0:0 target/quarkus-app/")
+        .contains("-jar /opt/floatip/quarkus-run.jar")
+        .contains("$JAVA_OPTS $JAVA_OPTS_APPEND");
+    // the agent container's read-only root filesystem leaves /tmp (an emptyDir) for JNA
+    assertThat(javaOpts()).contains("-Djna.tmpdir=/tmp");
+  }
+
+  private static String javaOpts() throws IOException {
+    String dockerfile = Files.readString(DOCKERFILE).replace("\\\n", " ");
+    Matcher env = Pattern.compile("ENV JAVA_OPTS=\"([^\"]*)\"").matcher(dockerfile);
+    assertThat(env.find()).as("ENV JAVA_OPTS=\"…\" in %s", DOCKERFILE).isTrue();
+    return env.group(1);
+  }
+}
