@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -75,10 +74,6 @@ class ClusterFailoverIT {
 
   /** Sanity bound on wire → status.master (the API path, polled every 20 ms). */
   private static final Duration STATUS_BOUND = Duration.ofSeconds(5);
-
-  /** What an agent without cluster mode says when started without --config. */
-  private static final String NO_CLUSTER_MODE =
-      "cluster mode, driven by VirtualIP resources, is not available in this build";
 
   /** Poll period of status.master. */
   private static final Duration POLL = Duration.ofMillis(20);
@@ -176,11 +171,6 @@ class ClusterFailoverIT {
           for (int i = 0; i < agents.size(); i++) {
             Path log = dir.resolve("agent-" + all.get(i).name() + ".log");
             if (!agents.get(i).isAlive()) {
-              // until the agent's cluster mode is merged, the agent refuses to run without
-              // --config: skip with that reason (its exact words) rather than fail every build
-              Assumptions.assumeFalse(
-                  lines(log).stream().anyMatch(l -> l.contains(NO_CLUSTER_MODE)),
-                  "skipped: this build's agent has no cluster mode (" + NO_CLUSTER_MODE + ")");
               throw new AssertionError("agent " + all.get(i).name() + " exited\n" + tail(log));
             }
           }
