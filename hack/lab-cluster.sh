@@ -48,9 +48,10 @@ wait_for 60 'grep -qx ready "$RUN/apiserver.log"' || { tail -20 "$RUN/apiserver.
 printf '  %s\n' "${dim}nodes ${NODES[*]} registered with InternalIPs on eth0 (the agents' unicast peers); kubeconfig $KC${off}"
 
 say "starting the operator (floatip operator: leader election, VRID allocation, agent DaemonSet, status)"
-in_api env FLOATIP_JAVA_OPTS=-Xmx128m hack/floatip operator --metrics-address 127.0.0.1:8080 \
-  >"$RUN/operator.log" 2>&1 &
-SERVERS+=($!)
+# (started directly, not through a function: $! must be the JVM, which cleanup stops by PID)
+ip netns exec "$P-api" env KUBECONFIG="$KC" FLOATIP_JAVA_OPTS=-Xmx128m \
+  hack/floatip operator --metrics-address 127.0.0.1:8080 >"$RUN/operator.log" 2>&1 &
+SERVERS=($! "${SERVERS[@]}")   # stopped before the API server
 wait_for 90 'grep -q "Started event processing" "$RUN/operator.log"' || { tail -20 "$RUN/operator.log"; die "the operator did not start"; }
 
 addresses="\"$VIP4/24\", \"$VIP6/64\""

@@ -57,8 +57,17 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${PINGS[@]}" "${AGENT[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PINGS[@]}" "${AGENT[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${SERVERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local pid i st
+  for pid in "${SERVERS[@]}"; do   # one by one: the operator, then the API server; SIGKILL after 10 s
+    kill "$pid" 2>/dev/null || continue
+    for ((i = 0; i < 100; i++)); do
+      st=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+      [ -n "$st" ] && [ "${st:0:1}" != Z ] || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   for ns in $(ip netns list | awk -v p="^$P-" '$1 ~ p {print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
   [ -n "${KEEP:-}" ] && echo "logs kept in $RUN" || rm -rf "$RUN"
   echo "${dim}lab cleaned up${off}"
