@@ -40,10 +40,9 @@ import org.junit.jupiter.api.Assumptions;
  * link-local fe80::fd:ff:fe00:i), the bridge floods multicast (snooping off). Use only
  * 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32 for anything you add.
  *
- * <p>Tests that need more than the routers and the client add namespaces: {@link #addHost} on the
- * same bridge, or a second segment, the management network ({@link #addManagementNetwork}: bridge
- * br1, 198.51.100.0/24, an interface {@code mgmt0} in every router; {@link #addManagementHost} for
- * a namespace on it only), for traffic that must survive a test taking eth0 down, such as an API
+ * <p>A second segment, the management network ({@link #addManagementNetwork}: bridge br1,
+ * 198.51.100.0/24, an interface {@code mgmt0} in every router; {@link #addManagementHost} for a
+ * namespace on it only), carries traffic that must survive a test taking eth0 down, such as an API
  * server's.
  *
  * <p>Names start with a unique prefix ({@code fip<tag>-<random>}), so labs of parallel tests and
@@ -229,19 +228,6 @@ public final class NetnsLab implements AutoCloseable {
     ip("-n", ns, "link", "set", ifname, "up");
     ip("-n", ns, "addr", "add", v4Cidr, "dev", ifname);
     ip("-n", ns, "addr", "add", v6Cidr, "dev", ifname, "nodad");
-  }
-
-  /**
-   * Adds a namespace {@code PREFIX-name} on the routers' bridge with 192.0.2.{@code host}/24 and
-   * 2001:db8::{@code host}/64 (MAC 02:fd:00:00:01:{@code host}); the lab deletes it on close.
-   *
-   * @param host 220..254 (routers: 11.., the client: 2, VIPs in tests: 200)
-   */
-  public Node addHost(String name, int host) {
-    checkHost(name, host);
-    Node n = addNode(name, host, String.format("02:fd:00:00:01:%02x", host));
-    awaitReady(n);
-    return n;
   }
 
   private static void checkHost(String name, int host) {
