@@ -58,9 +58,7 @@ class AgentFailoverIT {
 
   @BeforeAll
   static void lab() {
-    NetnsLab.assumeAvailable();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("afo", 3);
+    lab = NetnsLab.forAgents("afo", 3);
     watch = new VipWatch(lab);
   }
 
@@ -74,9 +72,7 @@ class AgentFailoverIT {
   /** The lab is shared by the tests: leave it as found. */
   @AfterEach
   void reset() {
-    agents.forEach(LabDaemon::sigterm);
-    agents.forEach(a -> a.awaitExit(Duration.ofSeconds(10)));
-    agents.clear();
+    LabDaemon.stopAll(agents);
     monitors.forEach(Process::destroy);
     monitors.clear();
     lab.routers().forEach(lab::reconnect);

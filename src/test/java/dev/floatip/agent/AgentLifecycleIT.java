@@ -39,9 +39,7 @@ class AgentLifecycleIT {
 
   @BeforeAll
   static void lab() {
-    NetnsLab.assumeAvailable();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("alc", 2);
+    lab = NetnsLab.forAgents("alc", 2);
     watch = new VipWatch(lab);
   }
 
@@ -54,9 +52,7 @@ class AgentLifecycleIT {
 
   @AfterEach
   void reset() {
-    agents.forEach(LabDaemon::sigterm);
-    agents.forEach(a -> a.awaitExit(Duration.ofSeconds(10)));
-    agents.clear();
+    LabDaemon.stopAll(agents);
     watch.removeEverywhere(
         lab.routers(),
         List.of(VipWatch.address(VIP_A), VipWatch.address(VIP_B), VipWatch.address(VIP_C)));

@@ -64,9 +64,7 @@ class CheckFailoverTimingIT {
 
   @BeforeAll
   static void lab() {
-    NetnsLab.assumeAvailable();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("ckt", 2);
+    lab = NetnsLab.forAgents("ckt", 2);
     watch = new VipWatch(lab);
   }
 
@@ -79,9 +77,7 @@ class CheckFailoverTimingIT {
 
   @AfterEach
   void reset() {
-    agents.forEach(LabDaemon::sigterm);
-    agents.forEach(a -> a.awaitExit(Duration.ofSeconds(10)));
-    agents.clear();
+    LabDaemon.stopAll(agents);
     watch.removeEverywhere(lab.routers(), List.of(VIP));
     Procs.delete(scratch);
   }

@@ -84,11 +84,9 @@ class ClusterFailoverIT {
 
   @Test
   void failoverReachesStatusAndDeleteReleasesTheAddress(TestInfo test) throws Exception {
-    NetnsLab.assumeAvailable();
-    LabDaemon.agentJar();
     String classpath = MockApiServer.testClasspath();
     Path dir = ItLogs.dir(test);
-    try (NetnsLab lab = NetnsLab.create("cfo", 3)) {
+    try (NetnsLab lab = NetnsLab.forAgents("cfo", 3)) {
       Node r1 = lab.router(1);
       Node r2 = lab.router(2);
       Node r3 = lab.router(3);

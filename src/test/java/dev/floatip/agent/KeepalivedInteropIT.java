@@ -76,10 +76,8 @@ class KeepalivedInteropIT {
 
   @BeforeAll
   static void lab() {
-    NetnsLab.assumeAvailable();
     LabDaemon.assumeKeepalived();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("kai", 2);
+    lab = NetnsLab.forAgents("kai", 2);
     watch = new VipWatch(lab);
   }
 
@@ -92,9 +90,7 @@ class KeepalivedInteropIT {
 
   @AfterEach
   void reset() {
-    daemons.forEach(LabDaemon::sigterm);
-    daemons.forEach(d -> d.awaitExit(Duration.ofSeconds(10)));
-    daemons.clear();
+    LabDaemon.stopAll(daemons);
     lab.routers().forEach(lab::reconnect);
     watch.removeEverywhere(
         lab.routers(), List.of(VipWatch.ip("192.0.2.200"), VipWatch.ip("2001:db8::200")));

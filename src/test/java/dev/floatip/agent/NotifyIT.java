@@ -66,9 +66,7 @@ class NotifyIT {
 
   @BeforeAll
   static void lab() throws Exception {
-    NetnsLab.assumeAvailable();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("ntf", 1);
+    lab = NetnsLab.forAgents("ntf", 1);
     // both servers are made on a thread inside r1's namespace: their sockets (and the threads
     // they start) live there, on r1's loopback
     smtp =
@@ -123,9 +121,7 @@ class NotifyIT {
 
   @AfterEach
   void reset() {
-    agents.forEach(LabDaemon::sigterm);
-    agents.forEach(a -> a.awaitExit(Duration.ofSeconds(10)));
-    agents.clear();
+    LabDaemon.stopAll(agents);
     lab.reconnect(r1());
     lab.run(r1(), "ip", "link", "del", "flap0");
   }

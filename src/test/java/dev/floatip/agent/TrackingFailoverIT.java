@@ -81,9 +81,7 @@ class TrackingFailoverIT {
 
   @BeforeAll
   static void lab() {
-    NetnsLab.assumeAvailable();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("trk", 2);
+    lab = NetnsLab.forAgents("trk", 2);
     watch = new VipWatch(lab);
   }
 
@@ -97,9 +95,7 @@ class TrackingFailoverIT {
   /** The lab is shared by the tests: leave it as found. */
   @AfterEach
   void reset() {
-    agents.forEach(LabDaemon::sigterm);
-    agents.forEach(a -> a.awaitExit(Duration.ofSeconds(10)));
-    agents.clear();
+    LabDaemon.stopAll(agents);
     extraLinks.forEach(l -> lab.run(r1(), "ip", "link", "del", l));
     extraLinks.clear();
     watch.removeEverywhere(lab.routers(), VIPS);

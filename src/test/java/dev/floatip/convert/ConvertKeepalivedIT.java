@@ -43,10 +43,8 @@ class ConvertKeepalivedIT {
 
   @BeforeAll
   static void lab() {
-    NetnsLab.assumeAvailable();
     LabDaemon.assumeKeepalived();
-    LabDaemon.agentJar();
-    lab = NetnsLab.create("cvt", 2);
+    lab = NetnsLab.forAgents("cvt", 2);
     watch = new VipWatch(lab);
   }
 
@@ -59,9 +57,7 @@ class ConvertKeepalivedIT {
 
   @AfterEach
   void stop() {
-    daemons.forEach(LabDaemon::sigterm);
-    daemons.forEach(d -> d.awaitExit(Duration.ofSeconds(10)));
-    daemons.clear();
+    LabDaemon.stopAll(daemons);
   }
 
   /** What router {@code self} runs under keepalived, as its admin wrote it. */

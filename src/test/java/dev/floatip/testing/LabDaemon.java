@@ -146,6 +146,13 @@ public final class LabDaemon {
     process.destroy();
   }
 
+  /** SIGTERMs every daemon, waits for each to exit, and empties the list (between tests). */
+  public static void stopAll(List<LabDaemon> daemons) {
+    daemons.forEach(LabDaemon::sigterm);
+    daemons.forEach(d -> d.awaitExit(Duration.ofSeconds(10)));
+    daemons.clear();
+  }
+
   /** SIGKILL, and waits until the process is gone. */
   public void sigkill() {
     process.destroyForcibly();

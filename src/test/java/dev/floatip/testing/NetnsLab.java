@@ -132,6 +132,16 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   /**
+   * A lab for floatip agents: skips the test when namespaces cannot be made here, builds the agent
+   * jar if needed, then {@link #create}s the lab.
+   */
+  public static NetnsLab forAgents(String tag, int routers) {
+    assumeAvailable();
+    LabDaemon.agentJar();
+    return create(tag, routers);
+  }
+
+  /**
    * Builds a lab with {@code routers} router namespaces and one client namespace.
    *
    * @param tag a short name of the test (letters/digits, up to 8), part of the namespace names
