@@ -125,6 +125,71 @@ class ClusterAgentTest {
   }
 
   @Test
+  void readyPodsOnThisNodeSetThePriorityFromThePodWatch() {
+    cluster.apply(
+        vip(
+            "  track:\n    pods: [{namespace: shop, selector: {matchLabels: {app: web}}, minReady: 1,"
+                + " weight: -50}]\n"));
+    pod("web-1", "n1", true);
+    pod("web-other-node", "n2", true);
+    startAgent();
+
+    await().atMost(WAIT).until(() -> entryPriority() == 100 && podCheckHealthy().orElse(false));
+
+    // the only ready pod on this node stops being ready: −50, while n2's pod never counts
+    cluster
+        .client
+        .pods()
+        .inNamespace("shop")
+        .withName("web-1")
+        .editStatus(
+            p -> {
+              p.getStatus().getConditions().getFirst().setStatus("False");
+              return p;
+            });
+
+    await().atMost(WAIT).until(() -> entryPriority() == 50);
+    assertThat(podCheckHealthy()).contains(false);
+    assertThat(cluster.entry("web", "n1").orElseThrow().checks().getFirst().message())
+        .isEqualTo("0/1 ready (minReady 1)");
+  }
+
+  private void pod(String name, String node, boolean ready) {
+    cluster
+        .client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("shop")
+                .withLabels(Map.of("app", "web"))
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  private int entryPriority() {
+    return cluster.entry("web", "n1").map(NodeStatus::priority).orElse(-1);
+  }
+
+  private Optional<Boolean> podCheckHealthy() {
+    return cluster
+        .entry("web", "n1")
+        .flatMap(e -> e.checks() == null ? Optional.empty() : e.checks().stream().findFirst())
+        .map(c -> c.healthy());
+  }
+
+  @Test
   void aSteadyMasterWritesNothingMore() {
     cluster.apply(vip(""));
     startAgent();

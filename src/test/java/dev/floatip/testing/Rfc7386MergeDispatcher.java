@@ -104,7 +104,7 @@ public final class Rfc7386MergeDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     if (request.method() == HttpMethod.GET) {
-      return delegate.dispatch(request);
+      return delegate.dispatch(withoutNodeNameSelector(request));
     }
     writes.lock();
     try {
@@ -145,6 +145,26 @@ public final class Rfc7386MergeDispatcher extends Dispatcher {
     } catch (IOException e) {
       return replay(request, body, "application/merge-patch+json");
     }
+  }
+
+  /**
+   * The mock answers a field selector on anything but {@code metadata.*} with an empty list, so the
+   * agents' pod watch ({@code spec.nodeName=NODE}) would never see a pod. Dropping that selector
+   * lists every node's pods; the watch filters by node itself too, so its results stay right.
+   */
+  private static RecordedRequest withoutNodeNameSelector(RecordedRequest request) {
+    String path = request.getPath();
+    String stripped = path.replaceAll("([?&])fieldSelector=spec\\.nodeName(%3D|=)[^&]*&?", "$1");
+    if (stripped.equals(path)) {
+      return request;
+    }
+    stripped = stripped.replaceAll("[?&]$", "");
+    return new RecordedRequest(
+        request.getHttpVersion(),
+        request.method(),
+        stripped,
+        request.getHeaders(),
+        request.getBody());
   }
 
   private MockResponse replay(RecordedRequest request, String body, String type) {
