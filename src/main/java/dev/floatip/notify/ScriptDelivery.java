@@ -2,9 +2,11 @@ package dev.floatip.notify;
 
 import dev.floatip.process.ProcessRunner;
 import dev.floatip.process.RunResult;
+import dev.floatip.vrrp.IpFamily;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -15,7 +17,8 @@ import org.jboss.logging.Logger;
  * and the next hook still runs.
  *
  * <p>Hooks run through {@link ProcessRunner} as the agent's user ({@code spec.notify} has no user
- * field), with {@link #PATH} including {@code /usr/local}.
+ * field), with {@link #PATH} including {@code /usr/local}, and the transition in {@code FLOATIP_*}
+ * environment variables ({@link #environment}).
  */
 final class ScriptDelivery implements Delivery {
 
@@ -89,7 +92,7 @@ final class ScriptDelivery implements Delivery {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();
       }
-      RunResult r = runner.run(argv, timeout);
+      RunResult r = runner.run(argv, timeout, null, environment(t));
       switch (r.status()) {
         case EXITED -> {
           if (r.exitCode() == 0) {
@@ -114,6 +117,19 @@ final class ScriptDelivery implements Delivery {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException();
     }
+  }
+
+  /**
+   * What keepalived's arguments cannot say, for hooks that want it: a dual-stack VirtualIP runs one
+   * router per family and notifies once per family under the same name.
+   */
+  static Map<String, String> environment(Transition t) {
+    return Map.of(
+        "FLOATIP_VIRTUALIP", t.vip(),
+        "FLOATIP_FAMILY", t.family() == IpFamily.IPV4 ? "ipv4" : "ipv6",
+        "FLOATIP_STATE", t.stateWord(),
+        "FLOATIP_PRIORITY", Integer.toString(t.priority()),
+        "FLOATIP_NODE", t.node());
   }
 
   private static String output(RunResult r) {

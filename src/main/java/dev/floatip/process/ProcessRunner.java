@@ -109,7 +109,7 @@ public final class ProcessRunner {
     return self;
   }
 
-  /** The whole environment of a run. */
+  /** The environment every run starts from (a hook adds its {@code FLOATIP_*} variables). */
   public Map<String, String> environment() {
     return environment;
   }
@@ -125,8 +125,16 @@ public final class ProcessRunner {
    * interrupt flag set again.
    */
   public RunResult run(List<String> argv, Duration timeout, RunAs as) {
+    return run(argv, timeout, as, Map.of());
+  }
+
+  /**
+   * As {@link #run(List, Duration, RunAs)}, with {@code extra} added to the run's environment (it
+   * cannot replace {@code PATH} or {@code LANG}).
+   */
+  public RunResult run(List<String> argv, Duration timeout, RunAs as, Map<String, String> extra) {
     long started = System.nanoTime();
-    Run run = start(argv, timeout, as);
+    Run run = start(argv, timeout, as, extra);
     try {
       return run.result().get();
     } catch (InterruptedException e) {
@@ -147,6 +155,10 @@ public final class ProcessRunner {
    * @param as who to run as; {@code null} (or the agent's own ids): the agent's user, no switch
    */
   public Run start(List<String> argv, Duration timeout, RunAs as) {
+    return start(argv, timeout, as, Map.of());
+  }
+
+  private Run start(List<String> argv, Duration timeout, RunAs as, Map<String, String> extra) {
     long started = System.nanoTime();
     List<String> command;
     try {
@@ -160,6 +172,7 @@ public final class ProcessRunner {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectErrorStream(true);
     builder.environment().clear();
+    builder.environment().putAll(extra);
     builder.environment().putAll(environment);
     Process process;
     try {

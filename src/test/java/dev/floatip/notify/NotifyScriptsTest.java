@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.floatip.api.v1alpha1.NotifySpec;
+import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +76,35 @@ class NotifyScriptsTest {
             d + "stop ",
             d + "notify --flag INSTANCE dns STOP 90");
     n.close();
+  }
+
+  @Test
+  void hooksGetTheFamilyAndTheTransitionInTheirEnvironment() throws Exception {
+    Path log = dir.resolve("log");
+    String append =
+        "echo \"$FLOATIP_VIRTUALIP $FLOATIP_FAMILY $FLOATIP_STATE $FLOATIP_PRIORITY $FLOATIP_NODE"
+            + " $PATH\" >> "
+            + log;
+    List<String> generic = List.of(script(dir, "notify", append).toString());
+    Notifications n = runtime.notifications("dns", hooks(generic, null, null, null, null, "30s"));
+
+    n.notify(Transitions.master("dns", 110));
+    n.notify(
+        new Transition(
+            "dns",
+            IpFamily.IPV6,
+            "node-a",
+            State.BACKUP,
+            State.MASTER,
+            Reason.MASTER_DOWN,
+            110,
+            Instant.EPOCH));
+    assertThat(n.awaitIdle(DEADLINE)).isTrue();
+
+    assertThat(lines(log))
+        .containsExactly(
+            "dns ipv4 MASTER 110 node-a " + ScriptDelivery.PATH,
+            "dns ipv6 MASTER 110 node-a " + ScriptDelivery.PATH);
   }
 
   @Test
