@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,7 +90,7 @@ public final class Converter {
     }
     List<Conversion.Document> docs = new ArrayList<>(vips);
     docs.addAll(secrets);
-    return new Conversion(docs, sorted(all), passwordFiles);
+    return new Conversion(docs, ConvertWarning.sorted(all), passwordFiles);
   }
 
   private static List<ConvertWarning> unknownMembers(Definitions defs) {
@@ -134,7 +132,7 @@ public final class Converter {
     meta.put("name", r.resourceName());
     ObjectNode annotations = meta.putObject("annotations");
     annotations.put(Conversion.SOURCE_ANNOTATION, at + " vrrp_instance " + r.instanceName());
-    List<ConvertWarning> mine = sorted(warnings);
+    List<ConvertWarning> mine = ConvertWarning.sorted(warnings);
     if (!mine.isEmpty()) {
       annotations.put(
           Conversion.WARNINGS_ANNOTATION,
@@ -154,14 +152,5 @@ public final class Converter {
     s.put("type", "Opaque");
     s.putObject("stringData").put(Conversion.SECRET_KEY, password);
     return s;
-  }
-
-  private static List<ConvertWarning> sorted(List<ConvertWarning> warnings) {
-    return new ArrayList<>(new LinkedHashSet<>(warnings))
-        .stream()
-            .sorted(
-                Comparator.comparing((ConvertWarning w) -> w.at().file())
-                    .thenComparingInt(w -> w.at().line()))
-            .toList();
   }
 }

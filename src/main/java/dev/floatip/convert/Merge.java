@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,7 +70,7 @@ public final class Merge {
       docs.add(mergeOne(e.getValue(), nodesByName.get(e.getKey()), hosts.size(), warnings));
     }
     docs.addAll(secrets.values());
-    return new Conversion(docs, sorted(warnings), passwordFiles);
+    return new Conversion(docs, ConvertWarning.sorted(warnings), passwordFiles);
   }
 
   private static Conversion.Document mergeOne(
@@ -163,14 +162,5 @@ public final class Merge {
     Location at = d.source() == null ? new Location(name, 0) : d.source();
     return new ConvertWarning(
         at, "merge", name + ": " + what + " on " + node + " differs; the first host's is used");
-  }
-
-  private static List<ConvertWarning> sorted(List<ConvertWarning> warnings) {
-    return new ArrayList<>(new LinkedHashSet<>(warnings))
-        .stream()
-            .sorted(
-                Comparator.comparing((ConvertWarning w) -> w.at().file())
-                    .thenComparingInt(w -> w.at().line()))
-            .toList();
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.api.v1alpha1.crd.CrdFileTest;
 import dev.floatip.operator.OperatorConfig;
 import dev.floatip.operator.OperatorSettings;
 import dev.floatip.operator.model.AgentRbacFactory;
@@ -104,7 +105,7 @@ class HelmChartTest {
     if (!committed.equals(r.out())) {
       fail(
           "manifests/install.yaml is stale: run hack/render-manifests.sh\n"
-              + firstDifference(committed, r.out()));
+              + CrdFileTest.firstDifference(committed, r.out(), "rendered"));
     }
     Rendered install = Rendered.parse(committed);
     assertThat(install.one("Namespace").at("/metadata/name").asText()).isEqualTo(Helm.NAMESPACE);
@@ -584,23 +585,5 @@ class HelmChartTest {
     }
     assertThat(out).hasSizeGreaterThanOrEqualTo(6);
     return out;
-  }
-
-  static String firstDifference(String a, String b) {
-    String[] x = a.split("\n", -1);
-    String[] y = b.split("\n", -1);
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      String l = i < x.length ? x[i] : "<end of file>";
-      String r = i < y.length ? y[i] : "<end of file>";
-      if (!l.equals(r)) {
-        return "first difference at line "
-            + (i + 1)
-            + ":\n  committed: "
-            + l
-            + "\n  rendered:  "
-            + r;
-      }
-    }
-    return "";
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The committed CRD is what the API types generate. With {@code -Dfloatip.update=true} (what {@code
  * hack/update-crds.sh} passes) the test rewrites the file instead of failing.
  */
-class CrdFileTest {
+public class CrdFileTest {
 
   static final boolean UPDATE = Boolean.getBoolean("floatip.update");
 
@@ -75,6 +75,11 @@ class CrdFileTest {
   }
 
   static String firstDifference(String a, String b) {
+    return firstDifference(a, b, "generated");
+  }
+
+  /** Where a committed file and a fresh {@code label} (generated, rendered…) first differ. */
+  public static String firstDifference(String a, String b, String label) {
     String[] x = a.split("\n", -1);
     String[] y = b.split("\n", -1);
     for (int i = 0; i < Math.max(x.length, y.length); i++) {
@@ -85,7 +90,8 @@ class CrdFileTest {
             + (i + 1)
             + ":\n  committed: "
             + l
-            + "\n  generated: "
+            + "\n  "
+            + (label + ":          ").substring(0, 11)
             + r;
       }
     }
