@@ -1,6 +1,7 @@
 package dev.floatip.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floatip.api.v1alpha1.Phase;
@@ -325,15 +326,11 @@ class GetCommandTest {
         .delete();
   }
 
-  private static void awaitLines(Output out, int n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (out.text().lines().count() < n) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "expected " + n + " lines within " + timeout + ", got:\n" + out.text() + out.err());
-      }
-      Thread.sleep(20);
-    }
+  private static void awaitLines(Output out, int n, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .alias(n + " lines of output")
+        .until(() -> out.text().lines().count() >= n);
   }
 
   private static final class Output {
