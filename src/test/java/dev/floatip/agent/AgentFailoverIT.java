@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.floatip.testing.FloatipYaml;
 import dev.floatip.testing.ItLogs;
 import dev.floatip.testing.LabDaemon;
-import dev.floatip.testing.NetnsLab;
 import dev.floatip.testing.NetnsLab.Node;
+import dev.floatip.testing.SharedLab;
 import dev.floatip.testing.VipWatch;
 import dev.floatip.testing.VrrpTiming;
 import java.net.InetAddress;
@@ -16,11 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * floatip agents alone on a real wire: three router namespaces and a client on one bridge, one
@@ -51,33 +50,20 @@ class AgentFailoverIT {
   /** A JVM start on a busy 2-CPU machine, then an election: not a timing claim. */
   private static final Duration START = Duration.ofSeconds(60);
 
-  private static NetnsLab lab;
-  private static VipWatch watch;
+  @RegisterExtension static final SharedLab LAB = SharedLab.agents("afo", 3);
+
   private final List<LabDaemon> agents = new ArrayList<>();
   private final List<Process> monitors = new ArrayList<>();
 
-  @BeforeAll
-  static void lab() {
-    lab = NetnsLab.forAgents("afo", 3);
-    watch = new VipWatch(lab);
-  }
-
-  @AfterAll
-  static void closeLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
-
-  /** The lab is shared by the tests: leave it as found. */
+  /** The LAB.lab() is shared by the tests: leave it as found. */
   @AfterEach
   void reset() {
     LabDaemon.stopAll(agents);
     monitors.forEach(Process::destroy);
     monitors.clear();
-    lab.routers().forEach(lab::reconnect);
-    watch.removeEverywhere(lab.routers(), VIPS);
-    lab.exec(lab.client(), "ip", "neigh", "flush", "dev", "eth0");
+    LAB.lab().routers().forEach(LAB.lab()::reconnect);
+    LAB.watch().removeEverywhere(LAB.lab().routers(), VIPS);
+    LAB.lab().exec(LAB.lab().client(), "ip", "neigh", "flush", "dev", "eth0");
   }
 
   @Test
@@ -88,19 +74,19 @@ class AgentFailoverIT {
   @Test
   void unicast(TestInfo test) {
     List<String> peers = new ArrayList<>();
-    lab.routers().forEach(r -> peers.add(VipWatch.literal(r.ipv4())));
-    lab.routers().forEach(r -> peers.add(VipWatch.literal(r.ipv6())));
+    LAB.lab().routers().forEach(r -> peers.add(VipWatch.literal(r.ipv4())));
+    LAB.lab().routers().forEach(r -> peers.add(VipWatch.literal(r.ipv6())));
     scenario(test, FloatipYaml.vip("web", 51).unicast(peers.toArray(String[]::new)));
   }
 
   private void scenario(TestInfo test, FloatipYaml transport) {
     Path dir = ItLogs.dir(test);
     String mode = transport.unicast() ? "unicast" : "multicast";
-    Node r1 = lab.router(1);
-    Node r2 = lab.router(2);
-    Node r3 = lab.router(3);
-    Node client = lab.client();
-    List<Node> all = lab.routers();
+    Node r1 = LAB.lab().router(1);
+    Node r2 = LAB.lab().router(2);
+    Node r3 = LAB.lab().router(3);
+    Node client = LAB.lab().client();
+    List<Node> all = LAB.lab().routers();
     Path config =
         transport
             .addresses(VIP4, VIP6)
@@ -112,55 +98,56 @@ class AgentFailoverIT {
 
     for (Node r : all) {
       monitors.add(
-          lab.start(
-              r.namespace(),
-              dir.resolve("addr-" + r.name() + ".log"),
-              "ip",
-              "-ts",
-              "monitor",
-              "address",
-              "link"));
+          LAB.lab()
+              .start(
+                  r.namespace(),
+                  dir.resolve("addr-" + r.name() + ".log"),
+                  "ip",
+                  "-ts",
+                  "monitor",
+                  "address",
+                  "link"));
     }
     // election: all three start at once; r1 must end up the only holder
     LabDaemon a1 = start(r1, config, dir, 1);
     LabDaemon a2 = start(r2, config, dir, 1);
     LabDaemon a3 = start(r3, config, dir, 1);
-    watch.awaitSoleHolder(r1, all, VIPS, START);
+    LAB.watch().awaitSoleHolder(r1, all, VIPS, START);
     a2.awaitLine(START, "web/v4", "-> BACKUP");
     a3.awaitLine(START, "web/v6", "-> BACKUP");
-    watch.assertSettled(r1, all, VIPS, SETTLE);
-    watch.ping(client, VIPS);
-    watch.awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(2));
+    LAB.watch().assertSettled(r1, all, VIPS, SETTLE);
+    LAB.watch().ping(client, VIPS);
+    LAB.watch().awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(2));
 
     // hard failure: r1's link goes down (its agent sees it and goes FAULT); r2 takes over
     long t0 = System.nanoTime();
-    lab.disconnect(r1);
+    LAB.lab().disconnect(r1);
     timed(
         mode + ": link down on master r1 -> r2",
         t0,
         r2,
         all,
         VrrpTiming.masterDown(3, INTERVAL, P2));
-    watch.awaitNeighbour(client, VIPS, r2.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r2, all, VIPS, SETTLE);
+    LAB.watch().awaitNeighbour(client, VIPS, r2.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r2, all, VIPS, SETTLE);
 
     // preemption back: r1's link returns; FAULT -> BACKUP, one Master_Down_Interval, MASTER
     t0 = System.nanoTime();
-    lab.reconnect(r1);
+    LAB.lab().reconnect(r1);
     timed(
         mode + ": link up on r1, preempts back",
         t0,
         r1,
         all,
         VrrpTiming.masterDown(3, INTERVAL, P1));
-    watch.awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r1, all, VIPS, SETTLE);
+    LAB.watch().awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r1, all, VIPS, SETTLE);
 
     // kill -9 of the master's agent with its link down: the VIPs stay on r1 (as with
     // keepalived), which is cut off; r2 must take over on the wire
     t0 = System.nanoTime();
     a1.sigkill();
-    lab.disconnect(r1);
+    LAB.lab().disconnect(r1);
     List<Node> alive = List.of(r2, r3);
     timed(
         mode + ": kill -9 + link down on r1 -> r2",
@@ -170,27 +157,27 @@ class AgentFailoverIT {
         VrrpTiming.masterDown(3, INTERVAL, P2));
     assertEquals(
         Set.of(r1.name()),
-        watch.holders(List.of(r1), VIPS).get(VIPS.getFirst()),
+        LAB.watch().holders(List.of(r1), VIPS).get(VIPS.getFirst()),
         "a killed agent leaves its addresses (as keepalived does)");
-    watch.awaitNeighbour(client, VIPS, r2.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r2, alive, VIPS, SETTLE);
+    LAB.watch().awaitNeighbour(client, VIPS, r2.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r2, alive, VIPS, SETTLE);
 
     // no orphans: a new agent on r1 removes what the killed one left, link still down
     a1 = start(r1, config, dir, 2);
-    watch.awaitSoleHolder(r2, all, VIPS, START);
+    LAB.watch().awaitSoleHolder(r2, all, VIPS, START);
     a1.awaitLine(START, "web/v6", "VRID 51");
-    watch.assertSettled(r2, all, VIPS, SETTLE);
+    LAB.watch().assertSettled(r2, all, VIPS, SETTLE);
 
     t0 = System.nanoTime();
-    lab.reconnect(r1);
+    LAB.lab().reconnect(r1);
     timed(
         mode + ": restarted r1's link up, preempts back",
         t0,
         r1,
         all,
         VrrpTiming.masterDown(3, INTERVAL, P1));
-    watch.awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r1, all, VIPS, SETTLE);
+    LAB.watch().awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r1, all, VIPS, SETTLE);
 
     // graceful: SIGTERM -> priority 0, addresses removed, exit 0 within a second; the backup
     // waits only Skew_Time
@@ -204,20 +191,20 @@ class AgentFailoverIT {
         Duration.ofNanos(System.nanoTime() - t0),
         Duration.ofSeconds(1));
     assertTrue(a1.lines().stream().anyMatch(l -> l.contains("MASTER -> INITIALIZE")), a1.logTail());
-    watch.awaitNeighbour(client, VIPS, r2.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r2, all, VIPS, SETTLE);
+    LAB.watch().awaitNeighbour(client, VIPS, r2.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r2, all, VIPS, SETTLE);
 
     // and back once more after a plain restart
     a1 = start(r1, config, dir, 3);
-    watch.awaitSoleHolder(r1, all, VIPS, START);
-    watch.awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r1, all, VIPS, SETTLE);
+    LAB.watch().awaitSoleHolder(r1, all, VIPS, START);
+    LAB.watch().awaitNeighbour(client, VIPS, r1.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r1, all, VIPS, SETTLE);
   }
 
   /** Awaits {@code holder} alone and asserts the time from t0 within protocol + slack. */
   private void timed(String what, long t0, Node holder, List<Node> among, Duration protocol) {
     Duration bound = VrrpTiming.bound(protocol);
-    Duration took = watch.awaitSoleHolder(t0, holder, among, VIPS, bound.plusSeconds(10));
+    Duration took = LAB.watch().awaitSoleHolder(t0, holder, among, VIPS, bound.plusSeconds(10));
     VrrpTiming.report(what, took, bound);
     assertTrue(
         took.compareTo(bound) <= 0,
@@ -227,7 +214,7 @@ class AgentFailoverIT {
   private LabDaemon start(Node node, Path config, Path dir, int run) {
     LabDaemon a =
         LabDaemon.agent(
-            lab, node, config, dir.resolve("agent-" + node.name() + "-" + run + ".log"));
+            LAB.lab(), node, config, dir.resolve("agent-" + node.name() + "-" + run + ".log"));
     agents.add(a);
     return a;
   }

@@ -8,17 +8,17 @@ import dev.floatip.testing.ItLogs;
 import dev.floatip.testing.LabDaemon;
 import dev.floatip.testing.NetnsLab;
 import dev.floatip.testing.NetnsLab.Node;
+import dev.floatip.testing.SharedLab;
 import dev.floatip.testing.VipWatch;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The standalone agent's config handling on a real wire: {@code floatip agent} refuses a bad file
@@ -33,29 +33,17 @@ class AgentLifecycleIT {
   private static final String VIP_B = "192.0.2.202/24";
   private static final String VIP_C = "192.0.2.203/24";
 
-  private static NetnsLab lab;
-  private static VipWatch watch;
+  @RegisterExtension static final SharedLab LAB = SharedLab.agents("alc", 2);
+
   private final List<LabDaemon> agents = new ArrayList<>();
-
-  @BeforeAll
-  static void lab() {
-    lab = NetnsLab.forAgents("alc", 2);
-    watch = new VipWatch(lab);
-  }
-
-  @AfterAll
-  static void closeLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   @AfterEach
   void reset() {
     LabDaemon.stopAll(agents);
-    watch.removeEverywhere(
-        lab.routers(),
-        List.of(VipWatch.address(VIP_A), VipWatch.address(VIP_B), VipWatch.address(VIP_C)));
+    LAB.watch()
+        .removeEverywhere(
+            LAB.lab().routers(),
+            List.of(VipWatch.address(VIP_A), VipWatch.address(VIP_B), VipWatch.address(VIP_C)));
   }
 
   @Test
@@ -67,14 +55,15 @@ class AgentLifecycleIT {
     Path bad = FloatipYaml.writeText(dir.resolve("bad.yaml"), text);
     List<String> cmd =
         LabDaemon.floatipCommand("agent", "--config", bad.toString(), "--node-name", "r1");
-    NetnsLab.ExecResult r = lab.run(lab.router(1), cmd.toArray(String[]::new));
+    NetnsLab.ExecResult r = LAB.lab().run(LAB.lab().router(1), cmd.toArray(String[]::new));
     assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(
         r.stderr().contains(bad + ":8:") && r.stderr().contains("spec.virtualRouterId"),
         "stderr must name file:line and field: " + r.stderr());
     assertEquals(
         List.of(),
-        lab.exec(lab.router(1), "ip", "-o", "addr", "show", "dev", "eth0")
+        LAB.lab()
+            .exec(LAB.lab().router(1), "ip", "-o", "addr", "show", "dev", "eth0")
             .lines()
             .filter(l -> l.contains(" 192.0.2.201/"))
             .toList());
@@ -83,9 +72,9 @@ class AgentLifecycleIT {
   @Test
   void reloadKeepsTheRunningConfigOnABadFileAndAppliesAGoodEditWithoutDisturbance(TestInfo test) {
     Path dir = ItLogs.dir(test);
-    Node r1 = lab.router(1);
-    Node r2 = lab.router(2);
-    List<Node> all = lab.routers();
+    Node r1 = LAB.lab().router(1);
+    Node r2 = LAB.lab().router(2);
+    List<Node> all = LAB.lab().routers();
     InetAddress a = VipWatch.address(VIP_A);
     InetAddress b = VipWatch.address(VIP_B);
     InetAddress c = VipWatch.address(VIP_C);
@@ -97,9 +86,9 @@ class AgentLifecycleIT {
     a1.awaitLine(START, "a/v4", "-> MASTER");
     LabDaemon a2 = start(r2, config, dir);
     a2.awaitLine(START, "b/v4", "-> BACKUP");
-    watch.awaitSoleHolder(r1, all, List.of(a, b), START);
+    LAB.watch().awaitSoleHolder(r1, all, List.of(a, b), START);
     // r2 stays backup past its Master_Down_Interval: it hears r1
-    watch.assertSettled(r1, all, List.of(a, b), Duration.ofMillis(500));
+    LAB.watch().assertSettled(r1, all, List.of(a, b), Duration.ofMillis(500));
 
     // a broken file (VRID out of range) is refused whole; nothing changes
     int mark1 = a1.lines().size();
@@ -113,7 +102,7 @@ class AgentLifecycleIT {
     assertTrue(
         a1.lines().stream().anyMatch(l -> l.contains("vip.yaml:") && l.contains("virtualRouterId")),
         a1.logTail());
-    watch.assertSettled(r1, all, List.of(a, b), INTERVAL.multipliedBy(5));
+    LAB.watch().assertSettled(r1, all, List.of(a, b), INTERVAL.multipliedBy(5));
     assertEquals(List.of(), stateChanges(a1, mark1), "no state change on a refused reload");
     assertEquals(List.of(), stateChanges(a2, mark2), "no state change on a refused reload");
 
@@ -130,10 +119,10 @@ class AgentLifecycleIT {
     a2.sighup();
     a1.awaitLine(Duration.ofSeconds(10), mark1, "reloading");
     a2.awaitLine(Duration.ofSeconds(10), mark2, "reloading");
-    watch.awaitSoleHolder(r2, all, List.of(b), Duration.ofSeconds(10));
-    watch.awaitSoleHolder(r1, all, List.of(c), Duration.ofSeconds(10));
-    watch.assertSettled(r1, all, List.of(a, c), INTERVAL.multipliedBy(3));
-    watch.assertSettled(r2, all, List.of(b), INTERVAL.multipliedBy(3));
+    LAB.watch().awaitSoleHolder(r2, all, List.of(b), Duration.ofSeconds(10));
+    LAB.watch().awaitSoleHolder(r1, all, List.of(c), Duration.ofSeconds(10));
+    LAB.watch().assertSettled(r1, all, List.of(a, c), INTERVAL.multipliedBy(3));
+    LAB.watch().assertSettled(r2, all, List.of(b), INTERVAL.multipliedBy(3));
     assertEquals(
         List.of(),
         stateChanges(a1, mark1).stream().filter(l -> l.contains(" a/")).toList(),
@@ -164,7 +153,8 @@ class AgentLifecycleIT {
   }
 
   private LabDaemon start(Node node, Path config, Path dir) {
-    LabDaemon a = LabDaemon.agent(lab, node, config, dir.resolve("agent-" + node.name() + ".log"));
+    LabDaemon a =
+        LabDaemon.agent(LAB.lab(), node, config, dir.resolve("agent-" + node.name() + ".log"));
     agents.add(a);
     return a;
   }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.floatip.testing.FloatipYaml;
 import dev.floatip.testing.ItLogs;
 import dev.floatip.testing.LabDaemon;
-import dev.floatip.testing.NetnsLab;
 import dev.floatip.testing.NetnsLab.Node;
 import dev.floatip.testing.PingTrace;
 import dev.floatip.testing.Procs;
+import dev.floatip.testing.SharedLab;
 import dev.floatip.testing.VipWatch;
 import dev.floatip.testing.VrrpTiming;
 import java.io.IOException;
@@ -24,11 +24,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Measures what a client sees when a health check fails: the time from making a script check fail
@@ -54,31 +53,18 @@ class CheckFailoverTimingIT {
   private static final int REPS = Integer.getInteger("floatip.timing.reps", 5);
   private static final java.util.Random RANDOM = new java.util.Random();
 
-  private static NetnsLab lab;
-  private static VipWatch watch;
+  @RegisterExtension static final SharedLab LAB = SharedLab.agents("ckt", 2);
+
   private final List<LabDaemon> agents = new ArrayList<>();
   private Path scratch;
 
   /** One run: from t0 to r1 logging FAULT, and to the client's first reply after the gap. */
   private record Run(Duration detected, Duration clientFailover, long lost) {}
 
-  @BeforeAll
-  static void lab() {
-    lab = NetnsLab.forAgents("ckt", 2);
-    watch = new VipWatch(lab);
-  }
-
-  @AfterAll
-  static void closeLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
-
   @AfterEach
   void reset() {
     LabDaemon.stopAll(agents);
-    watch.removeEverywhere(lab.routers(), List.of(VIP));
+    LAB.watch().removeEverywhere(LAB.lab().routers(), List.of(VIP));
     Procs.delete(scratch);
   }
 
@@ -96,9 +82,9 @@ class CheckFailoverTimingIT {
     Path dir = ItLogs.dir(test);
     scratch = Procs.scratchDir("fiptime");
     Path flag = Files.createFile(scratch.resolve("r1-ok"));
-    Node r1 = lab.router(1);
-    Node r2 = lab.router(2);
-    List<Node> all = lab.routers();
+    Node r1 = LAB.lab().router(1);
+    Node r2 = LAB.lab().router(2);
+    List<Node> all = LAB.lab().routers();
     FloatipYaml base =
         FloatipYaml.vip("web", 101)
             .multicast()
@@ -119,11 +105,11 @@ class CheckFailoverTimingIT {
                     .formatted(flag))
             .write(dir.resolve("vip-r1.yaml"));
     Path c2 = base.write(dir.resolve("vip-r2.yaml"));
-    LabDaemon a1 = LabDaemon.agent(lab, r1, c1, dir.resolve("agent-r1.log"));
+    LabDaemon a1 = LabDaemon.agent(LAB.lab(), r1, c1, dir.resolve("agent-r1.log"));
     agents.add(a1);
-    LabDaemon a2 = LabDaemon.agent(lab, r2, c2, dir.resolve("agent-r2.log"));
+    LabDaemon a2 = LabDaemon.agent(LAB.lab(), r2, c2, dir.resolve("agent-r2.log"));
     agents.add(a2);
-    watch.awaitSoleHolder(r1, all, List.of(VIP), START);
+    LAB.watch().awaitSoleHolder(r1, all, List.of(VIP), START);
     a2.awaitLine(START, "web/v4", "-> BACKUP");
 
     Duration protocol = CHECK_INTERVAL.plus(VrrpTiming.skew(3, interval, P2));
@@ -136,7 +122,8 @@ class CheckFailoverTimingIT {
       int mark = a1.lines().size();
       Run run;
       try (PingTrace ping =
-          PingTrace.start(lab, lab.client(), VIP, dir.resolve("ping-" + rep + ".log"))) {
+          PingTrace.start(
+              LAB.lab(), LAB.lab().client(), VIP, dir.resolve("ping-" + rep + ".log"))) {
         ping.awaitReplies(20, Duration.ofSeconds(10));
         // The check's phase: r1 became healthy master at a fixed offset from a check tick, so
         // acting right away would sample one phase only. Stratified sampling over the check
@@ -165,10 +152,10 @@ class CheckFailoverTimingIT {
               run.lost());
       report.add(line);
       System.out.println("TIMING " + line);
-      watch.awaitSoleHolder(r2, all, List.of(VIP), Duration.ofSeconds(5));
+      LAB.watch().awaitSoleHolder(r2, all, List.of(VIP), Duration.ofSeconds(5));
       // healthy again: r1 comes back (rise 1, then its Master_Down_Interval) for the next run
       Files.createFile(flag);
-      watch.awaitSoleHolder(r1, all, List.of(VIP), back);
+      LAB.watch().awaitSoleHolder(r1, all, List.of(VIP), back);
     }
 
     List<Duration> sorted = runs.stream().map(Run::clientFailover).sorted().toList();

@@ -7,8 +7,8 @@ import dev.floatip.testing.FloatipYaml;
 import dev.floatip.testing.ItLogs;
 import dev.floatip.testing.KeepalivedConf;
 import dev.floatip.testing.LabDaemon;
-import dev.floatip.testing.NetnsLab;
 import dev.floatip.testing.NetnsLab.Node;
+import dev.floatip.testing.SharedLab;
 import dev.floatip.testing.VipWatch;
 import dev.floatip.testing.VrrpTiming;
 import java.net.InetAddress;
@@ -16,10 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -70,41 +69,28 @@ class KeepalivedInteropIT {
   private static final int FLOATIP_RAISED = 200;
   private static final Duration START = Duration.ofSeconds(60);
 
-  private static NetnsLab lab;
-  private static VipWatch watch;
+  @RegisterExtension static final SharedLab LAB = SharedLab.agentsAndKeepalived("kai", 2);
+
   private final List<LabDaemon> daemons = new ArrayList<>();
-
-  @BeforeAll
-  static void lab() {
-    LabDaemon.assumeKeepalived();
-    lab = NetnsLab.forAgents("kai", 2);
-    watch = new VipWatch(lab);
-  }
-
-  @AfterAll
-  static void closeLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   @AfterEach
   void reset() {
     LabDaemon.stopAll(daemons);
-    lab.routers().forEach(lab::reconnect);
-    watch.removeEverywhere(
-        lab.routers(), List.of(VipWatch.ip("192.0.2.200"), VipWatch.ip("2001:db8::200")));
-    lab.exec(lab.client(), "ip", "neigh", "flush", "dev", "eth0");
+    LAB.lab().routers().forEach(LAB.lab()::reconnect);
+    LAB.watch()
+        .removeEverywhere(
+            LAB.lab().routers(), List.of(VipWatch.ip("192.0.2.200"), VipWatch.ip("2001:db8::200")));
+    LAB.lab().exec(LAB.lab().client(), "ip", "neigh", "flush", "dev", "eth0");
   }
 
   @ParameterizedTest
   @EnumSource(Case.class)
   void failoverBothWays(Case c, TestInfo test) {
     Path dir = ItLogs.dir(test);
-    Node r1 = lab.router(1);
-    Node r2 = lab.router(2);
-    Node client = lab.client();
-    List<Node> all = lab.routers();
+    Node r1 = LAB.lab().router(1);
+    Node r2 = LAB.lab().router(2);
+    Node client = LAB.lab().client();
+    List<Node> all = LAB.lab().routers();
     String vip = c.ipv6 ? "2001:db8::200/64" : "192.0.2.200/24";
     List<InetAddress> vips = List.of(VipWatch.address(vip));
     String name = c.name().toLowerCase();
@@ -134,23 +120,24 @@ class KeepalivedInteropIT {
     Path ffile = fconf.write(dir.resolve("vip.yaml"));
 
     // 1. keepalived master, floatip backup
-    LabDaemon keepalived = LabDaemon.keepalived(lab, r1, kfile, dir);
+    LabDaemon keepalived = LabDaemon.keepalived(LAB.lab(), r1, kfile, dir);
     daemons.add(keepalived);
-    watch.awaitSoleHolder(r1, all, vips, START);
-    LabDaemon agent = LabDaemon.agent(lab, r2, ffile, dir.resolve("agent-r2.log"));
+    LAB.watch().awaitSoleHolder(r1, all, vips, START);
+    LabDaemon agent = LabDaemon.agent(LAB.lab(), r2, ffile, dir.resolve("agent-r2.log"));
     daemons.add(agent);
     agent.awaitLine(START, "interop/", "-> BACKUP");
-    watch.assertSettled(
-        r1,
-        all,
-        vips,
-        VrrpTiming.masterDown(c.version, c.interval, FLOATIP).plus(c.interval.multipliedBy(2)));
-    watch.ping(client, vips);
-    watch.awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(2));
+    LAB.watch()
+        .assertSettled(
+            r1,
+            all,
+            vips,
+            VrrpTiming.masterDown(c.version, c.interval, FLOATIP).plus(c.interval.multipliedBy(2)));
+    LAB.watch().ping(client, vips);
+    LAB.watch().awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(2));
 
     // 2. keepalived's link down -> floatip
     long t0 = System.nanoTime();
-    lab.disconnect(r1);
+    LAB.lab().disconnect(r1);
     timed(
         name + ": keepalived link down -> floatip",
         t0,
@@ -158,12 +145,12 @@ class KeepalivedInteropIT {
         all,
         vips,
         VrrpTiming.masterDown(c.version, c.interval, FLOATIP));
-    watch.awaitNeighbour(client, vips, r2.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r2, all, vips, settle);
+    LAB.watch().awaitNeighbour(client, vips, r2.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r2, all, vips, settle);
 
     // 3. keepalived's link up -> keepalived preempts floatip
     t0 = System.nanoTime();
-    lab.reconnect(r1);
+    LAB.lab().reconnect(r1);
     timed(
         name + ": keepalived link up, preempts floatip",
         t0,
@@ -171,29 +158,32 @@ class KeepalivedInteropIT {
         all,
         vips,
         VrrpTiming.masterDown(c.version, c.interval, KEEPALIVED));
-    watch.awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r1, all, vips, settle);
+    LAB.watch().awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r1, all, vips, settle);
 
     // 4. floatip raised to 200 (reload) preempts keepalived; keepalived stays backup
     int mark = agent.lines().size();
     fconf.priority(r2.name(), FLOATIP_RAISED).write(ffile);
     agent.sighup();
     agent.awaitLine(Duration.ofSeconds(10), mark, "reloading");
-    watch.awaitSoleHolder(
-        r2,
-        all,
-        vips,
-        VrrpTiming.bound(VrrpTiming.masterDown(c.version, c.interval, 200)).plusSeconds(2));
-    watch.awaitNeighbour(client, vips, r2.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(
-        r2,
-        all,
-        vips,
-        VrrpTiming.masterDown(c.version, c.interval, KEEPALIVED).plus(c.interval.multipliedBy(2)));
+    LAB.watch()
+        .awaitSoleHolder(
+            r2,
+            all,
+            vips,
+            VrrpTiming.bound(VrrpTiming.masterDown(c.version, c.interval, 200)).plusSeconds(2));
+    LAB.watch().awaitNeighbour(client, vips, r2.mac(), Duration.ofSeconds(1));
+    LAB.watch()
+        .assertSettled(
+            r2,
+            all,
+            vips,
+            VrrpTiming.masterDown(c.version, c.interval, KEEPALIVED)
+                .plus(c.interval.multipliedBy(2)));
 
     // 5. floatip's link down -> keepalived; back up -> floatip preempts
     t0 = System.nanoTime();
-    lab.disconnect(r2);
+    LAB.lab().disconnect(r2);
     timed(
         name + ": floatip link down -> keepalived",
         t0,
@@ -201,10 +191,10 @@ class KeepalivedInteropIT {
         all,
         vips,
         VrrpTiming.masterDown(c.version, c.interval, KEEPALIVED));
-    watch.awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r1, all, vips, settle);
+    LAB.watch().awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r1, all, vips, settle);
     t0 = System.nanoTime();
-    lab.reconnect(r2);
+    LAB.lab().reconnect(r2);
     timed(
         name + ": floatip link up, preempts keepalived",
         t0,
@@ -212,8 +202,8 @@ class KeepalivedInteropIT {
         all,
         vips,
         VrrpTiming.masterDown(c.version, c.interval, FLOATIP_RAISED));
-    watch.awaitNeighbour(client, vips, r2.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r2, all, vips, settle);
+    LAB.watch().awaitNeighbour(client, vips, r2.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r2, all, vips, settle);
 
     // 6. floatip SIGTERM -> priority 0 -> keepalived after Skew_Time
     t0 = System.nanoTime();
@@ -226,8 +216,8 @@ class KeepalivedInteropIT {
         vips,
         VrrpTiming.skew(c.version, c.interval, KEEPALIVED));
     assertEquals(0, agent.awaitExit(Duration.ofSeconds(1)), "exit code");
-    watch.awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(1));
-    watch.assertSettled(r1, all, vips, settle);
+    LAB.watch().awaitNeighbour(client, vips, r1.mac(), Duration.ofSeconds(1));
+    LAB.watch().assertSettled(r1, all, vips, settle);
     assertTrue(keepalived.alive(), keepalived.logTail());
   }
 
@@ -239,7 +229,7 @@ class KeepalivedInteropIT {
       List<InetAddress> vips,
       Duration protocol) {
     Duration bound = VrrpTiming.bound(protocol);
-    Duration took = watch.awaitSoleHolder(t0, holder, among, vips, bound.plusSeconds(10));
+    Duration took = LAB.watch().awaitSoleHolder(t0, holder, among, vips, bound.plusSeconds(10));
     VrrpTiming.report(what, took, bound);
     assertTrue(
         took.compareTo(bound) <= 0,

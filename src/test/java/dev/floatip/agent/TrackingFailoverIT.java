@@ -6,9 +6,9 @@ import dev.floatip.testing.AdvertCapture;
 import dev.floatip.testing.FloatipYaml;
 import dev.floatip.testing.ItLogs;
 import dev.floatip.testing.LabDaemon;
-import dev.floatip.testing.NetnsLab;
 import dev.floatip.testing.NetnsLab.Node;
 import dev.floatip.testing.Procs;
+import dev.floatip.testing.SharedLab;
 import dev.floatip.testing.VipWatch;
 import dev.floatip.testing.VrrpTiming;
 import java.io.IOException;
@@ -28,11 +28,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Health checks move the VIP between real agents: two router namespaces on one bridge, one
@@ -73,32 +72,19 @@ class TrackingFailoverIT {
   /** A JVM start on a busy 2-CPU machine, then an election: not a timing claim. */
   private static final Duration START = Duration.ofSeconds(60);
 
-  private static NetnsLab lab;
-  private static VipWatch watch;
+  @RegisterExtension static final SharedLab LAB = SharedLab.agents("trk", 2);
+
   private final List<LabDaemon> agents = new ArrayList<>();
   private final List<String> extraLinks = new ArrayList<>();
   private Path scratch;
 
-  @BeforeAll
-  static void lab() {
-    lab = NetnsLab.forAgents("trk", 2);
-    watch = new VipWatch(lab);
-  }
-
-  @AfterAll
-  static void closeLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
-
-  /** The lab is shared by the tests: leave it as found. */
+  /** The LAB.lab() is shared by the tests: leave it as found. */
   @AfterEach
   void reset() {
     LabDaemon.stopAll(agents);
-    extraLinks.forEach(l -> lab.run(r1(), "ip", "link", "del", l));
+    extraLinks.forEach(l -> LAB.lab().run(r1(), "ip", "link", "del", l));
     extraLinks.clear();
-    watch.removeEverywhere(lab.routers(), VIPS);
+    LAB.watch().removeEverywhere(LAB.lab().routers(), VIPS);
     Procs.delete(scratch);
   }
 
@@ -141,10 +127,11 @@ class TrackingFailoverIT {
     assertThat(a1.status("web", "ipv6").state()).isEqualTo("FAULT");
     // what an operator sees: floatip status, run where the agent runs
     String printed =
-        lab.exec(r1(), LabDaemon.floatipCommand("status").toArray(String[]::new))
+        LAB.lab()
+            .exec(r1(), LabDaemon.floatipCommand("status").toArray(String[]::new))
             .replaceAll(" +", " ");
     assertThat(printed).contains(" FAULT ").contains("check script flag: failing, FAULT (exit 1");
-    watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, SETTLE);
 
     t0 = System.nanoTime();
     Files.createFile(flag);
@@ -153,7 +140,7 @@ class TrackingFailoverIT {
         t0,
         r1(),
         POLLED.plus(VrrpTiming.masterDown(3, INTERVAL, P1)));
-    watch.assertSettled(r1(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r1(), LAB.lab().routers(), VIPS, SETTLE);
   }
 
   /** (b) The tracked process (exact comm name) is killed: r1 FAULT, r2 master; restarted: back. */
@@ -168,7 +155,7 @@ class TrackingFailoverIT {
             Path.of("/bin/sleep"), scratch.resolve(comm), StandardCopyOption.COPY_ATTRIBUTES);
     Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
     Process tracked =
-        lab.start(r1().namespace(), dir.resolve(comm + ".log"), program.toString(), "600");
+        LAB.lab().start(r1().namespace(), dir.resolve(comm + ".log"), program.toString(), "600");
     Awaitility.await("comm " + comm)
         .atMost(Duration.ofSeconds(10))
         .until(() -> Procs.all().stream().anyMatch(p -> p.comm().equals(comm)));
@@ -189,16 +176,16 @@ class TrackingFailoverIT {
     StatusView v4 = awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
     assertThat(v4.checks().getFirst().healthy()).isFalse();
     assertThat(v4.checks().getFirst().effect()).isEqualTo("FAULT");
-    watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, SETTLE);
 
     t0 = System.nanoTime();
-    lab.start(r1().namespace(), dir.resolve(comm + ".log"), program.toString(), "600");
+    LAB.lab().start(r1().namespace(), dir.resolve(comm + ".log"), program.toString(), "600");
     timed(
         "tracked process running again -> r1 preempts",
         t0,
         r1(),
         POLLED.plus(VrrpTiming.masterDown(3, INTERVAL, P1)));
-    watch.assertSettled(r1(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r1(), LAB.lab().routers(), VIPS, SETTLE);
   }
 
   /**
@@ -232,12 +219,12 @@ class TrackingFailoverIT {
     assertThat(v4.basePriority()).isEqualTo(P1);
     assertThat(v4.faults()).isEmpty();
     assertThat(v4.checks().getFirst().effect()).isEqualTo("-60");
-    watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, SETTLE);
 
     FloatipYaml.writeText(value, "9\n");
     v4 = awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
     assertThat(v4.checks().getFirst().effect()).isEqualTo("FAULT");
-    watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, SETTLE);
 
     t0 = System.nanoTime();
     FloatipYaml.writeText(value, "0\n");
@@ -247,7 +234,7 @@ class TrackingFailoverIT {
         r1(),
         POLLED.plus(VrrpTiming.masterDown(3, INTERVAL, P1)));
     assertThat(awaitStatus(a1, "ipv4", s -> s.state().equals("MASTER")).priority()).isEqualTo(P1);
-    watch.assertSettled(r1(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r1(), LAB.lab().routers(), VIPS, SETTLE);
   }
 
   /**
@@ -258,7 +245,7 @@ class TrackingFailoverIT {
   @Test
   void downedTrackedInterfaceMovesTheVip(TestInfo test) {
     Path dir = ItLogs.dir(test);
-    lab.addVethPair(r1(), "trk0", "trk1");
+    LAB.lab().addVethPair(r1(), "trk0", "trk1");
     extraLinks.add("trk0");
     LabDaemon a1 =
         startPair(
@@ -272,17 +259,17 @@ class TrackingFailoverIT {
       String what =
           downed.equals("trk0") ? "tracked interface set down" : "tracked link no carrier";
       long t0 = System.nanoTime();
-      lab.link(r1(), downed, false);
+      LAB.lab().link(r1(), downed, false);
       timed(what + " -> r2", t0, r2(), VrrpTiming.skew(3, INTERVAL, P2));
       StatusView v4 = awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
       assertThat(v4.checks().getFirst().name()).isEqualTo("trk0");
       assertThat(v4.checks().getFirst().healthy()).isFalse();
-      watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+      LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, SETTLE);
 
       t0 = System.nanoTime();
-      lab.link(r1(), downed, true);
+      LAB.lab().link(r1(), downed, true);
       timed(what + ", back up -> r1 preempts", t0, r1(), VrrpTiming.masterDown(3, INTERVAL, P1));
-      watch.assertSettled(r1(), lab.routers(), VIPS, SETTLE);
+      LAB.watch().assertSettled(r1(), LAB.lab().routers(), VIPS, SETTLE);
     }
   }
 
@@ -323,7 +310,7 @@ class TrackingFailoverIT {
 
     try (AdvertCapture adverts =
         AdvertCapture.start(
-            lab, r2(), VipWatch.literal(r1().ipv4()), dir.resolve("adverts-at-r2.log"))) {
+            LAB.lab(), r2(), VipWatch.literal(r1().ipv4()), dir.resolve("adverts-at-r2.log"))) {
       Instant hangFrom = Instant.now();
       Files.createFile(hang);
       Set<Long> groups = new LinkedHashSet<>();
@@ -355,7 +342,7 @@ class TrackingFailoverIT {
                 assertThat(c.message()).contains("timed out after 300ms");
               });
       // r2 stays backup all along: r1's adverts never stopped long enough
-      watch.assertSettled(r1(), lab.routers(), VIPS, Duration.ofSeconds(1));
+      LAB.watch().assertSettled(r1(), LAB.lab().routers(), VIPS, Duration.ofSeconds(1));
       Instant hangTo = Instant.now();
       Duration longest = adverts.longestGap(hangFrom, hangTo);
       long count = adverts.count(hangFrom, hangTo);
@@ -377,7 +364,7 @@ class TrackingFailoverIT {
           POLLED.plus(VrrpTiming.skew(3, INTERVAL, P2)));
       Files.delete(hang);
       Files.createFile(flag);
-      watch.awaitSoleHolder(r1(), lab.routers(), VIPS, Duration.ofSeconds(10));
+      LAB.watch().awaitSoleHolder(r1(), LAB.lab().routers(), VIPS, Duration.ofSeconds(10));
       assertThat(groups).allSatisfy(g -> assertThat(Procs.group(g)).isEmpty());
     }
   }
@@ -405,21 +392,21 @@ class TrackingFailoverIT {
                     .formatted(flag))
             .write(dir.resolve("vip-r1.yaml"));
     Path c2 = base.write(dir.resolve("vip-r2.yaml"));
-    LabDaemon a2 = LabDaemon.agent(lab, r2(), c2, dir.resolve("agent-r2.log"));
+    LabDaemon a2 = LabDaemon.agent(LAB.lab(), r2(), c2, dir.resolve("agent-r2.log"));
     agents.add(a2);
-    watch.awaitSoleHolder(r2(), lab.routers(), VIPS, START);
-    watch.assertSettled(r2(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().awaitSoleHolder(r2(), LAB.lab().routers(), VIPS, START);
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, SETTLE);
 
-    LabDaemon a1 = LabDaemon.agent(lab, r1(), c1, dir.resolve("agent-r1.log"));
+    LabDaemon a1 = LabDaemon.agent(LAB.lab(), r1(), c1, dir.resolve("agent-r1.log"));
     agents.add(a1);
     long deadline = System.nanoTime() + START.toNanos();
     while (a1.stateChanges(0).stream().noneMatch(c -> c.to().equals("FAULT"))) {
-      assertThat(watch.holders(lab.routers(), VIPS))
+      assertThat(LAB.watch().holders(LAB.lab().routers(), VIPS))
           .as("holders while r1 starts")
           .allSatisfy((vip, holders) -> assertThat(holders).containsExactly(r2().name()));
       assertThat(System.nanoTime()).as("r1 in FAULT within " + START).isLessThan(deadline);
     }
-    watch.assertSettled(r2(), lab.routers(), VIPS, INTERVAL.multipliedBy(5));
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, INTERVAL.multipliedBy(5));
     assertThat(a1.stateChanges(0)).noneMatch(c -> c.to().equals("MASTER"));
     assertThat(a2.stateChanges(0)).noneMatch(c -> c.from().equals("MASTER"));
     assertThat(
@@ -446,14 +433,14 @@ class TrackingFailoverIT {
         """;
     LabDaemon a1 = startPair(dir, track.formatted(flag, "1s"));
     Files.delete(flag);
-    watch.awaitSoleHolder(r2(), lab.routers(), VIPS, Duration.ofSeconds(5));
+    LAB.watch().awaitSoleHolder(r2(), LAB.lab().routers(), VIPS, Duration.ofSeconds(5));
     awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
 
     int mark = a1.lines().size();
     base().track(track.formatted(flag, "900ms")).write(dir.resolve("vip-r1.yaml"));
     a1.sighup();
     a1.awaitLine(Duration.ofSeconds(10), mark, "reloading");
-    watch.assertSettled(r2(), lab.routers(), VIPS, Duration.ofSeconds(2));
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, Duration.ofSeconds(2));
     assertThat(a1.stateChanges(mark)).as("r1's state changes after the reload").isEmpty();
     assertThat(
             awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT")).checks().getFirst().healthy())
@@ -490,11 +477,11 @@ class TrackingFailoverIT {
     FloatipYaml v4Only = base().addresses(VIP4);
     Path c1 = v4Only.track(track).write(dir.resolve("vip-r1.yaml"));
     Path c2 = v4Only.write(dir.resolve("vip-r2.yaml"));
-    LabDaemon a1 = LabDaemon.agent(lab, r1(), c1, dir.resolve("agent-r1.log"));
+    LabDaemon a1 = LabDaemon.agent(LAB.lab(), r1(), c1, dir.resolve("agent-r1.log"));
     agents.add(a1);
-    LabDaemon a2 = LabDaemon.agent(lab, r2(), c2, dir.resolve("agent-r2.log"));
+    LabDaemon a2 = LabDaemon.agent(LAB.lab(), r2(), c2, dir.resolve("agent-r2.log"));
     agents.add(a2);
-    watch.awaitSoleHolder(r2(), lab.routers(), v4, START);
+    LAB.watch().awaitSoleHolder(r2(), LAB.lab().routers(), v4, START);
     awaitStatus(a1, "ipv4", s -> s.state().equals("FAULT"));
 
     int mark1 = a1.lines().size();
@@ -505,8 +492,8 @@ class TrackingFailoverIT {
     a2.sighup();
     a1.awaitLine(Duration.ofSeconds(10), mark1, "web/v6", "VRID 81");
     a2.awaitLine(Duration.ofSeconds(10), mark2, "web/v6", "VRID 81");
-    watch.awaitSoleHolder(r2(), lab.routers(), VIPS, Duration.ofSeconds(10));
-    watch.assertSettled(r2(), lab.routers(), VIPS, Duration.ofSeconds(1));
+    LAB.watch().awaitSoleHolder(r2(), LAB.lab().routers(), VIPS, Duration.ofSeconds(10));
+    LAB.watch().assertSettled(r2(), LAB.lab().routers(), VIPS, Duration.ofSeconds(1));
     assertThat(awaitStatus(a1, "ipv6", s -> s.state().equals("FAULT")).faults())
         .contains(VipServices.TRACKING);
     assertThat(a1.stateChanges(mark1)).noneMatch(c -> c.to().equals("MASTER"));
@@ -538,11 +525,11 @@ class TrackingFailoverIT {
   // ---- helpers
 
   private static Node r1() {
-    return lab.router(1);
+    return LAB.lab().router(1);
   }
 
   private static Node r2() {
-    return lab.router(2);
+    return LAB.lab().router(2);
   }
 
   /**
@@ -553,11 +540,11 @@ class TrackingFailoverIT {
     FloatipYaml base = base();
     Path c1 = base.track(track).write(dir.resolve("vip-r1.yaml"));
     Path c2 = base.write(dir.resolve("vip-r2.yaml"));
-    LabDaemon a1 = LabDaemon.agent(lab, r1(), c1, dir.resolve("agent-r1.log"));
+    LabDaemon a1 = LabDaemon.agent(LAB.lab(), r1(), c1, dir.resolve("agent-r1.log"));
     agents.add(a1);
-    LabDaemon a2 = LabDaemon.agent(lab, r2(), c2, dir.resolve("agent-r2.log"));
+    LabDaemon a2 = LabDaemon.agent(LAB.lab(), r2(), c2, dir.resolve("agent-r2.log"));
     agents.add(a2);
-    watch.awaitSoleHolder(r1(), lab.routers(), VIPS, START);
+    LAB.watch().awaitSoleHolder(r1(), LAB.lab().routers(), VIPS, START);
     a2.awaitLine(START, "web/v4", "-> BACKUP");
     awaitStatus(
         a1,
@@ -566,7 +553,7 @@ class TrackingFailoverIT {
             s.state().equals("MASTER")
                 && !s.checks().isEmpty()
                 && s.checks().stream().allMatch(c -> Boolean.TRUE.equals(c.healthy())));
-    watch.assertSettled(r1(), lab.routers(), VIPS, SETTLE);
+    LAB.watch().assertSettled(r1(), LAB.lab().routers(), VIPS, SETTLE);
     return a1;
   }
 
@@ -591,7 +578,8 @@ class TrackingFailoverIT {
   /** Awaits {@code holder} alone and asserts the time from t0 within protocol + slack. */
   private static void timed(String what, long t0, Node holder, Duration protocol) {
     Duration bound = VrrpTiming.bound(protocol);
-    Duration took = watch.awaitSoleHolder(t0, holder, lab.routers(), VIPS, bound.plusSeconds(10));
+    Duration took =
+        LAB.watch().awaitSoleHolder(t0, holder, LAB.lab().routers(), VIPS, bound.plusSeconds(10));
     VrrpTiming.report(what, took, bound);
     assertThat(took).as(what).isLessThanOrEqualTo(bound);
   }

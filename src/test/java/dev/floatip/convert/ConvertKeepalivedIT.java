@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floatip.testing.ItLogs;
 import dev.floatip.testing.LabDaemon;
-import dev.floatip.testing.NetnsLab;
 import dev.floatip.testing.NetnsLab.Node;
+import dev.floatip.testing.SharedLab;
 import dev.floatip.testing.VipWatch;
 import dev.floatip.testing.VrrpTiming;
 import java.io.IOException;
@@ -16,11 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The migration path end to end: two routers run keepalived with the usual pair of configs; router
@@ -37,23 +36,9 @@ class ConvertKeepalivedIT {
   private static final int KEEPALIVED = 150;
   private static final int FLOATIP = 100;
 
-  private static NetnsLab lab;
-  private static VipWatch watch;
+  @RegisterExtension static final SharedLab LAB = SharedLab.agentsAndKeepalived("cvt", 2);
+
   private final List<LabDaemon> daemons = new ArrayList<>();
-
-  @BeforeAll
-  static void lab() {
-    LabDaemon.assumeKeepalived();
-    lab = NetnsLab.forAgents("cvt", 2);
-    watch = new VipWatch(lab);
-  }
-
-  @AfterAll
-  static void closeLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   @AfterEach
   void stop() {
@@ -106,9 +91,9 @@ class ConvertKeepalivedIT {
   @Test
   void convertedConfigRunsBesideKeepalived(TestInfo test) throws Exception {
     Path dir = ItLogs.dir(test);
-    Node r1 = lab.router(1);
-    Node r2 = lab.router(2);
-    List<Node> all = lab.routers();
+    Node r1 = LAB.lab().router(1);
+    Node r2 = LAB.lab().router(2);
+    List<Node> all = LAB.lab().routers();
     List<InetAddress> vips = List.of(VipWatch.address(VIP));
     Path ok1 = Files.writeString(dir.resolve("ok-r1"), "");
     Path ok2 = Files.writeString(dir.resolve("ok-r2"), "");
@@ -138,39 +123,43 @@ class ConvertKeepalivedIT {
     assertThat(read(dir.resolve("vi-1.password"))).isEqualTo("s3cret\n");
 
     // keepalived (150) on r1 is master; floatip (100) from the converted config joins as backup
-    LabDaemon keepalived = LabDaemon.keepalived(lab, r1, conf1, dir);
+    LabDaemon keepalived = LabDaemon.keepalived(LAB.lab(), r1, conf1, dir);
     daemons.add(keepalived);
-    watch.awaitSoleHolder(r1, all, vips, START);
-    LabDaemon agent = LabDaemon.agent(lab, r2, yaml, dir.resolve("agent-r2.log"));
+    LAB.watch().awaitSoleHolder(r1, all, vips, START);
+    LabDaemon agent = LabDaemon.agent(LAB.lab(), r2, yaml, dir.resolve("agent-r2.log"));
     daemons.add(agent);
     agent.awaitLine(START, "vi-1/", "-> BACKUP");
-    watch.assertSettled(
-        r1, all, vips, VrrpTiming.masterDown(2, INTERVAL, FLOATIP).plus(INTERVAL.multipliedBy(2)));
+    LAB.watch()
+        .assertSettled(
+            r1,
+            all,
+            vips,
+            VrrpTiming.masterDown(2, INTERVAL, FLOATIP).plus(INTERVAL.multipliedBy(2)));
     assertThat(agent.status("vi-1", "ipv4").priority()).isEqualTo(FLOATIP);
 
     // r1's service check fails: keepalived drops to 150 - 60 = 90 < 100, floatip preempts
     Files.delete(ok1);
-    watch.awaitSoleHolder(r2, all, vips, Duration.ofSeconds(15));
-    watch.assertSettled(r2, all, vips, INTERVAL.multipliedBy(3));
+    LAB.watch().awaitSoleHolder(r2, all, vips, Duration.ofSeconds(15));
+    LAB.watch().assertSettled(r2, all, vips, INTERVAL.multipliedBy(3));
 
     // r2's check fails too: floatip drops to 40 the same way, keepalived (90) takes over
     Files.delete(ok2);
-    watch.awaitSoleHolder(r1, all, vips, Duration.ofSeconds(15));
+    LAB.watch().awaitSoleHolder(r1, all, vips, Duration.ofSeconds(15));
     assertThat(agent.status("vi-1", "ipv4").priority()).isEqualTo(FLOATIP - 60);
 
     // both checks recover: keepalived (150) is master again
     Files.writeString(ok1, "");
     Files.writeString(ok2, "");
-    watch.assertSettled(r1, all, vips, INTERVAL.multipliedBy(4));
+    LAB.watch().assertSettled(r1, all, vips, INTERVAL.multipliedBy(4));
 
     // keepalived stops (priority 0): floatip takes over within Skew_Time
     long t0 = System.nanoTime();
     keepalived.sigterm();
     Duration bound = VrrpTiming.bound(VrrpTiming.skew(2, INTERVAL, FLOATIP));
-    Duration took = watch.awaitSoleHolder(t0, r2, all, vips, bound.plusSeconds(10));
+    Duration took = LAB.watch().awaitSoleHolder(t0, r2, all, vips, bound.plusSeconds(10));
     VrrpTiming.report("convert: keepalived SIGTERM -> converted floatip", took, bound);
     assertThat(took).isLessThanOrEqualTo(bound);
-    watch.assertSettled(r2, all, vips, INTERVAL.multipliedBy(3));
+    LAB.watch().assertSettled(r2, all, vips, INTERVAL.multipliedBy(3));
   }
 
   private static String read(Path file) throws IOException {
