@@ -23,6 +23,15 @@ public final class RbacAuthorizer {
   }
 
   /**
+   * The rules that apply to {@code user} in {@code namespace} (cluster-wide ones included), as a
+   * SelfSubjectRulesReview answers them; {@code namespace} null for cluster scope only.
+   */
+  public java.util.List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> rulesFor(
+      UserInfo user, String namespace) {
+    return java.util.List.of();
+  }
+
+  /**
    * The 403 kube-apiserver answers with, e.g. {@code virtualips.floatip.dev "a" is forbidden: User
    * "system:serviceaccount:floatip:floatip-agent" cannot patch resource "virtualips/status" in API
    * group "floatip.dev" at the cluster scope}.
