@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -59,6 +61,13 @@ import java.util.Set;
  *       change), a lower-priority master's adverts are followed rather than discarded to preempt,
  *       and a sync group counts it as a member that cannot be master. Leaving standby restarts
  *       Master_Down_Timer from then: takeover and preemption follow the usual rules, never at once.
+ *   <li>Departing unicast peers: a peer that a new configuration drops from the unicast peer list
+ *       is still heard (its adverts are not {@link DropReason#UNKNOWN_PEER}) and still sent to,
+ *       until it has been silent for Master_Down_Interval or has resigned with priority 0. Peer
+ *       lists change on each node at its own moment (cluster mode: when its informers see a Node or
+ *       VirtualIP change), so a master can still advertise to a router that has already dropped it;
+ *       ignoring it there would make that router a second master while the first still holds the
+ *       addresses. A node that really leaves resigns first, or falls silent.
  * </ul>
  */
 public final class VirtualRouter {
@@ -94,6 +103,9 @@ public final class VirtualRouter {
   private boolean answerPending;
   private final Counters counters = new Counters();
 
+  /** Peers dropped from the unicast list, heard until silent: when each was last heard from. */
+  private final Map<InetAddress, Instant> departing = new HashMap<>();
+
   private record Mismatch(InetAddress source, Set<InetAddress> theirs) {}
 
   /**
@@ -109,6 +121,7 @@ public final class VirtualRouter {
   /** Feeds one input; returns the actions to perform, in order. */
   public List<Action> handle(Input input) {
     List<Action> out = new ArrayList<>();
+    expireDeparted(input.at());
     switch (input) {
       case Input.Startup s -> startup(s.at(), out);
       case Input.Shutdown s -> shutdown(s.at(), out);
@@ -206,6 +219,7 @@ public final class VirtualRouter {
       return;
     }
     counters.received(adv.priority());
+    heardDeparting(r.at(), r.source(), adv.priority());
     checkAddressList(r.at(), r.source(), adv, out);
     switch (state) {
       case BACKUP -> backupReceived(r.at(), r.source(), adv);
@@ -230,7 +244,9 @@ public final class VirtualRouter {
     if (source.equals(config.primaryAddress())) {
       return DropReason.OWN_ADVERTISEMENT;
     }
-    if (config.unicast() && !config.unicastPeers().contains(source)) {
+    if (config.unicast()
+        && !config.unicastPeers().contains(source)
+        && !departing.containsKey(source)) {
       return DropReason.UNKNOWN_PEER;
     }
     if (!adv.authentication().equals(config.authentication())) {
@@ -440,6 +456,7 @@ public final class VirtualRouter {
     RouterConfig previous = config;
     config = next;
     lastMismatch = null;
+    peersChanged(at, previous);
     if (config.version() == VrrpVersion.V2 || state != State.BACKUP) {
       masterAdverInterval = config.adverInterval();
     }
@@ -464,6 +481,56 @@ public final class VirtualRouter {
         || !previous.adverInterval().equals(next.adverInterval())) {
       advertise(at, out);
     }
+  }
+
+  // ---- departing unicast peers (see the class comment)
+
+  private void peersChanged(Instant at, RouterConfig previous) {
+    if (!config.unicast()) {
+      departing.clear(); // every source is heard, and adverts go to the group
+      return;
+    }
+    departing.keySet().removeAll(config.unicastPeers());
+    if (previous.unicast()) {
+      for (InetAddress p : previous.unicastPeers()) {
+        if (!config.unicastPeers().contains(p)) {
+          departing.putIfAbsent(p, at); // silent from now on, as far as the timer goes
+        }
+      }
+    }
+  }
+
+  private void heardDeparting(Instant at, InetAddress source, int advertisedPriority) {
+    if (!departing.containsKey(source)) {
+      return;
+    }
+    if (advertisedPriority == 0) {
+      departing.remove(source); // it resigned: this advert is its last word
+    } else {
+      departing.put(source, at);
+    }
+  }
+
+  /** Drops the departing peers silent for Master_Down_Interval. */
+  private void expireDeparted(Instant at) {
+    if (!departing.isEmpty()) {
+      Duration silence = masterDownInterval();
+      departing.values().removeIf(heard -> !at.isBefore(heard.plus(silence)));
+    }
+  }
+
+  /** The peers still heard after leaving the unicast list, sorted; empty when none. */
+  public List<InetAddress> departingPeers() {
+    return departing.keySet().stream().sorted(Addresses.ORDER).toList();
+  }
+
+  private List<InetAddress> destinations() {
+    if (departing.isEmpty()) {
+      return config.destinations();
+    }
+    Set<InetAddress> all = new HashSet<>(config.unicastPeers());
+    all.addAll(departing.keySet());
+    return all.stream().sorted(Addresses.ORDER).toList();
   }
 
   // ---- transitions
@@ -520,7 +587,7 @@ public final class VirtualRouter {
                 config.adverInterval(),
                 config.addresses(),
                 config.authentication()),
-            config.destinations()));
+            destinations()));
   }
 
   private void transition(Instant at, State to, Reason reason, List<Action> out) {

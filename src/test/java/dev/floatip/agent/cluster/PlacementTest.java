@@ -186,7 +186,42 @@ class PlacementTest {
             "NoSchedule",
             "",
             true),
-        Arguments.of("PreferNoSchedule", "dedicated", "PreferNoSchedule", "", true));
+        Arguments.of("PreferNoSchedule", "dedicated", "PreferNoSchedule", "", true),
+        Arguments.of(
+            "out-of-service (an admin's, for a shut-down node)",
+            "node.kubernetes.io/out-of-service",
+            "NoExecute",
+            "",
+            false));
+  }
+
+  /** Taints the kubelet and the node lifecycle controller set from node conditions. */
+  static Stream<Arguments> conditionTaints() {
+    return Stream.of(
+        Arguments.of("node.kubernetes.io/not-ready", "NoSchedule"),
+        Arguments.of("node.kubernetes.io/not-ready", "NoExecute"),
+        Arguments.of("node.kubernetes.io/unreachable", "NoSchedule"),
+        Arguments.of("node.kubernetes.io/unreachable", "NoExecute"),
+        Arguments.of("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        Arguments.of("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        Arguments.of("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        Arguments.of("node.kubernetes.io/network-unavailable", "NoSchedule"),
+        Arguments.of("node.kubernetes.io/unschedulable", "NoSchedule"));
+  }
+
+  @ParameterizedTest(name = "{0}:{1} on this node: it still runs")
+  @MethodSource("conditionTaints")
+  void aConditionTaintOnThisNodeNeverStopsIt(String key, String effect) {
+    Node self = tainted("n1", key, effect);
+
+    assertThat(Placement.decide(vip(SPEC), self, List.of(self))).isInstanceOf(Run.class);
+  }
+
+  @ParameterizedTest(name = "{0}:{1} on a peer: it stays a peer")
+  @MethodSource("conditionTaints")
+  void aConditionTaintOnAPeerKeepsItAPeer(String key, String effect) {
+    assertThat(peers(vip(SPEC), tainted("n9", key, effect), node("n2", "10.0.0.2")))
+        .containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.9"));
   }
 
   @ParameterizedTest(name = "{0}: runs={4}")
