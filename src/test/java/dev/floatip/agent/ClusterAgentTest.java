@@ -8,7 +8,12 @@ import dev.floatip.agent.cluster.MockCluster;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.config.IpLiteral;
+import dev.floatip.dataplane.ReceivedPacket;
+import dev.floatip.vrrp.Advertisement;
+import dev.floatip.vrrp.Authentication;
 import dev.floatip.vrrp.DecodeResult;
+import dev.floatip.vrrp.VrrpCodec;
+import dev.floatip.vrrp.VrrpVersion;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -203,6 +208,61 @@ class ClusterAgentTest {
         .during(Duration.ofMillis(1500))
         .atMost(WAIT)
         .until(() -> cluster.get("web").getMetadata().getResourceVersion().equals(version));
+  }
+
+  /** An advert of {@code vrid} from a router outside this cluster arrives on n1's socket. */
+  private void hear(int vrid) {
+    Advertisement adv =
+        new Advertisement(
+            VrrpVersion.V3,
+            vrid,
+            100,
+            Duration.ofSeconds(1),
+            List.of(ip("192.0.2.250")),
+            Authentication.NONE);
+    InetAddress from = ip("192.0.2.99");
+    dataplane.inbound.add(
+        new ReceivedPacket(
+            from,
+            FakeDataplane.PRIMARY,
+            255,
+            VrrpCodec.encode(adv, from, FakeDataplane.PRIMARY),
+            FakeDataplane.IFACE));
+  }
+
+  private List<Integer> foreignVrids() {
+    return cluster.entry("web", "n1").map(NodeStatus::foreignVrids).orElse(null);
+  }
+
+  @Test
+  void foreignVridsGoIntoThisNodesEntriesOnlyWhenTheyChangeAndNeverOntoTheNode() {
+    cluster.apply(vip(""));
+    cluster.apply(
+        vip("")
+            .replace("name: web", "name: db")
+            .replace("192.0.2.200", "192.0.2.201")
+            .replace("51", "60")
+            .replace("edge", "other"));
+    startAgent();
+    awaitEntry(NodeState.Master);
+    assertThat(foreignVrids()).isNull();
+
+    hear(77);
+    hear(60); // another VirtualIP's (not run here): not foreign
+    hear(9);
+    await().atMost(WAIT).until(() -> List.of(9, 77).equals(foreignVrids()));
+
+    // steady: the same set is not written again
+    String version = cluster.get("web").getMetadata().getResourceVersion();
+    hear(77);
+    await()
+        .during(Duration.ofMillis(2500))
+        .atMost(WAIT)
+        .until(() -> cluster.get("web").getMetadata().getResourceVersion().equals(version));
+    // the agent writes no Node (it may not patch nodes any more)
+    var annotations = cluster.client.nodes().withName("n1").get().getMetadata().getAnnotations();
+    assertThat(annotations == null ? Map.of() : annotations)
+        .doesNotContainKey("floatip.dev/foreign-vrids");
   }
 
   @Test

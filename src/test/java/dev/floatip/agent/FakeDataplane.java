@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -41,6 +43,9 @@ final class FakeDataplane implements Dataplane {
   final Set<InetAddress> addresses = ConcurrentHashMap.newKeySet();
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   final List<InetAddress> announced = new CopyOnWriteArrayList<>();
+
+  /** Packets the sockets receive next (another router's adverts on the segment). */
+  final BlockingQueue<ReceivedPacket> inbound = new LinkedBlockingQueue<>();
 
   /** When set, sends wait until it opens (a slow worker); {@link #sendsWaiting} counts them. */
   volatile CountDownLatch blockSends;
@@ -124,11 +129,11 @@ final class FakeDataplane implements Dataplane {
           @Override
           public IoResult<Optional<ReceivedPacket>> receive() {
             try {
-              new CountDownLatch(1).await(50, TimeUnit.MILLISECONDS); // nothing ever arrives
+              return IoResult.ok(Optional.ofNullable(inbound.poll(50, TimeUnit.MILLISECONDS)));
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
+              return IoResult.ok(Optional.empty());
             }
-            return IoResult.ok(Optional.empty());
           }
 
           @Override

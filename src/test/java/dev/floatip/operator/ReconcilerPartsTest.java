@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerPartsTest {
 
   private static NodeStatus entry(NodeState state) {
-    return new NodeStatus(state, 100, 100, null, null, null, null, 1L, null);
+    return new NodeStatus(state, 100, 100, null, null, null, null, 1L, null, null);
   }
 
   private static Node node(String name, String ready, Map<String, String> labels) {

@@ -3,7 +3,6 @@ package dev.floatip.agent.cluster;
 import dev.floatip.agent.EventLoop;
 import dev.floatip.agent.RouterStatus;
 import dev.floatip.agent.VipRunner;
-import dev.floatip.api.v1alpha1.ClusterContract;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.dataplane.Dataplane;
@@ -12,9 +11,6 @@ import dev.floatip.tracking.Tracking;
 import dev.floatip.tracking.TrackingSettings;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -49,7 +45,8 @@ public final class ClusterAgent implements AutoCloseable {
   /** Informer events come in bursts (every agent writes status): plan once per burst. */
   private static final Duration SETTLE = Duration.ofMillis(50);
 
-  private static final Duration FOREIGN_VRID_PERIOD = Duration.ofSeconds(5);
+  /** How often the foreign VRIDs are looked at (cheap: written only when the set changed). */
+  private static final Duration FOREIGN_VRID_PERIOD = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -293,14 +290,15 @@ public final class ClusterAgent implements AutoCloseable {
   }
 
   /**
-   * VRIDs heard on this node's segments that belong to no VirtualIP go to the Node annotation
-   * {@value ClusterContract#FOREIGN_VRIDS_ANNOTATION}, so that the operator allocates around them.
+   * VRIDs heard on this node's segments that belong to no VirtualIP go into this node's entries
+   * ({@code status.nodes.<node>.foreignVrids}), so that the operator allocates around them; the
+   * reporter writes them only when the set changes. The agent never writes Node objects.
    */
   private void reportForeignVrids()
       throws InterruptedException,
           java.util.concurrent.ExecutionException,
           java.util.concurrent.TimeoutException {
-    if (vips == null || !vips.hasSynced() || !nodes.hasSynced()) {
+    if (vips == null || !vips.hasSynced()) {
       return;
     }
     Set<Integer> ours = new HashSet<>();
@@ -314,32 +312,7 @@ public final class ClusterAgent implements AutoCloseable {
     }
     Set<Integer> foreign = new TreeSet<>(runner.loop().foreignVrids().get(2, TimeUnit.SECONDS));
     foreign.removeAll(ours);
-    String value =
-        foreign.isEmpty()
-            ? null
-            : foreign.stream().map(String::valueOf).collect(Collectors.joining(","));
-    Node self = nodes.getStore().getByKey(nodeName);
-    if (self == null) {
-      return;
-    }
-    Map<String, String> annotations = self.getMetadata().getAnnotations();
-    String current =
-        annotations == null ? null : annotations.get(ClusterContract.FOREIGN_VRIDS_ANNOTATION);
-    if (Objects.equals(current, value)) {
-      return;
-    }
-    String body =
-        "{\"metadata\":{\"annotations\":{"
-            + client.getKubernetesSerialization().asJson(ClusterContract.FOREIGN_VRIDS_ANNOTATION)
-            + ":"
-            + (value == null ? "null" : client.getKubernetesSerialization().asJson(value))
-            + "}}}";
-    try {
-      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE), body);
-      LOG.infof("foreign VRIDs on this node's segments: %s", value == null ? "none" : value);
-    } catch (KubernetesClientException e) {
-      LOG.warnf("cannot annotate node %s with foreign VRIDs: %s", nodeName, e.getMessage());
-    }
+    reporter.foreignVrids(foreign);
   }
 
   /**

@@ -11,14 +11,19 @@ import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** This node's {@code status.nodes} entry for one VirtualIP, from its routers. Pure. */
 final class NodeReport {
+
+  /** VRIDs are 1..255 (RFC 5798 §5.2.3): a node can hear no more foreign ones than that. */
+  static final int MAX_VRID = 255;
 
   private NodeReport() {}
 
@@ -48,6 +53,7 @@ final class NodeReport {
           "starting",
           checkStatuses(checks),
           generation,
+          null,
           null);
     }
     State state = combined(sorted);
@@ -62,7 +68,8 @@ final class NodeReport {
         reason(sorted, state, checks),
         checkStatuses(checks),
         generation,
-        sorted.stream().map(RouterStatus::source).map(IpLiteral::format).toList());
+        sorted.stream().map(RouterStatus::source).map(IpLiteral::format).toList(),
+        null);
   }
 
   /** A VirtualIP selecting this node that cannot run here (no interface for it, no password…). */
@@ -76,13 +83,45 @@ final class NodeReport {
         "not run: " + reason,
         null,
         generation,
+        null,
         null);
   }
 
   /** Routers stopped and addresses removed (the VirtualIP is being deleted, or the agent stops). */
   static NodeStatus stopped(long generation, Instant since, String reason) {
     return new NodeStatus(
-        NodeState.Stopped, null, null, time(since), null, reason, null, generation, null);
+        NodeState.Stopped, null, null, time(since), null, reason, null, generation, null, null);
+  }
+
+  /**
+   * The VRIDs to report as foreign: sorted, distinct, 1..255 (so at most 255 of them); null when
+   * there are none, so that an entry without foreign VRIDs stays as it was.
+   */
+  static List<Integer> foreignVrids(Collection<Integer> heard) {
+    List<Integer> vrids =
+        heard.stream()
+            .filter(Objects::nonNull)
+            .filter(v -> v >= 1 && v <= MAX_VRID)
+            .distinct()
+            .sorted()
+            .limit(MAX_VRID)
+            .toList();
+    return vrids.isEmpty() ? null : vrids;
+  }
+
+  /** {@code entry} carrying {@code foreignVrids} (from {@link #foreignVrids}). */
+  static NodeStatus withForeignVrids(NodeStatus entry, List<Integer> foreignVrids) {
+    return new NodeStatus(
+        entry.state(),
+        entry.priority(),
+        entry.basePriority(),
+        entry.since(),
+        entry.masterSince(),
+        entry.reason(),
+        entry.checks(),
+        entry.observedGeneration(),
+        entry.addresses(),
+        foreignVrids);
   }
 
   static State combined(List<RouterStatus> routers) {

@@ -1,5 +1,7 @@
 package dev.floatip.agent.cluster;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floatip.agent.RouterStatus;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
@@ -9,12 +11,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -32,6 +37,11 @@ import org.jboss.logging.Logger;
  * #MIN_INTERVAL}, each writing every entry that changed since it was last written, once. A periodic
  * flush picks up check results. When the API fails, the entries stay pending and are retried with
  * backoff; when it returns, status catches up with the current state (never a queue of old ones).
+ *
+ * <p>Each entry of a VirtualIP that selects this node also carries {@code foreignVrids}, the VRIDs
+ * this node hears that belong to no VirtualIP ({@link #foreignVrids}), so that the operator can
+ * allocate around them without the agent writing Node objects. They change an entry like any other
+ * field: written when the set changes, never at steady state.
  */
 final class StatusReporter implements AutoCloseable {
 
@@ -41,6 +51,10 @@ final class StatusReporter implements AutoCloseable {
   static final Duration MIN_INTERVAL = Duration.ofMillis(250);
 
   private static final Duration PERIOD = Duration.ofSeconds(1);
+
+  /** Plain Jackson writes null map values (the Kubernetes serializer leaves them out). */
+  private static final ObjectMapper WITH_NULLS = new ObjectMapper();
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration ROUTER_STATUS_TIMEOUT = Duration.ofSeconds(2);
 
@@ -98,6 +112,7 @@ final class StatusReporter implements AutoCloseable {
   // guarded by this
   private final Map<String, Desired> desired = new LinkedHashMap<>();
   private final Map<String, Instant> masterSince = new HashMap<>();
+  private List<Integer> foreignVrids;
   private boolean flushPending;
 
   // flush thread only
@@ -142,6 +157,19 @@ final class StatusReporter implements AutoCloseable {
     desired.remove(vip);
     masterSince.remove(vip);
     thread.execute(() -> written.remove(vip));
+  }
+
+  /**
+   * The VRIDs this node hears that belong to no VirtualIP (any order, duplicates allowed); every
+   * entry is rewritten at the next flush when the set changed, and not otherwise.
+   */
+  synchronized void foreignVrids(Collection<Integer> heard) {
+    List<Integer> next = NodeReport.foreignVrids(heard);
+    if (Objects.equals(next, foreignVrids)) {
+      return;
+    }
+    foreignVrids = next;
+    requestFlush();
   }
 
   synchronized boolean reports(String vip) {
@@ -230,8 +258,10 @@ final class StatusReporter implements AutoCloseable {
   /** The entry each VirtualIP should have now; empty = remove this node's key. */
   private Map<String, Optional<NodeStatus>> wanted() {
     Map<String, Desired> snapshot;
+    List<Integer> foreign;
     synchronized (this) {
       snapshot = new LinkedHashMap<>(desired);
+      foreign = foreignVrids;
     }
     boolean anyRunning = snapshot.values().stream().anyMatch(d -> d instanceof Running);
     List<RouterStatus> routers = anyRunning ? routerStatuses() : List.of();
@@ -243,8 +273,11 @@ final class StatusReporter implements AutoCloseable {
                 Optional.ofNullable(
                     switch (d) {
                       case null -> null;
-                      case Running r -> running(vip, r, routers);
-                      case NotRunning n -> NodeReport.notRun(n.reason(), n.generation(), n.since());
+                      case Running r ->
+                          NodeReport.withForeignVrids(running(vip, r, routers), foreign);
+                      case NotRunning n ->
+                          NodeReport.withForeignVrids(
+                              NodeReport.notRun(n.reason(), n.generation(), n.since()), foreign);
                       case Stopped s -> NodeReport.stopped(s.generation(), s.since(), s.reason());
                     })));
     return out;
@@ -278,7 +311,7 @@ final class StatusReporter implements AutoCloseable {
 
   /** One merge patch of this node's key; false when the API failed (not for a missing object). */
   private boolean write(String vip, NodeStatus next) {
-    String entry = next == null ? "null" : client.getKubernetesSerialization().asJson(next);
+    String entry = next == null ? "null" : entryJson(next);
     String body =
         "{\"status\":{\"nodes\":{"
             + client.getKubernetesSerialization().asJson(nodeName)
@@ -320,6 +353,25 @@ final class StatusReporter implements AutoCloseable {
           "cannot write status of %s (%s); retrying in %ss, VRRP keeps running",
           vip, e.getMessage(), backoff.toSeconds());
       return false;
+    }
+  }
+
+  /**
+   * The entry as a merge patch that replaces the previous one: a field it lacks is sent as null,
+   * which RFC 7386 removes, so that a field that goes away (foreignVrids, checks) does not stay.
+   */
+  private String entryJson(NodeStatus next) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (RecordComponent c : NodeStatus.class.getRecordComponents()) {
+      fields.put(c.getName(), null);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> present = client.getKubernetesSerialization().convertValue(next, Map.class);
+    fields.putAll(present);
+    try {
+      return WITH_NULLS.writeValueAsString(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a status entry", e);
     }
   }
 

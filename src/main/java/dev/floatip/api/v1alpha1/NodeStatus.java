@@ -15,4 +15,7 @@ public record NodeStatus(
     @JsonPropertyDescription("metadata.generation of the spec the agent runs.")
         Long observedGeneration,
     @JsonPropertyDescription("Source addresses the agent advertises from (one per family).")
-        List<String> addresses) {}
+        List<String> addresses,
+    @JsonPropertyDescription(
+            "VRIDs this node hears on its segments that belong to no VirtualIP, sorted.")
+        List<Integer> foreignVrids) {}

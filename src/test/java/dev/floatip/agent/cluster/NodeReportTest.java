@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,7 +86,8 @@ class NodeReportTest {
                 "MasterDown",
                 null,
                 4L,
-                List.of("10.0.0.1")));
+                List.of("10.0.0.1"),
+                null));
   }
 
   @ParameterizedTest(name = "{0} → {1}")
@@ -204,7 +206,8 @@ class NodeReportTest {
 
     assertThat(s)
         .isEqualTo(
-            new NodeStatus(NodeState.Initialize, 100, 100, null, null, "starting", null, 5L, null));
+            new NodeStatus(
+                NodeState.Initialize, 100, 100, null, null, "starting", null, 5L, null, null));
   }
 
   @Test
@@ -222,6 +225,7 @@ class NodeReportTest {
                 "not run: no interface holds 192.0.2.0/24",
                 null,
                 6L,
+                null,
                 null));
   }
 
@@ -240,7 +244,36 @@ class NodeReportTest {
                 "VirtualIP deleted",
                 null,
                 7L,
+                null,
                 null));
+  }
+
+  static Stream<Arguments> foreign() {
+    return Stream.of(
+        Arguments.of("none", List.of(), null),
+        Arguments.of("sorted and distinct", List.of(77, 3, 77, 200), List.of(3, 77, 200)),
+        Arguments.of("only real VRIDs, 1..255", List.of(0, 1, 255, 256, -4), List.of(1, 255)),
+        Arguments.of(
+            "every VRID is at most 255 of them",
+            IntStream.rangeClosed(-10, 400).boxed().toList(),
+            IntStream.rangeClosed(1, 255).boxed().toList()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("foreign")
+  void foreignVridsAreSortedDistinctAndBounded(
+      String why, List<Integer> heard, List<Integer> expected) {
+    assertThat(NodeReport.foreignVrids(heard)).isEqualTo(expected);
+  }
+
+  @Test
+  void anEntryCarriesTheForeignVridsAndNothingElseChanges() {
+    NodeStatus s = NodeReport.notRun("no interface", 6, CHANGED);
+
+    NodeStatus with = NodeReport.withForeignVrids(s, List.of(9, 77));
+
+    assertThat(with.foreignVrids()).containsExactly(9, 77);
+    assertThat(NodeReport.withForeignVrids(with, null)).isEqualTo(s);
   }
 
   static Stream<Arguments> words() {

@@ -223,4 +223,33 @@ class StatusReporterTest {
     ra.report("api", new StatusReporter.Running(1, 120));
     await().atMost(WAIT).until(() -> cluster.entry("api", "node-1").isPresent());
   }
+
+  @Test
+  void foreignVridsAreWrittenIntoEachEntryWhenTheyChangeOnly() {
+    FakeRouters a = new FakeRouters();
+    a.router = router("node-1", State.MASTER, 120);
+    StatusReporter r = reporter("node-1", a);
+    r.report("web", new StatusReporter.Running(1, 120));
+    r.flushNow(Duration.ofSeconds(5));
+    assertThat(cluster.entry("web", "node-1").orElseThrow().foreignVrids()).isNull();
+    long before = r.writes();
+
+    r.foreignVrids(List.of(77, 3, 77));
+    r.flushNow(Duration.ofSeconds(5));
+    assertThat(cluster.entry("web", "node-1").orElseThrow().foreignVrids()).containsExactly(3, 77);
+    assertThat(r.writes()).isEqualTo(before + 1);
+
+    // the same set again, in another order: nothing to write
+    r.foreignVrids(Set.of(3, 77));
+    r.flushNow(Duration.ofSeconds(5));
+    assertThat(r.writes()).isEqualTo(before + 1);
+
+    // none heard any more: the field goes
+    r.foreignVrids(Set.of());
+    r.flushNow(Duration.ofSeconds(5));
+    NodeStatus entry = cluster.entry("web", "node-1").orElseThrow();
+    assertThat(entry.foreignVrids()).isNull();
+    assertThat(entry.state()).isEqualTo(NodeState.Master);
+    assertThat(r.writes()).isEqualTo(before + 2);
+  }
 }

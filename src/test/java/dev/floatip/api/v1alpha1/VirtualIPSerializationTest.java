@@ -37,7 +37,8 @@ class VirtualIPSerializationTest {
   @Test
   void aNodeEntryAloneSerialisesToAPartialStatus() {
     // research/status-writes.md §7: an agent's merge patch must carry only its own key
-    NodeStatus mine = new NodeStatus(NodeState.Master, 110, 100, null, null, null, null, 4L, null);
+    NodeStatus mine =
+        new NodeStatus(NodeState.Master, 110, 100, null, null, null, null, 4L, null, null);
     VirtualIPStatus patch =
         new VirtualIPStatus(null, null, null, null, null, Map.of("node-a", mine), null);
     assertEquals(

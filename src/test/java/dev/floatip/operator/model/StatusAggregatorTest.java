@@ -34,7 +34,16 @@ class StatusAggregatorTest {
     NodeState state = NodeState.valueOf(p[0]);
     String since = p.length > 1 ? NOW.plusMillis(Long.parseLong(p[1])).toString() : null;
     return new NodeStatus(
-        state, 100, 100, since, state == NodeState.Master ? since : null, null, null, 1L, null);
+        state,
+        100,
+        100,
+        since,
+        state == NodeState.Master ? since : null,
+        null,
+        null,
+        1L,
+        null,
+        null);
   }
 
   private static Map<String, NodeStatus> nodes(String... entries) {
