@@ -16,11 +16,13 @@ final class FileChecks extends PolledChecks {
   private final Tracker tracker;
   private final int firstIndex;
   private final List<FileCheck> checks;
+  private final Path root;
 
   FileChecks(
       Tracker tracker,
       int firstIndex,
       List<FileCheck> checks,
+      Path root,
       Duration interval,
       ScheduledExecutorService scheduler,
       ExecutorService blocking) {
@@ -28,19 +30,30 @@ final class FileChecks extends PolledChecks {
     this.tracker = tracker;
     this.firstIndex = firstIndex;
     this.checks = List.copyOf(checks);
+    this.root = root;
   }
 
   @Override
   void poll() {
     for (int i = 0; i < checks.size(); i++) {
-      tracker.update(firstIndex + i, state(checks.get(i)));
+      tracker.update(firstIndex + i, state(checks.get(i), root));
     }
   }
 
-  static CheckState state(FileCheck c) {
-    FileValue.Reading r = FileValue.read(Path.of(c.path()));
+  /**
+   * Reads {@code c.path()} under {@code root} ({@code /}, or the host's root mounted into the
+   * agent's container); the check keeps the path as written.
+   */
+  static CheckState state(FileCheck c, Path root) {
+    FileValue.Reading r = FileValue.read(under(root, c.path()));
     return r.ok()
         ? CheckState.fileValue(c.path(), c.weightOrDefault(), r.value())
         : CheckState.failing(CheckKind.FILE, c.path(), c.weightOrDefault(), r.failure());
+  }
+
+  /** {@code /etc/keepalived/x} under {@code /host} is {@code /host/etc/keepalived/x}. */
+  static Path under(Path root, String path) {
+    Path relative = Path.of("/").relativize(Path.of(path).normalize());
+    return root.resolve(relative);
   }
 }

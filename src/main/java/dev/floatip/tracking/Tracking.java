@@ -179,7 +179,13 @@ public final class Tracking implements AutoCloseable {
     if (!t.fileList().isEmpty()) {
       tracker.add(
           new FileChecks(
-              tracker, files, t.fileList(), settings.fileInterval(), scheduler, blocking));
+              tracker,
+              files,
+              t.fileList(),
+              settings.fileRoot(),
+              settings.fileInterval(),
+              scheduler,
+              blocking));
     }
     if (!t.interfaceList().isEmpty()) {
       tracker.add(new InterfaceChecks(tracker, interfaces, t.interfaceList(), links, blocking));

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param procRoot {@code /proc}, or a fake one in tests
  * @param passwd {@code /etc/passwd}
  * @param group {@code /etc/group}
+ * @param fileRoot where {@code track.files} paths are read under: {@code /} standalone; in a
+ *     cluster the host's root as mounted into the agent's container ({@code FLOATIP_HOST_ROOT}), so
+ *     that {@code /etc/keepalived/x} is the host's file, not the image's
  */
 public record TrackingSettings(
     Duration processInterval,
@@ -21,7 +24,8 @@ public record TrackingSettings(
     String defaultScriptUser,
     Path procRoot,
     Path passwd,
-    Path group) {
+    Path group,
+    Path fileRoot) {
 
   public TrackingSettings {
     Objects.requireNonNull(processInterval, "processInterval");
@@ -30,6 +34,10 @@ public record TrackingSettings(
     Objects.requireNonNull(procRoot, "procRoot");
     Objects.requireNonNull(passwd, "passwd");
     Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(fileRoot, "fileRoot");
+    if (!fileRoot.isAbsolute()) {
+      throw new IllegalArgumentException("fileRoot must be absolute, was " + fileRoot);
+    }
     if (processInterval.isNegative()
         || processInterval.isZero()
         || fileInterval.isNegative()
@@ -45,23 +53,32 @@ public record TrackingSettings(
         "nobody",
         Path.of("/proc"),
         Path.of("/etc/passwd"),
-        Path.of("/etc/group"));
+        Path.of("/etc/group"),
+        Path.of("/"));
   }
 
   public TrackingSettings withProcessInterval(Duration d) {
-    return new TrackingSettings(d, fileInterval, defaultScriptUser, procRoot, passwd, group);
+    return new TrackingSettings(
+        d, fileInterval, defaultScriptUser, procRoot, passwd, group, fileRoot);
   }
 
   public TrackingSettings withFileInterval(Duration d) {
-    return new TrackingSettings(processInterval, d, defaultScriptUser, procRoot, passwd, group);
+    return new TrackingSettings(
+        processInterval, d, defaultScriptUser, procRoot, passwd, group, fileRoot);
   }
 
   public TrackingSettings withDefaultScriptUser(String user) {
-    return new TrackingSettings(processInterval, fileInterval, user, procRoot, passwd, group);
+    return new TrackingSettings(
+        processInterval, fileInterval, user, procRoot, passwd, group, fileRoot);
   }
 
   public TrackingSettings withProcRoot(Path root) {
     return new TrackingSettings(
-        processInterval, fileInterval, defaultScriptUser, root, passwd, group);
+        processInterval, fileInterval, defaultScriptUser, root, passwd, group, fileRoot);
+  }
+
+  public TrackingSettings withFileRoot(Path root) {
+    return new TrackingSettings(
+        processInterval, fileInterval, defaultScriptUser, procRoot, passwd, group, root);
   }
 }

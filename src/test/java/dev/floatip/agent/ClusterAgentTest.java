@@ -1,6 +1,7 @@
 package dev.floatip.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.floatip.agent.cluster.ClusterAgent;
@@ -14,14 +15,22 @@ import dev.floatip.vrrp.Authentication;
 import dev.floatip.vrrp.DecodeResult;
 import dev.floatip.vrrp.VrrpCodec;
 import dev.floatip.vrrp.VrrpVersion;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The agent in cluster mode against Fabric8's mock API server (CRUD, RFC 7386 merge patches) with
@@ -57,6 +66,19 @@ class ClusterAgentTest {
     agent =
         new ClusterAgent(
             cluster.newClient(), "n1", "floatip", dataplane, new MonotonicClock(), List.of());
+    agent.start();
+  }
+
+  private void startAgent(Path hostRoot) {
+    agent =
+        new ClusterAgent(
+            cluster.newClient(),
+            "n1",
+            "floatip",
+            dataplane,
+            new MonotonicClock(),
+            List.of(),
+            hostRoot);
     agent.start();
   }
 
@@ -263,6 +285,49 @@ class ClusterAgentTest {
     var annotations = cluster.client.nodes().withName("n1").get().getMetadata().getAnnotations();
     assertThat(annotations == null ? Map.of() : annotations)
         .doesNotContainKey("floatip.dev/foreign-vrids");
+  }
+
+  @Test
+  void trackedFilesAreReadUnderTheHostsRoot(@TempDir Path host) throws IOException {
+    Files.createDirectories(host.resolve("etc/keepalived"));
+    Files.writeString(host.resolve("etc/keepalived/prio"), "7\n");
+    cluster.apply(vip("  track:\n    files: [{path: /etc/keepalived/prio, weight: 2}]\n"));
+    startAgent(host);
+
+    NodeStatus entry = awaitEntry(NodeState.Master);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              NodeStatus e = cluster.entry("web", "n1").orElseThrow();
+              return e.priority() == e.basePriority() + 14;
+            });
+
+    var check = cluster.entry("web", "n1").orElseThrow().checks().getFirst();
+    assertThat(check.kind()).isEqualTo("file");
+    assertThat(check.name()).isEqualTo("/etc/keepalived/prio"); // the path as written
+    assertThat(check.healthy()).isTrue();
+    assertThat(entry.state()).isEqualTo(NodeState.Master);
+  }
+
+  static Stream<Arguments> hostRoots() {
+    return Stream.of(
+        Arguments.of(Map.of(), "/"),
+        Arguments.of(Map.of("FLOATIP_HOST_ROOT", ""), "/"),
+        Arguments.of(Map.of("FLOATIP_HOST_ROOT", "/host"), "/host"),
+        Arguments.of(Map.of("FLOATIP_HOST_ROOT", " /host "), "/host"));
+  }
+
+  @ParameterizedTest(name = "{0} → {1}")
+  @MethodSource("hostRoots")
+  void theHostRootComesFromTheEnvironment(Map<String, String> env, String expected) {
+    assertThat(ClusterAgent.hostRoot(env)).isEqualTo(Path.of(expected));
+  }
+
+  @Test
+  void aRelativeHostRootIsRefused() {
+    assertThatThrownBy(() -> ClusterAgent.hostRoot(Map.of("FLOATIP_HOST_ROOT", "host")))
+        .hasMessageContaining("FLOATIP_HOST_ROOT");
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -67,6 +68,12 @@ public final class ClusterAgent implements AutoCloseable {
   private final Map<String, Long> released = new HashMap<>();
   private Set<String> known = Set.of();
 
+  /**
+   * The environment variable naming where the host's root is mounted into the agent's container
+   * (read-only); {@code track.files} paths are read under it.
+   */
+  public static final String HOST_ROOT_ENV = "FLOATIP_HOST_ROOT";
+
   public ClusterAgent(
       KubernetesClient client,
       String nodeName,
@@ -74,13 +81,30 @@ public final class ClusterAgent implements AutoCloseable {
       Dataplane dataplane,
       InstantSource clock,
       List<EventLoop.Listener> listeners) {
+    this(client, nodeName, namespace, dataplane, clock, listeners, hostRoot(System.getenv()));
+  }
+
+  /**
+   * @param hostRoot where the host's root is mounted: {@code track.files} paths are read under it
+   */
+  public ClusterAgent(
+      KubernetesClient client,
+      String nodeName,
+      String namespace,
+      Dataplane dataplane,
+      InstantSource clock,
+      List<EventLoop.Listener> listeners,
+      Path hostRoot) {
     this.client = client;
     this.nodeName = nodeName;
     this.clock = clock;
     this.pods = new KubePodWatch(client, nodeName);
     Tracking tracking =
         Tracking.create(
-            TrackingSettings.defaults(), dataplane.linkMonitor(), dataplane.addresses(), pods);
+            TrackingSettings.defaults().withFileRoot(hostRoot),
+            dataplane.linkMonitor(),
+            dataplane.addresses(),
+            pods);
     List<EventLoop.Listener> all = new ArrayList<>(listeners);
     all.add((spec, change) -> requestFlush());
     this.runner = new VipRunner(nodeName, dataplane, clock, tracking, all, this::requestPlan);
@@ -100,6 +124,22 @@ public final class ClusterAgent implements AutoCloseable {
               }
             });
     this.passwords = new Passwords(client, namespace);
+  }
+
+  /**
+   * {@value #HOST_ROOT_ENV} when set (the DaemonSet mounts the host's {@code /} there), else {@code
+   * /}: the container's own files, as an agent run outside the DaemonSet sees them.
+   */
+  public static Path hostRoot(Map<String, String> env) {
+    String root = env.get(HOST_ROOT_ENV);
+    if (root == null || root.isBlank()) {
+      return Path.of("/");
+    }
+    Path p = Path.of(root.strip());
+    if (!p.isAbsolute()) {
+      throw new IllegalArgumentException(HOST_ROOT_ENV + " must be an absolute path, was " + root);
+    }
+    return p;
   }
 
   /** Starts the event loop and the informers; returns at once (the API may be unreachable). */
