@@ -8,8 +8,10 @@ import dev.floatip.api.v1alpha1.ProcessCheck;
 import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TcpCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,36 @@ final class TrackChecks {
 
   private static final Pattern USER =
       Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._-]*(:[A-Za-z0-9._][A-Za-z0-9._-]*)?");
+
+  /**
+   * Where a tracked file may not be: in a cluster the agent reads {@code track.files} from the
+   * host's root (mounted read-only), on behalf of whoever may write a VirtualIP, and reports what
+   * it read in status; standalone the same file is the same host's. These hold kernel and device
+   * state ({@code /proc}, {@code /sys}, {@code /dev}), boot images, root's home, the host's
+   * configuration and credentials ({@code /etc}), the kubelet's and etcd's data (pod volumes,
+   * Secrets), the container runtimes' state, and mounted Secrets. {@code /etc/keepalived} and
+   * {@code /etc/floatip} are allowed: that is where keepalived users keep their track files. {@code
+   * /var/run} is a link to {@code /run} on most hosts: both spellings are listed.
+   */
+  static final List<String> SYSTEM_PATHS =
+      List.of(
+          "/proc",
+          "/sys",
+          "/dev",
+          "/boot",
+          "/root",
+          "/etc",
+          "/var/lib/kubelet",
+          "/var/lib/etcd",
+          "/var/lib/containerd",
+          "/var/lib/docker",
+          "/run/secrets",
+          "/var/run/secrets",
+          "/run/containerd",
+          "/var/run/containerd");
+
+  /** The exceptions to {@link #SYSTEM_PATHS}: directories under them where track files belong. */
+  static final List<String> ALLOWED_UNDER_SYSTEM_PATHS = List.of("/etc/keepalived", "/etc/floatip");
 
   private TrackChecks() {}
 
@@ -99,10 +131,42 @@ final class TrackChecks {
   }
 
   private static void file(Violations v, String path, FileCheck c) {
-    if (v.requiredText(path + ".path", c.path()) && !c.path().startsWith("/")) {
-      v.add(path + ".path", "must be an absolute path");
+    if (v.requiredText(path + ".path", c.path())) {
+      filePath(v, path + ".path", c.path());
     }
     v.range(path + ".weight", c.weight(), -254, 254);
+  }
+
+  /** An absolute path, without {@code ..}, not under a {@link #SYSTEM_PATHS system path}. */
+  static void filePath(Violations v, String field, String file) {
+    if (!file.startsWith("/")) {
+      v.add(field, "must be an absolute path");
+      return;
+    }
+    if (List.of(file.split("/")).contains("..")) {
+      v.add(field, "must not contain .. segments");
+      return;
+    }
+    systemPath(file)
+        .ifPresent(
+            p ->
+                v.add(
+                    field,
+                    "must not be under "
+                        + p
+                        + " (a system path)"
+                        + (p.equals("/etc") ? "; use /etc/keepalived or /etc/floatip" : "")));
+  }
+
+  /** The system path {@code file} is under, if any (empty for the allowed directories). */
+  static Optional<String> systemPath(String file) {
+    String normal = Path.of(file).normalize().toString(); // "//proc/./x" is "/proc/x"
+    if (ALLOWED_UNDER_SYSTEM_PATHS.stream().anyMatch(a -> normal.startsWith(a + "/"))) {
+      return Optional.empty();
+    }
+    return SYSTEM_PATHS.stream()
+        .filter(p -> normal.equals(p) || normal.startsWith(p + "/"))
+        .findFirst();
   }
 
   private static void iface(Violations v, String path, InterfaceCheck c) {

@@ -155,6 +155,29 @@ class VirtualIPValidatorTest {
           CLUSTER | {addresses: [192.0.2.1], track: {scripts: [null]}} | spec.track.scripts[0] | required
           CLUSTER | {addresses: [192.0.2.1], track: {files: [{path: /a, weight: 255}]}} | spec.track.files[0].weight | must be -254..254, was 255
           CLUSTER | {addresses: [192.0.2.1], track: {files: [{path: a}]}} | spec.track.files[0].path | must be an absolute path
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "a/b"}]}} | spec.track.files[1].path | must be an absolute path
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "./a"}]}} | spec.track.files[1].path | must be an absolute path
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/etc/keepalived/../shadow"}]}} | spec.track.files[1].path | must not contain .. segments
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/run/app/../../../etc/shadow"}]}} | spec.track.files[1].path | must not contain .. segments
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/proc/1/environ"}]}} | spec.track.files[1].path | must not be under /proc (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/sys/class/net/eth0/carrier"}]}} | spec.track.files[1].path | must not be under /sys (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/dev/sda"}]}} | spec.track.files[1].path | must not be under /dev (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/boot/vmlinuz"}]}} | spec.track.files[1].path | must not be under /boot (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/root/.ssh/id_rsa"}]}} | spec.track.files[1].path | must not be under /root (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/etc/shadow"}]}} | spec.track.files[1].path | must not be under /etc (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/lib/kubelet/pods/x/volumes/token"}]}} | spec.track.files[1].path | must not be under /var/lib/kubelet (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/lib/etcd/member/snap/db"}]}} | spec.track.files[1].path | must not be under /var/lib/etcd (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/lib/containerd/x"}]}} | spec.track.files[1].path | must not be under /var/lib/containerd (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/lib/docker/x"}]}} | spec.track.files[1].path | must not be under /var/lib/docker (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/run/secrets/kubernetes.io/serviceaccount/token"}]}} | spec.track.files[1].path | must not be under /run/secrets (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/run/secrets/kubernetes.io/serviceaccount/token"}]}} | spec.track.files[1].path | must not be under /var/run/secrets (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/run/containerd/containerd.sock"}]}} | spec.track.files[1].path | must not be under /run/containerd (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/var/run/containerd/containerd.sock"}]}} | spec.track.files[1].path | must not be under /var/run/containerd (a system path)
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/proc"}]}} | spec.track.files[1].path | must not be under /proc (a system path)
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/etc/hosts"}]}} | spec.track.files[1].path | must not be under /etc (a system path); use /etc/keepalived or /etc/floatip
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "//etc//shadow"}]}} | spec.track.files[1].path | must not be under /etc (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/etc/./shadow"}]}} | spec.track.files[1].path | must not be under /etc (a system path)
+          CLUSTER | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, track: {files: [{path: "/ok"}, {path: "/etc/keepalived"}]}} | spec.track.files[1].path | must not be under /etc (a system path)
           CLUSTER | {addresses: [192.0.2.1], track: {files: [{path: /a}, {path: /a}]}} | spec.track.files[1].path | duplicate file path "/a"
           CLUSTER | {addresses: [192.0.2.1], track: {processes: [{name: p, weight: -255}]}} | spec.track.processes[0].weight | must be -254..254, was -255
           CLUSTER | {addresses: [192.0.2.1], track: {processes: [{name: p, quorum: 0}]}} | spec.track.processes[0].quorum | must be at least 1, was 0
@@ -220,6 +243,32 @@ class VirtualIPValidatorTest {
   void longerThanEightCharactersIsAnErrorNotATruncation() {
     assertTrue(VirtualIPValidator.passwordProblem("12345678").isEmpty());
     assertTrue(VirtualIPValidator.passwordProblem("123456789").isPresent());
+  }
+
+  /** Track files where keepalived users keep them, and paths that only look like system ones. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/etc/keepalived/prio",
+        "/etc/floatip/state",
+        "/var/run/app/vrrp",
+        "/run/app/state",
+        "/tmp/vrrp",
+        "/srv/flags/x",
+        "/etcetera/x",
+        "/var/lib/kubelet-flags/x",
+        "/devices/x",
+        "/var/lib/app/state"
+      })
+  void trackFilesOutsideSystemPathsAreValidInBothModes(String path) {
+    String spec =
+        "{addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast},"
+            + " track: {files: [{path: \""
+            + path
+            + "\"}]}}";
+    for (Mode mode : Mode.values()) {
+      assertEquals(List.of(), VirtualIPValidator.validate(TestVips.withSpec(spec), mode), path);
+    }
   }
 
   static void assertViolation(VirtualIP vip, Mode mode, String path, String message) {
