@@ -137,25 +137,25 @@ final class TrackChecks {
     v.range(path + ".weight", c.weight(), -254, 254);
   }
 
+  private static void filePath(Violations v, String field, String file) {
+    filePathProblem(file).ifPresent(m -> v.add(field, m));
+  }
+
   /** An absolute path, without {@code ..}, not under a {@link #SYSTEM_PATHS system path}. */
-  static void filePath(Violations v, String field, String file) {
+  static Optional<String> filePathProblem(String file) {
     if (!file.startsWith("/")) {
-      v.add(field, "must be an absolute path");
-      return;
+      return Optional.of("must be an absolute path");
     }
     if (List.of(file.split("/")).contains("..")) {
-      v.add(field, "must not contain .. segments");
-      return;
+      return Optional.of("must not contain .. segments");
     }
-    systemPath(file)
-        .ifPresent(
+    return systemPath(file)
+        .map(
             p ->
-                v.add(
-                    field,
-                    "must not be under "
-                        + p
-                        + " (a system path)"
-                        + (p.equals("/etc") ? "; use /etc/keepalived or /etc/floatip" : "")));
+                "must not be under "
+                    + p
+                    + " (a system path)"
+                    + (p.equals("/etc") ? "; use /etc/keepalived or /etc/floatip" : ""));
   }
 
   /** The system path {@code file} is under, if any (empty for the allowed directories). */

@@ -80,6 +80,14 @@ public final class VirtualIPValidator {
   }
 
   /**
+   * The problem with a {@code track.files} path, if any: absolute, without {@code ..}, and not
+   * under a system path ({@code /proc}, {@code /etc} but {@code /etc/keepalived}…).
+   */
+  public static Optional<String> trackFileProblem(String path) {
+    return TrackChecks.filePathProblem(path);
+  }
+
+  /**
    * The problem with a VRRPv2 password, if any: 1..8 printable ASCII characters. Longer is an
    * error: keepalived would silently use the first 8, and two configs that differ after the 8th
    * character would then disagree about what they mean.

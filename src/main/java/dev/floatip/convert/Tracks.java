@@ -8,11 +8,13 @@ import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TcpCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.config.IpLiteral;
+import dev.floatip.config.VirtualIPValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -281,6 +283,11 @@ final class Tracks {
     }
     if (path == null) {
       warn(def, "track_file", def.arg() + " has no file (keepalived ignores it)");
+      return;
+    }
+    Optional<String> refused = VirtualIPValidator.trackFileProblem(path);
+    if (refused.isPresent()) {
+      warn(def, "track_file", path + " " + refused.get() + "; not converted");
       return;
     }
     Values.Weight override = weight(use, PROCESS_FILE_WEIGHT, weight.value());

@@ -190,6 +190,56 @@ class ConvertCorpusTest {
   }
 
   @Test
+  void trackFilesTheValidatorRefusesWarnAndAreLeftOut() throws Exception {
+    Path conf = tmp.resolve("keepalived.conf");
+    Files.writeString(
+        conf,
+        """
+        track_file shadow {
+            file /etc/shadow
+        }
+        track_file relative {
+            file run/prio
+        }
+        track_file kept {
+            file /etc/keepalived/prio
+        }
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            priority 100
+            virtual_ipaddress {
+                192.0.2.100/24
+            }
+            track_file {
+                shadow
+                relative
+                kept
+            }
+        }
+        """);
+
+    for (ConvertOptions options : List.of(standalone(null, null), cluster("node-a"))) {
+      Conversion c = convert(conf, options);
+
+      assertThat(c.warnings())
+          .extracting(w -> w.at().line() + " " + w.keyword() + ": " + w.message())
+          .containsExactly(
+              "1 track_file: /etc/shadow must not be under /etc (a system path); use"
+                  + " /etc/keepalived or /etc/floatip; not converted",
+              "4 track_file: run/prio must be an absolute path; not converted");
+      JsonNode files = spec(c, "vi-1").at("/track/files");
+      assertThat(files.size()).isEqualTo(1);
+      assertThat(files.get(0).path("path").asText()).isEqualTo("/etc/keepalived/prio");
+    }
+    Conversion c = convert(conf, cluster("node-a"));
+    VirtualIP vip = JSON.treeToValue(vip(c, "vi-1"), VirtualIP.class);
+    assertThat(VirtualIPValidator.validate(vip, Mode.CLUSTER)).isEmpty();
+    assertThat(ConfigFile.parse("converted.yaml", convert(conf, standalone(null, null)).yaml()))
+        .isInstanceOf(ConfigFile.Loaded.class);
+  }
+
+  @Test
   void everythingThatCannotBeCarriedOverWarns() throws Exception {
     Conversion c = convert(CORPUS.resolve("unsupported.conf"), standalone(null, null));
 
