@@ -191,10 +191,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     List<NodeInfo> nodeInfos = nodes.stream().map(NodeInfo::of).toList();
 
     Map<String, List<Violation>> violations = new HashMap<>();
-    all.forEach(
-        v ->
-            violations.put(
-                v.getMetadata().getName(), VirtualIPValidator.validate(v, Mode.CLUSTER)));
+    all.forEach(v -> violations.put(v.getMetadata().getName(), validate(v)));
     List<VirtualIP> valid =
         all.stream().filter(v -> violations.get(v.getMetadata().getName()).isEmpty()).toList();
     Map<String, VridAllocator.Decision> decisions = VridAllocator.allocate(valid, nodeInfos);
@@ -204,8 +201,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     agentResources.sync(runnable, currentDaemonSet());
 
     String name = vip.getMetadata().getName();
-    List<Violation> mine =
-        violations.getOrDefault(name, VirtualIPValidator.validate(vip, Mode.CLUSTER));
+    List<Violation> mine = violations.getOrDefault(name, validate(vip));
     StatusAggregator.Result result =
         aggregate(vip, vip.getStatus(), mine, decisions.get(name), nodes);
     UpdateControl<VirtualIP> control = UpdateControl.noUpdate();
@@ -220,6 +216,13 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
       }
     }
     return result.recheckAfter().map(d -> control.rescheduleAfter(d.toMillis())).orElse(control);
+  }
+
+  /** The spec's violations, and a passwordSecretRef the agents may not read (SecretNamespaces). */
+  private List<Violation> validate(VirtualIP v) {
+    List<Violation> out = new ArrayList<>(VirtualIPValidator.validate(v, Mode.CLUSTER));
+    out.addAll(SecretNamespaces.check(v, cfg));
+    return out;
   }
 
   private boolean changedMeanwhile(
