@@ -60,13 +60,8 @@ import org.jboss.logging.Logger;
  * aggregation. Three more event sources: Nodes (labels, foreign VRIDs, readiness), the agent
  * DaemonSet, and the other VirtualIPs (an allocation or conflict depends on all of them).
  *
- * <p>The operator's own RBAC (for the install manifests): virtualips get/list/watch/patch/update,
- * virtualips/status patch; apps daemonsets get/list/watch/create/update/patch/delete in its
- * namespace; serviceaccounts get/create/update/patch/delete in its namespace; clusterroles and
- * clusterrolebindings get/create/update/patch/delete, plus bind and escalate on the agents'
- * ClusterRole (it names Secrets the operator does not read); nodes get/list/watch; events
- * create/patch in its namespace; coordination.k8s.io leases get/list/watch/create/update/patch in
- * its namespace.
+ * <p>The operator's own RBAC is helm/floatip/templates/rbac.yaml (HelmChartTest checks it against
+ * these calls): it holds every rule it grants the agents, and has neither escalate nor bind.
  */
 @ControllerConfiguration(
     name = VirtualIPReconciler.NAME,
