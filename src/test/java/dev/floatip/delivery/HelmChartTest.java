@@ -80,7 +80,10 @@ class HelmChartTest {
             List.of(
                 "--set", "serviceMonitor.enabled=true",
                 "--set", "createNamespace=true",
-                "--set", "logFormat=json"))) {
+                "--set", "logFormat=json",
+                "--set", "imagePullSecrets[0].name=regcred",
+                "--set", "agent.secretNamespaces[0]=vrrp-secrets",
+                "--set", "agent.priorityClassName=system-cluster-critical"))) {
       List<String> cmd = new ArrayList<>(List.of(Helm.binary().toString(), "lint", "--strict"));
       cmd.add(Helm.CHART.toString());
       cmd.addAll(extra);
