@@ -29,6 +29,15 @@
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
+{{/* imagePullSecrets' names, comma-separated (FLOATIP_OPERATOR_AGENT_IMAGE_PULL_SECRETS). */}}
+{{- define "floatip.imagePullSecretNames" -}}
+{{- $names := list -}}
+{{- range .Values.imagePullSecrets -}}
+{{- $names = append $names .name -}}
+{{- end -}}
+{{- join "," $names -}}
+{{- end -}}
+
 {{- define "floatip.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/name: {{ include "floatip.name" . }}
@@ -70,3 +79,16 @@ app.kubernetes.io/component: agent
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/* metadata of the CRD (templates/crd.yaml), ending in a newline. */}}
+{{- define "floatip.crdMetadata" -}}
+metadata:
+  name: virtualips.floatip.dev
+  labels:
+    {{- include "floatip.labels" . | nindent 4 }}
+  {{- if .Values.crds.keep }}
+  annotations:
+    # helm uninstall leaves the CRD: deleting it would delete every VirtualIP
+    helm.sh/resource-policy: keep
+  {{- end }}
+{{ end -}}

@@ -10,11 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,15 +19,20 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * The objects shared by all VirtualIPs: the agent DaemonSet, its ServiceAccount, ClusterRole and
- * ClusterRoleBinding. Applied with create-or-update (no server-side apply: the test server does not
- * support it), only when the hash of the desired objects differs from the one recorded on the
- * DaemonSet, so that the many reconciles that agents' status writes cause cost no writes.
- * Synchronized: reconciles of different VirtualIPs run in parallel but share these objects.
+ * ClusterRoleBinding. Written only when the hash of the desired objects differs from the one
+ * recorded on the DaemonSet, so that the many reconciles that agents' status writes cause cost no
+ * writes; then each object is read by name, created when missing and updated by name when it
+ * differs (no server-side apply: the test server does not support it). Never create-or-update: a
+ * POST of an object that exists is authorized before the exists check, so kube-apiserver runs
+ * create's RBAC checks (for a ClusterRole: the escalation check, where a POST carries no name) and
+ * answers 403, not 409. Synchronized: reconciles of different VirtualIPs run in parallel but share
+ * these objects.
  */
 @ApplicationScoped
 public class AgentResources {
@@ -61,7 +63,7 @@ public class AgentResources {
     }
     DaemonSet ds = AgentDaemonSetFactory.build(cfg, runnable);
     ServiceAccount sa = AgentRbacFactory.serviceAccount(cfg);
-    ClusterRole role = AgentRbacFactory.clusterRole(cfg, runnable);
+    ClusterRole role = AgentRbacFactory.clusterRole(cfg);
     ClusterRoleBinding binding = AgentRbacFactory.clusterRoleBinding(cfg);
     String hash = hash(sa, role, binding, ds);
     String recorded =
@@ -76,7 +78,7 @@ public class AgentResources {
     annotations.put(Labels.SPEC_HASH, hash);
     ds.getMetadata().setAnnotations(annotations);
     apply(sa);
-    applyClusterRole(role);
+    apply(role);
     apply(binding);
     apply(ds);
     lastApplied = hash;
@@ -97,30 +99,41 @@ public class AgentResources {
   }
 
   /**
-   * Creating or updating a ClusterRole needs its author to hold every rule in it, or the {@code
-   * escalate} verb on clusterroles. The install (helm/floatip) grants the operator the agents'
-   * static rules, and {@code escalate} only on this ClusterRole's name, never {@code get} on
-   * Secrets. Kubernetes checks a named {@code escalate} for updates only (a create has no name at
-   * authorization time), so a missing ClusterRole that names Secrets is created without that rule
-   * first, then updated to the full set.
+   * Reads {@code desired} by name; creates it when missing, updates it by name (with the read
+   * resourceVersion) when it differs in what the operator owns, else leaves it.
    */
-  private void applyClusterRole(ClusterRole role) {
-    ClusterRole held = AgentRbacFactory.withoutSecretAccess(role);
-    if (!held.equals(role)
-        && client.rbac().clusterRoles().withName(role.getMetadata().getName()).get() == null) {
-      try {
-        client.resource(held).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
-        }
-      }
+  private void apply(HasMetadata desired) {
+    HasMetadata existing = client.resource(desired).get();
+    if (existing == null) {
+      client.resource(desired).create();
+    } else if (differs(existing, desired)) {
+      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      client.resource(desired).update();
     }
-    apply(role);
   }
 
-  private void apply(HasMetadata desired) {
-    client.resource(desired).createOr(NonDeletingOperation::update);
+  /** Whether {@code existing} lacks a label, the spec hash or the content of {@code desired}. */
+  static boolean differs(HasMetadata existing, HasMetadata desired) {
+    if (!contains(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())
+        || !contains(
+            existing.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())) {
+      return true;
+    }
+    return switch (desired) {
+      case ClusterRole r -> !Objects.equals(((ClusterRole) existing).getRules(), r.getRules());
+      case ClusterRoleBinding b ->
+          !Objects.equals(((ClusterRoleBinding) existing).getSubjects(), b.getSubjects())
+              || !Objects.equals(((ClusterRoleBinding) existing).getRoleRef(), b.getRoleRef());
+      // the DaemonSet's content is its spec hash annotation (the server defaults its spec)
+      default -> false;
+    };
+  }
+
+  private static boolean contains(Map<String, String> have, Map<String, String> want) {
+    if (want == null || want.isEmpty()) {
+      return true;
+    }
+    return have != null && have.entrySet().containsAll(want.entrySet());
   }
 
   private String hash(HasMetadata... objects) {

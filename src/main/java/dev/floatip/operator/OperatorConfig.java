@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,10 @@ import java.util.Objects;
  * @param finalizerTimeout how long a deleted VirtualIP waits for its agents to release it
  * @param leaderElection whether replicas elect a leader through a Lease
  * @param leaseName name of that Lease in {@code namespace}
+ * @param imagePullSecrets names of the Secrets (in {@code namespace}) the agent pods pull with
+ * @param secretNamespaces namespaces besides {@code namespace} where VirtualIPs may keep their
+ *     {@code passwordSecretRef} Secrets: the agents may read Secrets there (chart value {@code
+ *     agent.secretNamespaces}, which renders a Role in each); any other namespace is refused
  */
 public record OperatorConfig(
     String namespace,
@@ -41,7 +46,9 @@ public record OperatorConfig(
     String logFormat,
     Duration finalizerTimeout,
     boolean leaderElection,
-    String leaseName) {
+    String leaseName,
+    List<String> imagePullSecrets,
+    List<String> secretNamespaces) {
 
   public static final String DEFAULT_NAMESPACE = "floatip-system";
   public static final String DEFAULT_AGENT_NAME = "floatip-agent";
@@ -60,6 +67,52 @@ public record OperatorConfig(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(finalizerTimeout, "finalizerTimeout");
     Objects.requireNonNull(leaseName, "leaseName");
+    imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
+    secretNamespaces = secretNamespaces == null ? List.of() : List.copyOf(secretNamespaces);
+  }
+
+  /** Without image pull secrets and further Secret namespaces (the settings before issue 11). */
+  public OperatorConfig(
+      String namespace,
+      String agentName,
+      String image,
+      String imagePullPolicy,
+      Map<String, String> agentRequests,
+      Map<String, String> agentLimits,
+      String priorityClassName,
+      List<Toleration> agentTolerations,
+      int agentMetricsPort,
+      String logFormat,
+      Duration finalizerTimeout,
+      boolean leaderElection,
+      String leaseName) {
+    this(
+        namespace,
+        agentName,
+        image,
+        imagePullPolicy,
+        agentRequests,
+        agentLimits,
+        priorityClassName,
+        agentTolerations,
+        agentMetricsPort,
+        logFormat,
+        finalizerTimeout,
+        leaderElection,
+        leaseName,
+        List.of(),
+        List.of());
+  }
+
+  /**
+   * Whether the agents may read a {@code passwordSecretRef} Secret in {@code secretNamespace}:
+   * empty or absent means {@link #namespace()}, which is always allowed.
+   */
+  public boolean allowsSecretNamespace(String secretNamespace) {
+    return secretNamespace == null
+        || secretNamespace.isEmpty()
+        || secretNamespace.equals(namespace)
+        || secretNamespaces.contains(secretNamespace);
   }
 
   /** The defaults, as documented on {@link OperatorSettings}. */
@@ -77,7 +130,20 @@ public record OperatorConfig(
         "text",
         Duration.ofSeconds(60),
         true,
-        "floatip-operator");
+        "floatip-operator",
+        List.of(),
+        List.of());
+  }
+
+  /**
+   * Parses a comma-separated list as the chart writes it ({@code join ","}): entries trimmed, empty
+   * ones dropped.
+   */
+  public static List<String> parseList(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(text.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
   }
 
   /**
@@ -129,7 +195,9 @@ public record OperatorConfig(
         logFormat,
         finalizerTimeout,
         leaderElection,
-        leaseName);
+        leaseName,
+        imagePullSecrets,
+        secretNamespaces);
   }
 
   public OperatorConfig withFinalizerTimeout(Duration timeout) {
@@ -146,6 +214,8 @@ public record OperatorConfig(
         logFormat,
         timeout,
         leaderElection,
-        leaseName);
+        leaseName,
+        imagePullSecrets,
+        secretNamespaces);
   }
 }

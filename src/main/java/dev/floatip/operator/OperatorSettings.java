@@ -63,6 +63,18 @@ public interface OperatorSettings {
     /** text or json. */
     @WithDefault("text")
     String logFormat();
+
+    /**
+     * Secrets (in {@link #namespace()}) the agent pods pull their image with, comma-separated
+     * (chart value {@code imagePullSecrets}).
+     */
+    Optional<String> imagePullSecrets();
+
+    /**
+     * Namespaces besides {@link #namespace()} where VirtualIPs may keep {@code passwordSecretRef}
+     * Secrets, comma-separated (chart value {@code agent.secretNamespaces}).
+     */
+    Optional<String> secretNamespaces();
   }
 
   /** A Lease in {@link #namespace()} decides which replica reconciles. */
@@ -96,6 +108,8 @@ public interface OperatorSettings {
         a.logFormat(),
         finalizerTimeout(),
         leaderElection().enabled(),
-        leaderElection().leaseName());
+        leaderElection().leaseName(),
+        OperatorConfig.parseList(a.imagePullSecrets().orElse("")),
+        OperatorConfig.parseList(a.secretNamespaces().orElse("")));
   }
 }

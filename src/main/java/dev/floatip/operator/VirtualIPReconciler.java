@@ -60,13 +60,8 @@ import org.jboss.logging.Logger;
  * aggregation. Three more event sources: Nodes (labels, foreign VRIDs, readiness), the agent
  * DaemonSet, and the other VirtualIPs (an allocation or conflict depends on all of them).
  *
- * <p>The operator's own RBAC (for the install manifests): virtualips get/list/watch/patch/update,
- * virtualips/status patch; apps daemonsets get/list/watch/create/update/patch/delete in its
- * namespace; serviceaccounts get/create/update/patch/delete in its namespace; clusterroles and
- * clusterrolebindings get/create/update/patch/delete, plus bind and escalate on the agents'
- * ClusterRole (it names Secrets the operator does not read); nodes get/list/watch; events
- * create/patch in its namespace; coordination.k8s.io leases get/list/watch/create/update/patch in
- * its namespace.
+ * <p>The operator's own RBAC is helm/floatip/templates/rbac.yaml (HelmChartTest checks it against
+ * these calls): it holds every rule it grants the agents, and has neither escalate nor bind.
  */
 @ControllerConfiguration(
     name = VirtualIPReconciler.NAME,
@@ -191,10 +186,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     List<NodeInfo> nodeInfos = nodes.stream().map(NodeInfo::of).toList();
 
     Map<String, List<Violation>> violations = new HashMap<>();
-    all.forEach(
-        v ->
-            violations.put(
-                v.getMetadata().getName(), VirtualIPValidator.validate(v, Mode.CLUSTER)));
+    all.forEach(v -> violations.put(v.getMetadata().getName(), validate(v)));
     List<VirtualIP> valid =
         all.stream().filter(v -> violations.get(v.getMetadata().getName()).isEmpty()).toList();
     Map<String, VridAllocator.Decision> decisions = VridAllocator.allocate(valid, nodeInfos);
@@ -204,8 +196,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     agentResources.sync(runnable, currentDaemonSet());
 
     String name = vip.getMetadata().getName();
-    List<Violation> mine =
-        violations.getOrDefault(name, VirtualIPValidator.validate(vip, Mode.CLUSTER));
+    List<Violation> mine = violations.getOrDefault(name, validate(vip));
     StatusAggregator.Result result =
         aggregate(vip, vip.getStatus(), mine, decisions.get(name), nodes);
     UpdateControl<VirtualIP> control = UpdateControl.noUpdate();
@@ -220,6 +211,13 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
       }
     }
     return result.recheckAfter().map(d -> control.rescheduleAfter(d.toMillis())).orElse(control);
+  }
+
+  /** The spec's violations, and a passwordSecretRef the agents may not read (SecretNamespaces). */
+  private List<Violation> validate(VirtualIP v) {
+    List<Violation> out = new ArrayList<>(VirtualIPValidator.validate(v, Mode.CLUSTER));
+    out.addAll(SecretNamespaces.check(v, cfg));
+    return out;
   }
 
   private boolean changedMeanwhile(

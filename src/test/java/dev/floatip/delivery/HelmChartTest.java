@@ -8,6 +8,8 @@ import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.crd.CrdFileTest;
 import dev.floatip.operator.OperatorConfig;
 import dev.floatip.operator.OperatorSettings;
+import dev.floatip.operator.SecretNamespaces;
+import dev.floatip.operator.model.AgentDaemonSetFactory;
 import dev.floatip.operator.model.AgentRbacFactory;
 import dev.floatip.operator.model.Labels;
 import io.fabric8.kubernetes.api.model.Container;
@@ -42,15 +44,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Helm chart (helm/floatip), rendered by a real helm (see {@link Helm}) and checked like a
- * helm-unittest suite: lint, the CRD copy, the committed install manifest, the operator
- * Deployment's hardening, that every value reaches the operator's settings, and that the operator's
- * RBAC lets it do what the code does, including creating the agents' ClusterRole (Kubernetes'
- * escalation rule).
+ * helm-unittest suite: lint, the CRD (a template: an upgrade applies it, uninstall keeps it), the
+ * committed install manifest, the operator Deployment's hardening, that every value reaches the
+ * operator's settings, that the operator's RBAC lets it do what the code does and holds every rule
+ * it grants the agents (Kubernetes' escalation rule, without escalate or bind), and the portability
+ * pieces (quota, PDB, anti-affinity, pull secrets, NOTES). Issue 11's chart defects 1, 6, 7, 8 and
+ * 9 each have a test here.
  */
 class HelmChartTest {
 
   private static final Path CRD = Path.of("crds", "virtualips.floatip.dev.yaml");
-  private static final Path CHART_CRD = Helm.CHART.resolve("crds/virtualips.floatip.dev.yaml");
+  private static final Path CHART_CRD =
+      Helm.CHART.resolve("files/crds/virtualips.floatip.dev.yaml");
   private static final Path INSTALL = Path.of("manifests", "install.yaml");
   private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
 
@@ -60,6 +65,11 @@ class HelmChartTest {
 
   private static Deployment deployment(Rendered r) {
     return r.as(r.one("Deployment"), Deployment.class);
+  }
+
+  /** The operator's Role in the release namespace. */
+  private static Role operatorRole(Rendered r) {
+    return r.as(r.get("Role", "floatip-operator"), Role.class);
   }
 
   // ---------------------------------------------------------------- lint, CRD, manifest, versions
@@ -72,7 +82,10 @@ class HelmChartTest {
             List.of(
                 "--set", "serviceMonitor.enabled=true",
                 "--set", "createNamespace=true",
-                "--set", "logFormat=json"))) {
+                "--set", "logFormat=json",
+                "--set", "imagePullSecrets[0].name=regcred",
+                "--set", "agent.secretNamespaces[0]=vrrp-secrets",
+                "--set", "agent.priorityClassName=system-cluster-critical"))) {
       List<String> cmd = new ArrayList<>(List.of(Helm.binary().toString(), "lint", "--strict"));
       cmd.add(Helm.CHART.toString());
       cmd.addAll(extra);
@@ -88,9 +101,57 @@ class HelmChartTest {
     if (!Files.readString(CHART_CRD).equals(Files.readString(CRD))) {
       fail(CHART_CRD + " differs from " + CRD + ": run hack/update-crds.sh (it copies the CRD)");
     }
-    // and it is what the chart installs
-    JsonNode crd = render("--include-crds").one("CustomResourceDefinition");
+    assertThat(Helm.CHART.resolve("crds"))
+        .as("no crds/ in the chart: Helm never upgrades those (issue 11, defect 8)")
+        .doesNotExist();
+    // and it is what the chart renders (a template: helm upgrade applies it)
+    JsonNode crd = render().one("CustomResourceDefinition");
+    JsonNode generated = Rendered.parse(Files.readString(CRD)).one("CustomResourceDefinition");
     assertThat(crd.at("/metadata/name").asText()).isEqualTo("virtualips.floatip.dev");
+    assertThat(crd.get("spec")).isEqualTo(generated.get("spec"));
+    assertThat(crd.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .as("helm uninstall keeps the CRD (crds.keep)")
+        .isEqualTo("keep");
+    assertThat(crd.at("/metadata/labels/app.kubernetes.io~1managed-by").asText()).isEqualTo("Helm");
+  }
+
+  @Test
+  void crdsEnabledAndKeepAreValues() {
+    assertThat(render("--set", "crds.enabled=false").ofKind("CustomResourceDefinition")).isEmpty();
+    JsonNode crd = render("--set", "crds.keep=false").one("CustomResourceDefinition");
+    assertThat(crd.at("/metadata/annotations/helm.sh~1resource-policy").isMissingNode()).isTrue();
+  }
+
+  /**
+   * What {@code helm upgrade} applies is the render of the new chart: a chart whose CRD copy
+   * changed (here: one more printer column) renders the changed CRD, still with the keep
+   * annotation. With the CRD under crds/, no render would carry it and no upgrade would apply it.
+   */
+  @Test
+  void anUpgradeToAChartWithAChangedCrdAppliesIt() throws IOException {
+    Path chart = copyChart();
+    try {
+      Path copy = chart.resolve("files/crds/virtualips.floatip.dev.yaml");
+      String crd = Files.readString(copy);
+      String changed =
+          crd.replaceFirst(
+              "(?m)^  - additionalPrinterColumns:\n",
+              "  - additionalPrinterColumns:\n"
+                  + "    - jsonPath: .metadata.annotations.upgrade-check\n"
+                  + "      name: UpgradeCheck\n"
+                  + "      type: string\n");
+      assertThat(changed).as("the CRD has printer columns to add to").isNotEqualTo(crd);
+      Files.writeString(copy, changed);
+      JsonNode before = render().one("CustomResourceDefinition");
+      JsonNode after = renderChart(chart).one("CustomResourceDefinition");
+      assertThat(after.at("/spec/versions/0/additionalPrinterColumns/0/name").asText())
+          .isEqualTo("UpgradeCheck");
+      assertThat(after.get("spec")).isNotEqualTo(before.get("spec"));
+      assertThat(after.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+          .isEqualTo("keep");
+    } finally {
+      deleteTree(chart);
+    }
   }
 
   @Test
@@ -125,13 +186,36 @@ class HelmChartTest {
     assertThat(m.find()).as("project version in pom.xml").isTrue();
     String version = m.group(1);
     JsonNode chart = Rendered.YAML.readTree(Helm.CHART.resolve("Chart.yaml").toFile());
-    assertThat(chart.get("appVersion").asText()).as("Chart.yaml appVersion").isEqualTo(version);
-    assertThat(chart.get("version").asText())
-        .as("Chart.yaml version")
-        .isEqualTo(version.replace("-SNAPSHOT", ""));
+    String release = version.replace("-SNAPSHOT", "");
+    // appVersion is the default image tag: a tag one can publish, never a -SNAPSHOT (defect 9)
+    assertThat(chart.get("appVersion").asText()).as("Chart.yaml appVersion").isEqualTo(release);
+    assertThat(chart.get("appVersion").asText()).matches("[0-9]+\\.[0-9]+\\.[0-9]+");
+    assertThat(chart.get("version").asText()).as("Chart.yaml version").isEqualTo(release);
     Container operator =
         deployment(render()).getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(operator.getImage()).isEqualTo("ghcr.io/floatip/floatip:" + version);
+    assertThat(operator.getImage()).isEqualTo("ghcr.io/floatip/floatip:" + release);
+    // the image the README and the Dockerfile tell you to build is the one the chart runs
+    assertThat(Files.readString(Path.of("src/main/docker/Dockerfile")))
+        .contains("ghcr.io/floatip/floatip:" + release + " ")
+        .doesNotContain("SNAPSHOT");
+    assertThat(Files.readString(Path.of("README.md"))).doesNotContain("floatip:" + version);
+  }
+
+  /**
+   * The CRD's x-kubernetes-validations use {@code reason} and {@code fieldPath}, which
+   * kube-apiserver accepts from 1.28 (defect 8): Chart.yaml and the README say so.
+   */
+  @Test
+  void kubeVersionIsTheOneTheCrdNeeds() throws IOException {
+    JsonNode chart = Rendered.YAML.readTree(Helm.CHART.resolve("Chart.yaml").toFile());
+    assertThat(chart.get("kubeVersion").asText()).isEqualTo(">=1.28.0-0");
+    assertThat(Files.readString(CRD)).contains("fieldPath:").contains("reason:");
+    assertThat(Files.readString(Path.of("README.md")))
+        .contains("Kubernetes ≥ 1.28")
+        .doesNotContain("Kubernetes ≥ 1.25");
+    Helm.Result old = Helm.templateResult("--kube-version", "1.27.9");
+    assertThat(old.exit()).as("helm template --kube-version 1.27.9 is refused").isNotZero();
+    assertThat(old.err()).contains(">=1.28.0-0");
   }
 
   // ---------------------------------------------------------------- operator Deployment
@@ -207,7 +291,9 @@ class HelmChartTest {
                 fromChart.logFormat(),
                 fromChart.finalizerTimeout(),
                 fromChart.leaderElection(),
-                fromChart.leaseName()))
+                fromChart.leaseName(),
+                fromChart.imagePullSecrets(),
+                fromChart.secretNamespaces()))
         .isEqualTo(defaults);
   }
 
@@ -232,8 +318,13 @@ class HelmChartTest {
             "--set", "operator.finalizerTimeout=30s",
             "--set", "operator.replicas=1",
             "--set", "operator.leaderElection.enabled=false",
-            "--set", "operator.leaderElection.leaseName=vip-lease");
+            "--set", "operator.leaderElection.leaseName=vip-lease",
+            "--set", "imagePullSecrets[0].name=regcred",
+            "--set", "imagePullSecrets[1].name=mirror",
+            "--set", "agent.secretNamespaces[0]=vrrp-secrets");
     OperatorConfig cfg = bind(deployment(r));
+    assertThat(cfg.imagePullSecrets()).containsExactly("regcred", "mirror");
+    assertThat(cfg.secretNamespaces()).containsExactly("vrrp-secrets");
     assertThat(cfg.image()).isEqualTo("registry.example/floatip:1.2.3");
     assertThat(deploymentImage(r)).as("one image for operator and agents").isEqualTo(cfg.image());
     assertThat(cfg.imagePullPolicy()).isEqualTo("Always");
@@ -262,9 +353,10 @@ class HelmChartTest {
         .allSatisfy(p -> assertThat(p.getResourceNames()).containsExactly("vip-agent"));
     assertThat(r.get("Service", "vip-agent-metrics").at("/spec/ports/0/port").asInt())
         .isEqualTo(9700);
-    Role nsRole = r.as(r.one("Role"), Role.class);
-    assertThat(covers(nsRole.getRules(), "coordination.k8s.io", "leases", "update", "vip-lease"))
+    Role nsRole = operatorRole(r);
+    assertThat(covers(nsRole.getRules(), "coordination.k8s.io", "leases", "patch", "vip-lease"))
         .isTrue();
+    assertThat(r.get("Role", "vip-agent-secrets")).isNotNull();
   }
 
   @Test
@@ -300,6 +392,8 @@ class HelmChartTest {
         "agent.resources.limits.ephemeral-storage=1Gi | resource name \"ephemeral-storage\"",
         "serviceMonitor.enabled=true,metrics.service.enabled=false | needs metrics.service.enabled",
         "serviceAccount.create=false           | serviceAccount.name is required",
+        "agent.secretNamespaces[0]=Not_A_Namespace | at '/agent/secretNamespaces/0'",
+        "crds.keep=yes                         | at '/crds/keep'",
       })
   void invalidValuesFailWithAMessage(String set, String message) {
     Helm.Result r = Helm.templateResult("--set", set);
@@ -324,7 +418,7 @@ class HelmChartTest {
   void operatorRbacCoversWhatTheOperatorDoes() {
     Rendered r = render();
     List<PolicyRule> cluster = r.as(r.one("ClusterRole"), ClusterRole.class).getRules();
-    List<PolicyRule> ns = r.as(r.one("Role"), Role.class).getRules();
+    List<PolicyRule> ns = operatorRole(r).getRules();
     String agent = OperatorConfig.DEFAULT_AGENT_NAME;
     // group, resource, verb, name (null: any), cluster-wide?
     Object[][] needs = {
@@ -336,7 +430,6 @@ class HelmChartTest {
       {"floatip.dev", "virtualips/status", "patch", null, "StatusWriter merge patch"},
       {"", "nodes", "list", null, "node informer"},
       {"", "nodes", "watch", null, "node informer"},
-      {"", "events", "create", null, "EventRecorder"},
       {
         "apiextensions.k8s.io",
         "customresourcedefinitions",
@@ -349,6 +442,7 @@ class HelmChartTest {
       {RBAC_GROUP, "clusterroles", "update", agent, "AgentResources"},
       {RBAC_GROUP, "clusterroles", "delete", agent, "AgentResources.deleteAll"},
       {RBAC_GROUP, "clusterrolebindings", "create", null, "AgentResources"},
+      {RBAC_GROUP, "clusterrolebindings", "get", agent, "AgentResources"},
       {RBAC_GROUP, "clusterrolebindings", "update", agent, "AgentResources"},
       {RBAC_GROUP, "clusterrolebindings", "delete", agent, "AgentResources.deleteAll"},
     };
@@ -358,17 +452,16 @@ class HelmChartTest {
           .isTrue();
     }
     Object[][] nsNeeds = {
+      {"apps", "daemonsets", "get", agent},
       {"apps", "daemonsets", "list", null},
       {"apps", "daemonsets", "watch", null},
       {"apps", "daemonsets", "create", null},
       {"apps", "daemonsets", "update", agent},
       {"apps", "daemonsets", "delete", agent},
       {"", "serviceaccounts", "create", null},
+      {"", "serviceaccounts", "get", agent},
       {"", "serviceaccounts", "update", agent},
       {"", "serviceaccounts", "delete", agent},
-      {"coordination.k8s.io", "leases", "create", null},
-      {"coordination.k8s.io", "leases", "get", "floatip-operator"},
-      {"coordination.k8s.io", "leases", "update", "floatip-operator"},
     };
     for (Object[] n : nsNeeds) {
       assertThat(covers(ns, (String) n[0], (String) n[1], (String) n[2], (String) n[3]))
@@ -386,48 +479,179 @@ class HelmChartTest {
     }
     // nothing beyond the agent's own objects on RBAC
     assertThat(covers(cluster, RBAC_GROUP, "clusterroles", "update", "cluster-admin")).isFalse();
-    assertThat(covers(cluster, RBAC_GROUP, "clusterroles", "bind", "cluster-admin")).isFalse();
-    assertThat(covers(cluster, RBAC_GROUP, "clusterroles", "escalate", "cluster-admin")).isFalse();
+    assertThat(covers(cluster, RBAC_GROUP, "clusterrolebindings", "update", "cluster-admin"))
+        .isFalse();
   }
 
   /**
-   * Kubernetes lets the operator write the agents' ClusterRole only if it holds every rule in it or
-   * has {@code escalate} on it, and bind it only if it holds the rules or has {@code bind}. The
-   * operator holds the agents' static rules itself; the Secret rule is covered by escalate/bind on
-   * the agent ClusterRole's name (and AgentResources creates the role without it first).
+   * Issue 11, defect 1: Fabric8's LeaseLock (kubernetes-client-api 7.6.1, ResourceLock) gets the
+   * Lease, creates it when missing, and acquires and renews it with a JSON merge PATCH; JOSDK
+   * 5.3.2's LeaderElectionManager.checkLeaseAccess refuses to start without get, create and update
+   * in a SelfSubjectRulesReview. The Role grants exactly that union: without patch the first
+   * leader's renew is refused and no replica ever leads again.
    */
   @Test
-  void operatorMayCreateAndBindTheAgentsClusterRole() throws IOException {
+  void leaseVerbsAreExactlyWhatTheLockAndJosdksCheckUse() {
+    List<PolicyRule> leases =
+        operatorRole(render()).getRules().stream()
+            .filter(p -> p.getResources().contains("leases"))
+            .toList();
+    assertThat(covers(leases, "coordination.k8s.io", "leases", "get", "floatip-operator"))
+        .as("LeaseLock.get")
+        .isTrue();
+    assertThat(covers(leases, "coordination.k8s.io", "leases", "create", null))
+        .as("LeaseLock.create (a POST has no name)")
+        .isTrue();
+    assertThat(covers(leases, "coordination.k8s.io", "leases", "patch", "floatip-operator"))
+        .as("LeaseLock.update: acquire and renew with a JSON merge patch")
+        .isTrue();
+    assertThat(covers(leases, "coordination.k8s.io", "leases", "update", "floatip-operator"))
+        .as("JOSDK's start-up check wants update")
+        .isTrue();
+    assertThat(leases)
+        .flatExtracting(PolicyRule::getVerbs)
+        .containsExactlyInAnyOrder("create", "get", "update", "patch");
+    assertThat(leases)
+        .filteredOn(p -> !p.getVerbs().contains("create"))
+        .allSatisfy(p -> assertThat(p.getResourceNames()).containsExactly("floatip-operator"));
+  }
+
+  /**
+   * Issue 11, defects 2 and 7: the operator holds every rule of the agents' ClusterRole itself, so
+   * kube-apiserver's escalation check (pkg/registry/rbac/validation/rule.go ConfirmNoEscalation)
+   * and bind check let it create, update and bind that role without {@code escalate} or {@code
+   * bind}, which it must not have: with either plus {@code clusterrolebindings create} it would be
+   * cluster-admin equivalent.
+   */
+  @Test
+  void operatorHoldsEveryRuleItGrantsAndNeitherEscalateNorBind() {
     Rendered r = render();
     List<PolicyRule> cluster = r.as(r.one("ClusterRole"), ClusterRole.class).getRules();
     OperatorConfig cfg = bind(deployment(r));
-    List<VirtualIP> vips = exampleVirtualIPs();
-    ClusterRole agentRole = AgentRbacFactory.clusterRole(cfg, vips);
-    assertThat(agentRole.getRules())
-        .as("the examples name a Secret: the test covers the Secret rule")
-        .anySatisfy(p -> assertThat(p.getResources()).contains("secrets"));
-    ClusterRole held = AgentRbacFactory.withoutSecretAccess(agentRole);
-    for (PolicyRule rule : held.getRules()) {
+    ClusterRole agentRole = AgentRbacFactory.clusterRole(cfg);
+    for (PolicyRule rule : agentRole.getRules()) {
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
           for (String verb : rule.getVerbs()) {
             assertThat(covers(cluster, group, resource, verb, null))
                 .as(
-                    "the operator must hold the agents' rule %s %s/%s cluster-wide to create their"
-                        + " ClusterRole without escalate",
+                    "the operator must hold the agents' rule %s %s/%s cluster-wide to create and"
+                        + " bind their ClusterRole",
                     verb, group, resource)
                 .isTrue();
           }
         }
       }
     }
-    for (String verb : List.of("escalate", "bind", "update")) {
-      assertThat(covers(cluster, RBAC_GROUP, "clusterroles", verb, cfg.agentName()))
-          .as(
-              "%s on clusterroles/%s (the Secret rule the operator does not hold)",
-              verb, cfg.agentName())
-          .isTrue();
+    for (JsonNode role :
+        Stream.concat(r.ofKind("ClusterRole").stream(), r.ofKind("Role").stream()).toList()) {
+      for (PolicyRule rule : r.as(role, Role.class).getRules()) {
+        assertThat(rule.getVerbs())
+            .as("%s %s", role.at("/metadata/name").asText(), rule)
+            .doesNotContain("escalate", "bind", "impersonate", "*");
+      }
     }
+  }
+
+  /**
+   * Issue 11, defect 3's RBAC half: core/v1 Events about the cluster-scoped VirtualIP go to
+   * namespace {@code default}; the operator may create and patch (aggregate) Events there only.
+   */
+  @Test
+  void operatorEventsOnlyInNamespaceDefault() {
+    Rendered r = render();
+    Role events = r.as(r.get("Role", "floatip-operator-events"), Role.class);
+    assertThat(events.getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(events.getRules())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getApiGroups()).containsExactly("");
+              assertThat(p.getResources()).containsExactly("events");
+              assertThat(p.getVerbs()).containsExactlyInAnyOrder("create", "patch");
+            });
+    RoleBinding rb = r.as(r.get("RoleBinding", "floatip-operator-events"), RoleBinding.class);
+    assertThat(rb.getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(rb.getRoleRef().getName()).isEqualTo("floatip-operator-events");
+    assertThat(rb.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo("floatip-operator");
+              assertThat(s.getNamespace()).isEqualTo(Helm.NAMESPACE);
+            });
+    List<PolicyRule> cluster = r.as(r.one("ClusterRole"), ClusterRole.class).getRules();
+    assertThat(cluster).noneMatch(p -> p.getResources().contains("events"));
+    assertThat(operatorRole(r).getRules()).noneMatch(p -> p.getResources().contains("events"));
+  }
+
+  /**
+   * Issue 11, defect 6: the agents read Secrets only in the release namespace and the namespaces of
+   * {@code agent.secretNamespaces} (a Role and RoleBinding in each), never cluster-wide.
+   */
+  @Test
+  void agentsReadSecretsOnlyInTheAllowedNamespaces() throws IOException {
+    assertThat(agentSecretRoles(render())).containsExactly(Helm.NAMESPACE);
+    Rendered r =
+        render(
+            "--set", "agent.secretNamespaces[0]=vrrp-a",
+            "--set", "agent.secretNamespaces[1]=vrrp-b",
+            "--set", "agent.secretNamespaces[2]=" + Helm.NAMESPACE);
+    assertThat(agentSecretRoles(r)).containsExactlyInAnyOrder(Helm.NAMESPACE, "vrrp-a", "vrrp-b");
+    for (JsonNode node : r.ofKind("Role")) {
+      Role role = r.as(node, Role.class);
+      if (!role.getMetadata().getName().equals("floatip-agent-secrets")) {
+        continue;
+      }
+      assertThat(role.getRules())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.getResources()).containsExactly("secrets");
+                assertThat(p.getVerbs()).containsExactly("get");
+              });
+    }
+    for (JsonNode node : r.ofKind("RoleBinding")) {
+      RoleBinding rb = r.as(node, RoleBinding.class);
+      if (!rb.getMetadata().getName().equals("floatip-agent-secrets")) {
+        continue;
+      }
+      assertThat(rb.getRoleRef().getName()).isEqualTo("floatip-agent-secrets");
+      assertThat(rb.getSubjects())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getKind()).isEqualTo("ServiceAccount");
+                assertThat(s.getName()).isEqualTo(OperatorConfig.DEFAULT_AGENT_NAME);
+                assertThat(s.getNamespace()).isEqualTo(Helm.NAMESPACE);
+              });
+    }
+    // the agents' cluster-wide role has no Secret rule; the operator knows the allowed namespaces
+    assertThat(AgentRbacFactory.clusterRole(bind(deployment(r))).getRules())
+        .noneMatch(p -> p.getResources().contains("secrets"));
+    assertThat(bind(deployment(r)).secretNamespaces())
+        .containsExactly("vrrp-a", "vrrp-b", Helm.NAMESPACE);
+    // the examples keep their Secret where the default install allows it; elsewhere is refused
+    OperatorConfig defaults = bind(deployment(render()));
+    for (VirtualIP vip : exampleVirtualIPs()) {
+      assertThat(SecretNamespaces.check(vip, defaults)).as("%s", vip.getMetadata()).isEmpty();
+    }
+    assertThat(defaults.allowsSecretNamespace("vrrp-a")).isFalse();
+  }
+
+  private static List<String> agentSecretRoles(Rendered r) {
+    List<String> roles =
+        r.ofKind("Role").stream()
+            .filter(n -> n.at("/metadata/name").asText().equals("floatip-agent-secrets"))
+            .map(n -> n.at("/metadata/namespace").asText())
+            .toList();
+    List<String> bindings =
+        r.ofKind("RoleBinding").stream()
+            .filter(n -> n.at("/metadata/name").asText().equals("floatip-agent-secrets"))
+            .map(n -> n.at("/metadata/namespace").asText())
+            .toList();
+    assertThat(bindings).as("a RoleBinding beside each Role").isEqualTo(roles);
+    return roles;
   }
 
   @Test
@@ -447,13 +671,13 @@ class HelmChartTest {
               assertThat(s.getName()).isEqualTo(sa);
               assertThat(s.getNamespace()).isEqualTo(Helm.NAMESPACE);
             });
-    RoleBinding rb = r.as(r.one("RoleBinding"), RoleBinding.class);
+    RoleBinding rb = r.as(r.get("RoleBinding", "floatip-operator"), RoleBinding.class);
     assertThat(rb.getMetadata().getNamespace()).isEqualTo(Helm.NAMESPACE);
     assertThat(rb.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(rb.getSubjects())
         .singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo(sa));
-    assertThat(r.one("Role").at("/metadata/namespace").asText()).isEqualTo(Helm.NAMESPACE);
+    assertThat(operatorRole(r).getMetadata().getNamespace()).isEqualTo(Helm.NAMESPACE);
   }
 
   @Test
@@ -465,9 +689,121 @@ class HelmChartTest {
             "--set", "serviceAccount.name=my-operator");
     assertThat(r.ofKind("ClusterRole")).isEmpty();
     assertThat(r.ofKind("Role")).isEmpty();
+    assertThat(r.ofKind("RoleBinding")).isEmpty();
     assertThat(r.ofKind("ServiceAccount")).isEmpty();
     assertThat(deployment(r).getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("my-operator");
+  }
+
+  // ---------------------------------------------------------------- portability (defect 9)
+
+  /**
+   * GKE admits pods of the system-*-critical PriorityClasses outside kube-system only in a
+   * namespace with a ResourceQuota scoped to that class: the chart renders one for the agents'.
+   */
+  @Test
+  void aCriticalAgentPriorityClassComesWithAScopedResourceQuota() {
+    for (String pc : List.of("system-node-critical", "system-cluster-critical")) {
+      JsonNode quota = render("--set", "agent.priorityClassName=" + pc).one("ResourceQuota");
+      assertThat(quota.at("/metadata/namespace").asText()).isEqualTo(Helm.NAMESPACE);
+      JsonNode expr = quota.at("/spec/scopeSelector/matchExpressions/0");
+      assertThat(expr.get("scopeName").asText()).isEqualTo("PriorityClass");
+      assertThat(expr.get("operator").asText()).isEqualTo("In");
+      assertThat(expr.get("values").toString()).isEqualTo("[\"" + pc + "\"]");
+      assertThat(quota.at("/spec/hard/pods").asText()).isNotEmpty();
+    }
+    assertThat(render("--set", "agent.priorityClassName=").ofKind("ResourceQuota")).isEmpty();
+    assertThat(render("--set", "agent.priorityClassName=my-class").ofKind("ResourceQuota"))
+        .isEmpty();
+    assertThat(render("--set", "agent.priorityClassQuota=false").ofKind("ResourceQuota")).isEmpty();
+    assertThat(bind(deployment(render())).priorityClassName()).isEqualTo("system-node-critical");
+  }
+
+  @Test
+  void imagePullSecretsReachTheAgents() throws IOException {
+    Rendered r = render("--set", "imagePullSecrets[0].name=regcred");
+    OperatorConfig cfg = bind(deployment(r));
+    var agentPod =
+        AgentDaemonSetFactory.build(cfg, exampleVirtualIPs()).getSpec().getTemplate().getSpec();
+    assertThat(agentPod.getImagePullSecrets())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("regcred"));
+    assertThat(deployment(r).getSpec().getTemplate().getSpec().getImagePullSecrets())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("regcred"));
+  }
+
+  @Test
+  void operatorReplicasSpreadAndKeepOneThroughDrains() {
+    Rendered r = render();
+    JsonNode pdb = r.one("PodDisruptionBudget");
+    assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+    Deployment d = deployment(r);
+    Map<String, String> selector = new LinkedHashMap<>();
+    pdb.at("/spec/selector/matchLabels")
+        .fields()
+        .forEachRemaining(e -> selector.put(e.getKey(), e.getValue().asText()));
+    assertThat(selector).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+    var anti =
+        d.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity()
+            .getPodAntiAffinity()
+            .getPreferredDuringSchedulingIgnoredDuringExecution();
+    assertThat(anti)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getPodAffinityTerm().getTopologyKey())
+                  .isEqualTo("kubernetes.io/hostname");
+              assertThat(t.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                  .isEqualTo(d.getSpec().getSelector().getMatchLabels());
+            });
+    // one replica: no budget (it would block every drain); operator.affinity replaces the default
+    assertThat(
+            render("--set", "operator.replicas=1", "--set", "operator.leaderElection.enabled=false")
+                .ofKind("PodDisruptionBudget"))
+        .isEmpty();
+    var own =
+        deployment(
+                render(
+                    "--set",
+                    "operator.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                        + ".nodeSelectorTerms[0].matchExpressions[0].key=kubernetes.io/os",
+                    "--set",
+                    "operator.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                        + ".nodeSelectorTerms[0].matchExpressions[0].operator=Exists"))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity();
+    assertThat(own.getPodAntiAffinity()).isNull();
+    assertThat(own.getNodeAffinity()).isNotNull();
+  }
+
+  /** NOTES.txt is shown after installing a packaged chart: no paths of this repository. */
+  @Test
+  void notesPointAtNoRepositoryPath() {
+    Helm.Result r =
+        Helm.helm(
+            List.of(
+                Helm.binary().toString(),
+                "install",
+                Helm.RELEASE,
+                Helm.CHART.toString(),
+                "--namespace",
+                Helm.NAMESPACE,
+                "--dry-run=client",
+                "--set",
+                "agent.secretNamespaces[0]=vrrp"));
+    assertThat(r.exit()).as("helm install --dry-run=client:\n%s", r.err()).isZero();
+    String notes = r.out().substring(r.out().indexOf("NOTES:"));
+    assertThat(notes)
+        .contains("kubectl get vip")
+        .contains("floatip, vrrp")
+        .doesNotContainPattern("(manifests|hack|helm|crds|src)/")
+        .doesNotContain("README.md");
   }
 
   // ---------------------------------------------------------------- metrics
@@ -506,6 +842,42 @@ class HelmChartTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A copy of the chart in a temporary directory. */
+  private static Path copyChart() throws IOException {
+    Path dir = Files.createTempDirectory("floatip-chart").resolve("floatip");
+    try (Stream<Path> files = Files.walk(Helm.CHART)) {
+      for (Path f : files.toList()) {
+        Path to = dir.resolve(Helm.CHART.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    return dir;
+  }
+
+  private static Rendered renderChart(Path chart) {
+    Helm.Result r =
+        Helm.helm(
+            List.of(
+                Helm.binary().toString(),
+                "template",
+                Helm.RELEASE,
+                chart.toString(),
+                "--namespace",
+                Helm.NAMESPACE));
+    assertThat(r.exit()).as("helm template %s:\n%s", chart, r.err()).isZero();
+    return Rendered.parse(r.out());
+  }
+
+  private static void deleteTree(Path chart) throws IOException {
+    try (Stream<Path> walk = Files.walk(chart.getParent())) {
+      walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+    }
+  }
 
   /** The rendered env, bound by SmallRye Config exactly as the operator binds its environment. */
   static OperatorConfig bind(Deployment d) {

@@ -49,4 +49,23 @@ class OperatorConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("kee");
   }
+
+  @Test
+  void listsParseAsTheChartJoinsThem() {
+    assertThat(OperatorConfig.parseList(null)).isEmpty();
+    assertThat(OperatorConfig.parseList("")).isEmpty();
+    assertThat(OperatorConfig.parseList("regcred")).containsExactly("regcred");
+    assertThat(OperatorConfig.parseList(" a, b,,c ")).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void secretsAreAllowedInTheReleaseNamespaceAndTheListedOnes() {
+    OperatorConfig d = OperatorConfig.defaults();
+    assertThat(d.allowsSecretNamespace(null)).isTrue();
+    assertThat(d.allowsSecretNamespace("")).isTrue();
+    assertThat(d.allowsSecretNamespace(d.namespace())).isTrue();
+    assertThat(d.allowsSecretNamespace("other")).isFalse();
+    assertThat(d.secretNamespaces()).isEmpty();
+    assertThat(d.imagePullSecrets()).isEmpty();
+  }
 }

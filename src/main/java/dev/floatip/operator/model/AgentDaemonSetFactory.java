@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -111,6 +112,9 @@ public final class AgentDaemonSetFactory {
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(cfg.agentName())
+        // the chart's imagePullSecrets, for the agents too (issue 11, defect 9)
+        .withImagePullSecrets(
+            cfg.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
         .withAutomountServiceAccountToken(true)
         .withHostNetwork(true)
         .withHostPID(tracksProcesses(sorted))

@@ -1,8 +1,5 @@
 package dev.floatip.operator.model;
 
-import dev.floatip.api.v1alpha1.AuthenticationSpec;
-import dev.floatip.api.v1alpha1.ClusterContract;
-import dev.floatip.api.v1alpha1.SecretKeyRef;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -13,23 +10,27 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.TreeSet;
 
 /**
- * The agents' identity and permissions, all named {@code agentName}:
+ * The agents' identity and cluster-wide permissions, all named {@code agentName}: exactly what the
+ * agent's cluster mode calls (dev.floatip.agent.cluster):
  *
  * <ul>
- *   <li>get/list/watch virtualips, patch virtualips/status (each agent its own {@code status.nodes}
- *       key);
- *   <li>get/list/watch nodes (peers, selection) and pods (pod checks);
- *   <li>patch nodes: the {@value ClusterContract#FOREIGN_VRIDS_ANNOTATION} annotation;
- *   <li>create/patch events (core and events.k8s.io);
- *   <li>get on exactly the Secrets that {@code authentication.passwordSecretRef} names, only while
- *       some VirtualIP names one.
+ *   <li>get/list/watch virtualips (informer), patch virtualips/status (each agent its own {@code
+ *       status.nodes} key, StatusReporter);
+ *   <li>get/list/watch nodes (informer: peers, selection, maintenance);
+ *   <li>get/list/watch pods ({@code track.pods}: KubePodWatch).
  * </ul>
+ *
+ * <p>No Secrets here: the chart renders a Role {@code <agentName>-secrets} ({@code get} on secrets)
+ * in the release namespace and in each of {@code agent.secretNamespaces}, bound to the agents'
+ * ServiceAccount, and the operator refuses a {@code passwordSecretRef} elsewhere. A ClusterRole
+ * cannot limit a Secret name to a namespace, and the VirtualIP's author picks both. No {@code nodes
+ * patch} and no {@code events}: agents write neither. Because the operator holds every rule here
+ * itself (helm/floatip/templates/rbac.yaml), it may create and bind this ClusterRole without {@code
+ * escalate} or {@code bind} (kube-apiserver: pkg/registry/rbac/validation/rule.go,
+ * ConfirmNoEscalation).
  */
 public final class AgentRbacFactory {
 
@@ -45,43 +46,20 @@ public final class AgentRbacFactory {
         .build();
   }
 
-  public static ClusterRole clusterRole(OperatorConfig cfg, List<VirtualIP> vips) {
-    List<PolicyRule> rules = new ArrayList<>();
-    rules.add(rule(VirtualIP.GROUP, "virtualips", "get", "list", "watch"));
-    rules.add(rule(VirtualIP.GROUP, "virtualips/status", "patch"));
-    rules.add(rule("", "nodes", "get", "list", "watch", "patch"));
-    rules.add(rule("", "pods", "get", "list", "watch"));
-    rules.add(rule("", "events", "create", "patch"));
-    rules.add(rule("events.k8s.io", "events", "create", "patch"));
-    List<String> secrets = secretNames(vips);
-    if (!secrets.isEmpty()) {
-      rules.add(
-          new PolicyRuleBuilder()
-              .withApiGroups("")
-              .withResources("secrets")
-              .withResourceNames(secrets)
-              .withVerbs("get")
-              .build());
-    }
+  /** The agents' ClusterRole: the same for every set of VirtualIPs. */
+  public static ClusterRole clusterRole(OperatorConfig cfg) {
+    List<PolicyRule> rules =
+        List.of(
+            rule(VirtualIP.GROUP, "virtualips", "get", "list", "watch"),
+            rule(VirtualIP.GROUP, "virtualips/status", "patch"),
+            rule("", "nodes", "get", "list", "watch"),
+            rule("", "pods", "get", "list", "watch"));
     return new ClusterRoleBuilder()
         .withNewMetadata()
         .withName(cfg.agentName())
         .withLabels(Labels.agent())
         .endMetadata()
         .withRules(rules)
-        .build();
-  }
-
-  /**
-   * The same ClusterRole without its Secret rule: the rules the operator itself holds, so that it
-   * may create the ClusterRole without {@code escalate} (see AgentResources).
-   */
-  public static ClusterRole withoutSecretAccess(ClusterRole role) {
-    return new ClusterRoleBuilder(role)
-        .withRules(
-            role.getRules().stream()
-                .filter(r -> r.getResources() == null || !r.getResources().contains("secrets"))
-                .toList())
         .build();
   }
 
@@ -102,22 +80,6 @@ public final class AgentRbacFactory {
         .withNamespace(cfg.namespace())
         .endSubject()
         .build();
-  }
-
-  /**
-   * Names of the referenced Secrets, sorted. A ClusterRole cannot restrict namespaces, so a name
-   * grants that name in every namespace; keep the names specific.
-   */
-  static List<String> secretNames(List<VirtualIP> vips) {
-    TreeSet<String> names = new TreeSet<>();
-    for (VirtualIP v : vips) {
-      AuthenticationSpec a = v.getSpec().authentication();
-      SecretKeyRef ref = a == null ? null : a.passwordSecretRef();
-      if (ref != null && ref.name() != null) {
-        names.add(ref.name());
-      }
-    }
-    return List.copyOf(names.stream().filter(Objects::nonNull).toList());
   }
 
   private static PolicyRule rule(String group, String resource, String... verbs) {

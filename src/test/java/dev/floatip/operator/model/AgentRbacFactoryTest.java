@@ -1,6 +1,5 @@
 package dev.floatip.operator.model;
 
-import static dev.floatip.operator.model.Vips.vip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floatip.operator.OperatorConfig;
@@ -21,45 +20,28 @@ class AgentRbacFactoryTest {
         .toList();
   }
 
+  /**
+   * Exactly what the agent's cluster mode calls (issue 11, defect 7): no Secrets cluster-wide (a
+   * Role per allowed namespace, from the chart), no nodes patch, no events.
+   */
   @Test
-  void agentPermissions() {
-    ClusterRole role =
-        AgentRbacFactory.clusterRole(CFG, List.of(vip("a", "{addresses: [192.0.2.1]}")));
+  void agentPermissionsAreExactlyWhatTheAgentCalls() {
+    ClusterRole role = AgentRbacFactory.clusterRole(CFG);
     assertThat(verbs(role, "floatip.dev", "virtualips"))
         .containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(role, "floatip.dev", "virtualips/status")).containsExactly("patch");
-    assertThat(verbs(role, "", "nodes")).contains("get", "list", "watch");
+    assertThat(verbs(role, "", "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(role, "", "pods")).containsExactlyInAnyOrder("get", "list", "watch");
-    assertThat(verbs(role, "", "events")).contains("create");
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .containsExactlyInAnyOrder("virtualips", "virtualips/status", "nodes", "pods");
     assertThat(verbs(role, "", "secrets")).isEmpty();
-    assertThat(role.getRules()).flatExtracting(PolicyRule::getVerbs).doesNotContain("*", "delete");
-  }
-
-  @Test
-  void secretsOnlyByName() {
-    ClusterRole role =
-        AgentRbacFactory.clusterRole(
-            CFG,
-            List.of(
-                vip(
-                    "a",
-                    "{addresses: [192.0.2.1], version: 2,"
-                        + " authentication: {passwordSecretRef: {name: vrrp, key: pw}}}")));
-    PolicyRule secrets =
-        role.getRules().stream()
-            .filter(r -> r.getResources().contains("secrets"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(secrets.getResourceNames()).containsExactly("vrrp");
-    assertThat(secrets.getVerbs()).containsExactly("get");
-
-    ClusterRole held = AgentRbacFactory.withoutSecretAccess(role);
-    assertThat(verbs(held, "", "secrets")).isEmpty();
-    assertThat(held.getRules()).hasSize(role.getRules().size() - 1);
-    assertThat(held.getMetadata()).isEqualTo(role.getMetadata());
-    ClusterRole plain =
-        AgentRbacFactory.clusterRole(CFG, List.of(vip("a", "{addresses: [192.0.2.1]}")));
-    assertThat(AgentRbacFactory.withoutSecretAccess(plain)).isEqualTo(plain);
+    assertThat(verbs(role, "", "events")).isEmpty();
+    assertThat(verbs(role, "events.k8s.io", "events")).isEmpty();
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getVerbs)
+        .doesNotContain("*", "delete", "create", "update");
+    assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getResourceNames()).isNullOrEmpty());
   }
 
   @Test
