@@ -152,7 +152,7 @@ public final class RbacWriteChecks {
                 user,
                 RequestInfo.resource(
                     "bind",
-                    String.valueOf(roleRef.getApiGroup()),
+                    java.util.Objects.toString(roleRef.getApiGroup(), ""),
                     namespace,
                     roleResource,
                     roleRef.getName()))
