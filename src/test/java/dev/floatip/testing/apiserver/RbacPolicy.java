@@ -128,6 +128,9 @@ public final class RbacPolicy {
    * RBAC kind, as a server that parsed JSON holds it, is converted).
    */
   static HasMetadata typed(HasMetadata object) {
+    if (object == null) {
+      return null;
+    }
     if (object instanceof Role
         || object instanceof ClusterRole
         || object instanceof RoleBinding

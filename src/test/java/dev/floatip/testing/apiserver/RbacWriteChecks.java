@@ -71,7 +71,8 @@ public final class RbacWriteChecks {
       return;
     }
     boolean update = !request.verb().equals("create");
-    if (update && stored != null && onlyGcFieldsChange(typed, RbacPolicy.typed(stored))) {
+    HasMetadata old = update ? RbacPolicy.typed(stored) : null;
+    if (onlyGcFieldsChange(typed, old)) {
       return;
     }
     String name = typed.getMetadata().getName();
@@ -84,7 +85,7 @@ public final class RbacWriteChecks {
               "clusterroles",
               name,
               rules(r.getRules()),
-              r.getAggregationRule() != null);
+              hasAggregationRule(r) || (old instanceof ClusterRole o && hasAggregationRule(o)));
       case RoleBinding b -> checkBinding(user, request, "rolebindings", name, b.getRoleRef());
       case ClusterRoleBinding b ->
           checkBinding(user, request, "clusterrolebindings", name, b.getRoleRef());
@@ -127,6 +128,16 @@ public final class RbacWriteChecks {
           name,
           "must have cluster-admin privileges to use the aggregationRule");
     }
+  }
+
+  /**
+   * clusterrole/policybased/storage.go hasAggregationRule: at least one selector. Setting one, or
+   * changing a role that has one, needs * on everything.
+   */
+  private static boolean hasAggregationRule(ClusterRole role) {
+    return role.getAggregationRule() != null
+        && role.getAggregationRule().getClusterRoleSelectors() != null
+        && !role.getAggregationRule().getClusterRoleSelectors().isEmpty();
   }
 
   private static boolean isRoleResource(RequestInfo request) {

@@ -361,6 +361,16 @@ class RbacWriteChecksTest {
             "clusterroles.rbac.authorization.k8s.io \"agg\" is forbidden: must have cluster-admin"
                 + " privileges to use the aggregationRule"),
         Arguments.of("admin", "POST", CLUSTER_ROLES, aggregated("agg"), null, null),
+        // ... and so does dropping one (the stored role counts on an update)
+        Arguments.of(
+            OPERATOR,
+            "PUT",
+            CLUSTER_ROLES + "/agg",
+            clusterRole("agg"),
+            aggregated("agg"),
+            "clusterroles.rbac.authorization.k8s.io \"agg\" is forbidden: must have cluster-admin"
+                + " privileges to use the aggregationRule"),
+        Arguments.of(OPERATOR, "POST", CLUSTER_ROLES, clusterRole("agg"), null, null),
         // a binding to a missing role adds resolution errors to the message
         Arguments.of(
             "dave",
