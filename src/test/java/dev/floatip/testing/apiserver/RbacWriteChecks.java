@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * The RBAC registry's checks on writes of RBAC objects (pkg/registry/rbac): a Role or ClusterRole
  * may be created or updated only by a user who holds every permission in it or may {@code escalate}
  * it; a RoleBinding or ClusterRoleBinding only by one who holds every permission of the referenced
- * role or may {@code bind} it.
+ * role or may {@code bind} it (a binding to a missing role is answered with the role's 404).
  *
  * <p>Order and messages follow pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/
  * policybased/storage.go, escalation_check.go and validation/rule.go ConfirmNoEscalation. Deletes
@@ -174,8 +174,12 @@ public final class RbacWriteChecks {
     Optional<List<PolicyRule>> rules =
         authorizer.roleRefRules(roleRef, namespace, RbacAuthorizer.NotFound.REGISTRY, errors);
     if (rules.isEmpty()) {
-      throw RbacAuthorizer.forbidden(
-          RbacPolicy.GROUP, resource, name, RbacAuthorizer.aggregate(errors));
+      // policybased/storage.go returns the resolver's error as is: the registry's 404 for a
+      // missing role; a plain error (unsupported kind) is answered as a 500
+      String err = RbacAuthorizer.aggregate(errors);
+      throw err.endsWith(" not found")
+          ? new ApiError(404, "NotFound", err)
+          : new ApiError(500, "InternalError", "Internal error occurred: " + err);
     }
     confirmNoEscalation(user, namespace, rules.get())
         .ifPresent(

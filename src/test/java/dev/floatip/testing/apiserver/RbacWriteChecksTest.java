@@ -8,6 +8,7 @@ import static dev.floatip.testing.apiserver.RbacAuthorizerTest.role;
 import static dev.floatip.testing.apiserver.RbacAuthorizerTest.rule;
 import static dev.floatip.testing.apiserver.RbacAuthorizerTest.subject;
 import static dev.floatip.testing.apiserver.RbacAuthorizerTest.urls;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,7 +99,10 @@ class RbacWriteChecksTest {
         .build();
   }
 
-  /** user, method, target, object, stored (or null), null when allowed else the 403 message. */
+  /**
+   * user, method, target, object, stored (or null), null when allowed else the refusal's message (a
+   * 403 unless it starts with another code).
+   */
   static Stream<Arguments> writes() {
     return Stream.of(
         // defect 2, the server-side half: a POST carries no name, so the operator's escalate on
@@ -202,15 +206,14 @@ class RbacWriteChecksTest {
                 + OPERATOR_HOLDS
                 + "{APIGroups:[\"*\"], Resources:[\"*\"], Verbs:[\"*\"]}\n"
                 + "{NonResourceURLs:[\"*\"], Verbs:[\"*\"]}"),
-        // ... and a missing role cannot be resolved: refused
+        // ... and a missing role cannot be resolved: refused with the registry's 404
         Arguments.of(
             OPERATOR,
             "POST",
             CLUSTER_ROLE_BINDINGS,
             clusterBinding("x", "ghost", subject("User", "u", null)),
             null,
-            "clusterrolebindings.rbac.authorization.k8s.io \"x\" is forbidden:"
-                + " clusterroles.rbac.authorization.k8s.io \"ghost\" not found"),
+            "404 clusterroles.rbac.authorization.k8s.io \"ghost\" not found"),
         Arguments.of(
             "admin",
             "POST",
@@ -218,6 +221,13 @@ class RbacWriteChecksTest {
             clusterBinding("x", "ghost", subject("User", "u", null)),
             null,
             null),
+        Arguments.of(
+            OPERATOR,
+            "POST",
+            "/apis/rbac.authorization.k8s.io/v1/namespaces/floatip/rolebindings",
+            binding("floatip", "rb", "Group", "g", subject("User", "u", null)),
+            null,
+            "500 Internal error occurred: unsupported role reference kind: \"Group\""),
         // a RoleBinding: the role is looked up, and the rules held, in the binding's namespace
         Arguments.of(
             OPERATOR,
@@ -232,8 +242,7 @@ class RbacWriteChecksTest {
             "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
             binding("default", "rb", "Role", "floatip-operator", subject("User", "u", null)),
             null,
-            "rolebindings.rbac.authorization.k8s.io \"rb\" is forbidden:"
-                + " roles.rbac.authorization.k8s.io \"floatip-operator\" not found"),
+            "404 roles.rbac.authorization.k8s.io \"floatip-operator\" not found"),
         // the operator's cluster-wide named bind lets it bind floatip-agent in any namespace
         Arguments.of(
             OPERATOR,
@@ -406,14 +415,22 @@ class RbacWriteChecksTest {
       assertThatCode(() -> CHECKS.check(user(user), request, object, stored))
           .doesNotThrowAnyException();
     } else {
+      int code = refusal.matches("^[0-9]{3} .*") ? Integer.parseInt(refusal.substring(0, 3)) : 403;
+      String message = code == 403 ? refusal : refusal.substring(4);
       assertThatThrownBy(() -> CHECKS.check(user(user), request, object, stored))
           .isInstanceOfSatisfying(
               ApiError.class,
               e -> {
-                org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(403);
-                org.assertj.core.api.Assertions.assertThat(e.reason()).isEqualTo("Forbidden");
+                assertThat(e.code()).isEqualTo(code);
+                assertThat(e.reason())
+                    .isEqualTo(
+                        switch (code) {
+                          case 404 -> "NotFound";
+                          case 500 -> "InternalError";
+                          default -> "Forbidden";
+                        });
               })
-          .hasMessage(refusal);
+          .hasMessage(message);
     }
   }
 }
