@@ -1,6 +1,8 @@
 package dev.floatip.testing.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -328,6 +330,19 @@ class RbacAuthorizerTest {
   @MethodSource("fixtureRequests")
   void authorizesAsKubeApiserver(String user, String method, String target, String refusal) {
     assertDecision(FIXTURE_AUTHORIZER, user(user), method, target, refusal);
+  }
+
+  @Test
+  void requireThrowsTheForbiddenOfARefusal() {
+    UserInfo alice = user("alice");
+    assertThatCode(() -> FIXTURE_AUTHORIZER.require(alice, RequestInfo.parse("GET", VIPS)))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(
+            () -> FIXTURE_AUTHORIZER.require(alice, RequestInfo.parse("DELETE", VIPS + "/a")))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(403))
+        .hasMessage(
+            "virtualips.floatip.dev \"a\" is forbidden: User \"alice\" cannot delete resource"
+                + " \"virtualips\" in API group \"floatip.dev\" at the cluster scope");
   }
 
   static void assertDecision(
