@@ -351,7 +351,11 @@ public final class CrdValidator {
       o.remove(List.of("apiVersion", "kind", "metadata"));
       oldContent = o;
     }
-    walk(schema, content, oldContent, "", errs);
+    List<FieldError> schemaErrs = new ArrayList<>();
+    walk(schema, content, oldContent, "", schemaErrs);
+    // kube-openapi walks properties in Go map order (random); sorted here to be deterministic
+    schemaErrs.sort(Comparator.comparing(FieldError::field));
+    errs.addAll(schemaErrs);
     List<FieldError> listErrs = listTypeErrors(schema, content, null, "");
     if (old == null || listTypeErrors(schema, oldContent, null, "").isEmpty()) {
       errs.addAll(listErrs);
@@ -611,7 +615,10 @@ public final class CrdValidator {
             };
         if (key != null) {
           if (seen.contains(key)) {
-            errs.add(FieldError.duplicate(path + "[" + i + "]", key));
+            errs.add(
+                FieldError.duplicate(
+                    path + "[" + i + "]",
+                    listType.equals("map") ? FieldError.goMap(key, "interface {}") : key));
           } else {
             seen.add(key);
           }
