@@ -376,9 +376,10 @@ class CrdAdmissionTest {
 
   // --- rules the VirtualIP CRD does not use (yet) --------------------------------------------
 
-  static final CrdAdmission WIDGET =
-      CrdAdmission.parse(
-          """
+  static final CrdAdmission WIDGET = CrdAdmission.parse(CrdAdmissionTest.WIDGET_YAML);
+
+  static final String WIDGET_YAML =
+      """
           apiVersion: apiextensions.k8s.io/v1
           kind: CustomResourceDefinition
           metadata: {name: widgets.example.com}
@@ -430,7 +431,7 @@ class CrdAdmissionTest {
                       type: object
                       properties:
                         ready: {type: boolean}
-          """);
+          """;
 
   static RequestInfo widget(String verb) {
     return new RequestInfo(
@@ -515,5 +516,25 @@ class CrdAdmissionTest {
     sent.withObject("/metadata").putObject("labels").put("a", "b");
 
     assertThat(WIDGET.admit(widget("update"), sent, stored)).isNotNull();
+  }
+
+  @Test
+  void theOfflineValidatorReportsListTypeDuplicatesToo() {
+    var validator = dev.floatip.api.v1alpha1.crd.CrdValidator.parse(WIDGET_YAML);
+
+    assertThat(validator.validate(widgetObject("{owner: a, tags: [x, y, x]}")))
+        .extracting(Object::toString)
+        .contains("spec.tags[2]: Duplicate value: \"x\"");
+  }
+
+  @Test
+  void annotationsAreLimitedTo256KiB() {
+    ObjectNode o = vip("{addresses: [192.0.2.1]}");
+    o.withObject("/metadata").putObject("annotations").put("a", "x".repeat(256 * 1024));
+
+    assertThat(refusal(() -> VIP.admit(CREATE, o, null)).getMessage())
+        .startsWith(
+            "VirtualIP.floatip.dev \"test\" is invalid: [metadata.annotations: Too long: may not be"
+                + " more than 262144 bytes");
   }
 }

@@ -58,6 +58,13 @@ import java.util.regex.Pattern;
  *       at its place. As in the API server, the rules are skipped when the object has type errors.
  * </ol>
  *
+ * <p>{@link #validate} answers with problems for the CRD tests (networknt's messages, unknown
+ * fields refused, x-kubernetes-list-type duplicates). The test API server's admission uses the
+ * kube-apiserver path instead: {@link #prune}, {@link #applyDefaults(ObjectNode)} and {@link
+ * #kubeErrors}, which reports kube-openapi's messages as apimachinery field errors, list-type
+ * set/map duplicates, and the CEL rules with {@code oldSelf} (transition rules only on update),
+ * messageExpression, reason and fieldPath, ratcheting unchanged values on update.
+ *
  * <p>Limits, stated: cel-java has the CEL standard library and macros, not Kubernetes' extension
  * libraries (ip, cidr, quantity, url, lists, regex), so rules must stay within the standard
  * library; the API server's cost estimation is not reproduced (the schema bounds every list and
