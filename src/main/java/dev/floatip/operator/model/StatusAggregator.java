@@ -38,8 +38,9 @@ import java.util.stream.Collectors;
  *
  * <p>{@code master} is one node or none, never a list: in SplitBrain it is none and the SplitBrain
  * condition names the nodes; while two nodes report Master for less than one advertisement interval
- * (a takeover whose loser has not reported Backup yet) it is the one that became master last.
- * {@code addressList} is the spec's addresses as one text for the ADDRESSES printer column.
+ * (a takeover whose loser has not reported Backup yet) it stays the previous master if that is one
+ * of them (no Event for a blip), else it is the one that became master last. {@code addressList} is
+ * the spec's addresses as one text for the ADDRESSES printer column.
  *
  * <p>Entries of {@code staleNodes} (the node is gone or NotReady, so its agent cannot update the
  * entry) count as participating but neither ready nor master: a crashed master does not make a
@@ -129,11 +130,13 @@ public final class StatusAggregator {
       List<Instant> starts =
           masters.stream().map(m -> masterSince(nodes.get(m), in.now())).sorted().toList();
       newest =
-          masters.stream()
-              .max(
-                  Comparator.comparing((String m) -> masterSince(nodes.get(m), in.now()))
-                      .thenComparing(Comparator.reverseOrder()))
-              .orElseThrow();
+          masters.contains(prev.master())
+              ? prev.master()
+              : masters.stream()
+                  .max(
+                      Comparator.comparing((String m) -> masterSince(nodes.get(m), in.now()))
+                          .thenComparing(Comparator.reverseOrder()))
+                  .orElseThrow();
       Duration overlap = Duration.between(starts.get(1), in.now());
       Duration interval =
           in.advertisementInterval() == null ? Duration.ofSeconds(1) : in.advertisementInterval();

@@ -305,6 +305,19 @@ class StatusAggregatorTest {
     }
   }
 
+  @Test
+  void aBriefSecondMasterDoesNotReplaceThePreviousOne() {
+    Map<String, NodeStatus> n = nodes("a=Master@-5000", "b=Master@-300");
+    VirtualIPStatus prev = new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", n, null);
+    Result r =
+        StatusAggregator.aggregate(
+            new Input(prev, 3, List.of(), OK, ONE_SECOND, Set.of(), NOW, ADDRESSES));
+    assertThat(r.phase()).isEqualTo(Phase.Active);
+    assertThat(r.master()).isEqualTo("a");
+    assertThat(r.condition("Ready").orElseThrow().getMessage())
+        .isEqualTo("a is master (a, b report Master, for now)");
+  }
+
   /** Issue 11, defect 8: the ADDRESSES column reads status.addressList, one plain text. */
   @Test
   void addressListIsThePlainTextOfTheSpecAddresses() {
