@@ -66,8 +66,8 @@ import org.jboss.logging.Logger;
  * namespace; serviceaccounts get/create/update/patch/delete in its namespace; clusterroles and
  * clusterrolebindings get/create/update/patch/delete, plus bind and escalate on the agents'
  * ClusterRole (it names Secrets the operator does not read); nodes get/list/watch; events
- * create/patch in its namespace; coordination.k8s.io leases get/list/watch/create/update/patch in
- * its namespace.
+ * create/patch in namespace default (EventRecorder); coordination.k8s.io leases
+ * get/list/watch/create/update/patch in its namespace.
  */
 @ControllerConfiguration(
     name = VirtualIPReconciler.NAME,
