@@ -88,7 +88,9 @@ public class EventRecorder {
           }
         }
         case EventCorrelator.Drop d ->
-            LOG.debugf("Event %s %s for VirtualIP %s dropped (spam filter)", type, reason, vip);
+            LOG.debugf(
+                "Event %s %s for VirtualIP %s dropped (spam filter)",
+                type, reason, vip.getMetadata().getName());
       }
     } catch (KubernetesClientException e) {
       LOG.warnf(
