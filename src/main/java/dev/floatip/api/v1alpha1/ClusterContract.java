@@ -44,5 +44,15 @@ public final class ClusterContract {
    */
   public static final String MAINTENANCE_LABEL = "floatip.dev/maintenance";
 
+  /**
+   * The agent's environment variable naming where the host's root directory is mounted (read-only)
+   * while some VirtualIP tracks files; the agent reads {@code spec.track.files[].path} under it.
+   * Unset: no VirtualIP tracks files.
+   */
+  public static final String HOST_ROOT_ENV = "FLOATIP_HOST_ROOT";
+
+  /** The value of {@link #HOST_ROOT_ENV} in the agent DaemonSet. */
+  public static final String HOST_ROOT = "/host";
+
   private ClusterContract() {}
 }

@@ -1,5 +1,6 @@
 package dev.floatip.operator.model;
 
+import dev.floatip.api.v1alpha1.ClusterContract;
 import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
@@ -57,10 +58,10 @@ public final class AgentDaemonSetFactory {
    * server refuses (pkg/apis/core/validation/validation.go, validateVolumeMounts), and {@code
    * /etc/x} would hide the image's {@code /etc}.
    */
-  public static final String HOST_ROOT = "/host";
+  public static final String HOST_ROOT = ClusterContract.HOST_ROOT;
 
   /** The agent's environment variable naming {@link #HOST_ROOT}. */
-  public static final String HOST_ROOT_ENV = "FLOATIP_HOST_ROOT";
+  public static final String HOST_ROOT_ENV = ClusterContract.HOST_ROOT_ENV;
 
   static final String HOST_ROOT_VOLUME = "host-root";
 
