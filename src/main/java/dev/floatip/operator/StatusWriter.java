@@ -23,7 +23,10 @@ final class StatusWriter {
 
   private StatusWriter() {}
 
-  /** The merge patch body: {@code {"status":{...operator fields...}}}; a null master removes it. */
+  /**
+   * The merge patch body: {@code {"status":{...operator fields...}}}; a null master removes it.
+   * {@code addressList} (the ADDRESSES column) goes with {@code observedGeneration}.
+   */
   static String body(KubernetesSerialization serialization, StatusAggregator.Result r) {
     ObjectNode status = JSON.createObjectNode();
     status.put("observedGeneration", r.observedGeneration());
@@ -37,6 +40,7 @@ final class StatusWriter {
     }
     status.put("phase", r.phase().name());
     status.put("nodesReady", r.nodesReady());
+    status.put("addressList", r.addressList());
     String conditions = serialization.asJson(r.conditions());
     try {
       status.set("conditions", JSON.readTree(conditions));

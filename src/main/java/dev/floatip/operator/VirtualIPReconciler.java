@@ -57,8 +57,9 @@ import org.jboss.logging.Logger;
  * until every agent reported its addresses released, or a timeout (reported as an Event).
  *
  * <p>Not generation-aware: agents only change the status, and their reports must trigger
- * aggregation. Three more event sources: Nodes (labels, foreign VRIDs, readiness), the agent
- * DaemonSet, and the other VirtualIPs (an allocation or conflict depends on all of them).
+ * aggregation. Three more event sources: Nodes (labels, readiness), the agent DaemonSet, and the
+ * other VirtualIPs (an allocation or conflict depends on all of them, and on the foreign VRIDs that
+ * agents report in their status entries).
  *
  * <p>The operator's own RBAC is helm/floatip/templates/rbac.yaml (HelmChartTest checks it against
  * these calls): it holds every rule it grants the agents, and has neither escalate nor bind.
@@ -146,25 +147,25 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
   static boolean nodeChangeMatters(Node now, Node before) {
     return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || !Objects.equals(foreign(now), foreign(before))
         || ready(now) != ready(before);
   }
 
-  /** What another VirtualIP's allocation depends on: spec, deletion, recorded VRID. */
+  /**
+   * What another VirtualIP's allocation depends on: spec, deletion, recorded VRID, the foreign
+   * VRIDs its agents report.
+   */
   static boolean peerChangeMatters(VirtualIP now, VirtualIP before) {
     return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
         || !Objects.equals(
             now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
-        || !Objects.equals(vrid(now), vrid(before));
+        || !Objects.equals(vrid(now), vrid(before))
+        || !Objects.equals(
+            NodeInfo.foreignVridsByNode(List.of(now)),
+            NodeInfo.foreignVridsByNode(List.of(before)));
   }
 
   private static Integer vrid(VirtualIP v) {
     return v.getStatus() == null ? null : v.getStatus().virtualRouterId();
-  }
-
-  private static String foreign(Node n) {
-    Map<String, String> a = n.getMetadata().getAnnotations();
-    return a == null ? null : a.get(ClusterContract.FOREIGN_VRIDS_ANNOTATION);
   }
 
   static boolean ready(Node n) {
@@ -183,7 +184,8 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   public UpdateControl<VirtualIP> reconcile(VirtualIP vip, Context<VirtualIP> ctx) {
     List<VirtualIP> all = allVirtualIPs(vip);
     List<Node> nodes = nodeSource.list().toList();
-    List<NodeInfo> nodeInfos = nodes.stream().map(NodeInfo::of).toList();
+    Map<String, Set<Integer>> foreign = NodeInfo.foreignVridsByNode(all);
+    List<NodeInfo> nodeInfos = nodes.stream().map(n -> NodeInfo.of(n, foreign)).toList();
 
     Map<String, List<Violation>> violations = new HashMap<>();
     all.forEach(v -> violations.put(v.getMetadata().getName(), validate(v)));
@@ -247,7 +249,8 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
             decision,
             violations.isEmpty() ? interval(vip) : null,
             staleNodes(status, nodes),
-            clock.instant()));
+            clock.instant(),
+            vip.getSpec() == null ? List.of() : vip.getSpec().addressList()));
   }
 
   /**

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.StatusAggregator;
 import dev.floatip.operator.model.VridAllocator;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +56,8 @@ class ReconcilerPartsTest {
                 new VridAllocator.Decision(7, true, null),
                 Duration.ofSeconds(1),
                 Set.of(),
-                Instant.parse("2026-11-21T00:00:00Z")));
+                Instant.parse("2026-11-21T00:00:00Z"),
+                List.of("192.0.2.200/24", "2001:db8::200/64")));
     JsonNode body =
         new ObjectMapper().readTree(StatusWriter.body(new KubernetesSerialization(), r));
     assertThat(body.fieldNames()).toIterable().containsExactly("status");
@@ -62,7 +65,14 @@ class ReconcilerPartsTest {
     assertThat(status.fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
-            "observedGeneration", "virtualRouterId", "master", "phase", "nodesReady", "conditions");
+            "observedGeneration",
+            "virtualRouterId",
+            "master",
+            "phase",
+            "nodesReady",
+            "conditions",
+            "addressList");
+    assertThat(status.get("addressList").asText()).isEqualTo("192.0.2.200/24, 2001:db8::200/64");
     assertThat(status.get("master").isNull()).isTrue(); // merge patch: removes the old master
     assertThat(status.get("phase").asText()).isEqualTo("NoMaster");
     assertThat(status.get("conditions")).hasSize(5);
@@ -97,9 +107,36 @@ class ReconcilerPartsTest {
         .isTrue();
     assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "False", Map.of("role", "a"))))
         .isTrue();
-    Node foreign = node("n", "True", Map.of("role", "a"));
-    foreign.getMetadata().setAnnotations(Map.of("floatip.dev/foreign-vrids", "9"));
-    assertThat(VirtualIPReconciler.nodeChangeMatters(foreign, n)).isTrue();
+    // issue 11, defect 7: agents no longer write Node annotations; the operator ignores them
+    Node annotated = node("n", "True", Map.of("role", "a"));
+    annotated.getMetadata().setAnnotations(Map.of("floatip.dev/foreign-vrids", "9"));
+    assertThat(VirtualIPReconciler.nodeChangeMatters(annotated, n)).isFalse();
+  }
+
+  /** Issue 11, defect 7: a peer's agents reporting a new foreign VRID re-runs the allocation. */
+  @Test
+  void foreignVridsInAPeersStatusTriggerReconciles() {
+    VirtualIP before = peer(List.of(51));
+    assertThat(VirtualIPReconciler.peerChangeMatters(peer(List.of(51)), before)).isFalse();
+    assertThat(VirtualIPReconciler.peerChangeMatters(peer(List.of(51, 52)), before)).isTrue();
+  }
+
+  private static VirtualIP peer(List<Integer> foreign) {
+    VirtualIP v = new VirtualIP();
+    v.setMetadata(new ObjectMetaBuilder().withName("p").withGeneration(1L).build());
+    v.setStatus(
+        new VirtualIPStatus(
+            1L,
+            7,
+            null,
+            null,
+            null,
+            Map.of(
+                "n1",
+                new NodeStatus(
+                    NodeState.Backup, 100, 100, null, null, null, null, 1L, null, foreign)),
+            null));
+    return v;
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.floatip.operator.model.VridAllocator;
 import dev.floatip.testing.Rfc7386MergeDispatcher;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -175,7 +176,8 @@ class VirtualIPOperatorTest {
   }
 
   private List<Event> events(String vip, String reason) {
-    return client.v1().events().inNamespace(cfg.namespace()).list().getItems().stream()
+    // issue 11, defect 3: Events about a cluster-scoped VirtualIP live in namespace default
+    return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> vip.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
         .toList();
   }
@@ -239,10 +241,14 @@ class VirtualIPOperatorTest {
     assertThat(pod.getHostNetwork()).isTrue();
     assertThat(pod.getHostPID()).isTrue();
     assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("edge");
+    // issue 11, defect 4: the host's root, read-only under /host, not /run/dns at its own path
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getHostPath() != null)
         .extracting(v -> v.getHostPath().getPath())
-        .containsExactly("/run/dns");
+        .containsExactly("/");
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .containsExactly("/tmp", "/host");
     assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getAdd())
         .containsExactly("NET_ADMIN", "NET_RAW");
     assertThat(ds.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.MANAGER);
@@ -314,7 +320,10 @@ class VirtualIPOperatorTest {
     await().atMost(DEADLINE).until(() -> status("agg").phase() == Phase.SplitBrain);
     assertThat(conditionIs("agg", "SplitBrain", "True")).isTrue();
     assertThat(conditionIs("agg", "Ready", "False")).isTrue();
-    assertThat(status("agg").master()).isEqualTo("node-a,node-b");
+    // issue 11, defect 8: never a comma-joined list; the condition names the holders
+    assertThat(status("agg").master()).isNull();
+    assertThat(condition("agg", "SplitBrain").getMessage())
+        .startsWith("node-a, node-b report Master");
     await().atMost(DEADLINE).until(() -> !events("agg", "SplitBrain").isEmpty());
     assertThat(events("agg", "SplitBrain"))
         .singleElement()
@@ -330,12 +339,49 @@ class VirtualIPOperatorTest {
         .until(
             () ->
                 events("agg", "MasterChanged").stream()
-                    .anyMatch(e -> e.getMessage().equals("master: node-a,node-b -> node-b")));
+                    .anyMatch(e -> e.getMessage().equals("master: none -> node-b")));
+    assertThat(client.v1().events().inNamespace(cfg.namespace()).list().getItems()).isEmpty();
 
     // the operator's writes replaced its list and kept every agent entry
     VirtualIPStatus s = status("agg");
     assertThat(s.conditions()).hasSize(5);
     assertThat(s.nodes()).containsOnlyKeys("node-a", "node-b");
+  }
+
+  /**
+   * Issue 11, defect 7: an agent reports the VRIDs of foreign routers in its own status entry (no
+   * Node write); the operator refuses an explicit VRID one of them uses. Defect 8: the ADDRESSES
+   * column's text follows the spec.
+   */
+  @Test
+  void foreignVridsFromAgentEntriesAndTheAddressList() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("fx-node").endMetadata().build())
+        .create();
+    try {
+      create("fx-a", "{addresses: [192.0.2.70/24, 2001:db8::70/64]}");
+      await()
+          .atMost(DEADLINE)
+          .until(() -> "192.0.2.70/24, 2001:db8::70/64".equals(status("fx-a").addressList()));
+      VirtualIP ref = new VirtualIP();
+      ref.setMetadata(new ObjectMetaBuilder().withName("fx-a").build());
+      agents
+          .resource(ref)
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"status\":{\"nodes\":{\"fx-node\":{\"state\":\"Backup\",\"priority\":100,"
+                  + "\"foreignVrids\":[77]}}}}");
+      create("fx-b", "{addresses: [192.0.2.71/24], virtualRouterId: 77}");
+      await().atMost(DEADLINE).until(() -> conditionIs("fx-b", "VRIDConflict", "True"));
+      assertThat(condition("fx-b", "VRIDConflict").getMessage())
+          .isEqualTo("VRID 77 is used by a router outside the cluster (seen from node fx-node)");
+      assertThat(client.nodes().withName("fx-node").get().getMetadata().getAnnotations())
+          .isNullOrEmpty();
+    } finally {
+      client.nodes().withName("fx-node").delete();
+    }
   }
 
   @Test

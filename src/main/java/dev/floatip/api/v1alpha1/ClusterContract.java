@@ -1,8 +1,9 @@
 package dev.floatip.api.v1alpha1;
 
 /**
- * Names shared by the operator and the agents in cluster mode: condition types, the finalizer and
- * the Node annotation through which agents report foreign VRIDs.
+ * Names shared by the operator and the agents in cluster mode: condition types and the finalizer.
+ * Agents report the VRIDs of routers outside the cluster in their status entries ({@link
+ * NodeStatus#foreignVrids()}).
  *
  * <p>An agent runs a VirtualIP only when {@code status.virtualRouterId} is set and neither {@link
  * #INVALID_SPEC} nor {@link #VRID_CONFLICT} is {@code True}; once {@code
@@ -31,9 +32,9 @@ public final class ClusterContract {
   public static final String FINALIZER = "floatip.dev/release";
 
   /**
-   * On a Node: the VRIDs the node's agent sees in adverts on its segments that belong to no
-   * VirtualIP of the cluster, as a comma-separated list of decimals ("51,52"). The allocator avoids
-   * them; an explicit VRID among them gets {@link #VRID_CONFLICT}.
+   * Formerly on a Node: the VRIDs an agent heard from routers outside the cluster. The operator no
+   * longer reads it (agents report them in {@link NodeStatus#foreignVrids()} and need no write
+   * access to Nodes); kept only until the agent stops writing it, then to be removed.
    */
   public static final String FOREIGN_VRIDS_ANNOTATION = "floatip.dev/foreign-vrids";
 
@@ -42,6 +43,16 @@ public final class ClusterContract {
    * resigns every master (a priority-0 advert) and stays Backup until the label goes.
    */
   public static final String MAINTENANCE_LABEL = "floatip.dev/maintenance";
+
+  /**
+   * The agent's environment variable naming where the host's root directory is mounted (read-only)
+   * while some VirtualIP tracks files; the agent reads {@code spec.track.files[].path} under it.
+   * Unset: no VirtualIP tracks files.
+   */
+  public static final String HOST_ROOT_ENV = "FLOATIP_HOST_ROOT";
+
+  /** The value of {@link #HOST_ROOT_ENV} in the agent DaemonSet. */
+  public static final String HOST_ROOT = "/host";
 
   private ClusterContract() {}
 }

@@ -28,13 +28,9 @@ public record PrioritySpec(
         @JsonPropertyDescription("Priority of nodes not named in order or nodes, 1..254.")
         Integer defaultPriority,
     @JsonPropertyDescription(
-            "Preference list of node names, first = highest. Edit it to move the VIP; the listed"
-                + " nodes get distinct priorities above default.")
+            "Preference list of node names, first = highest, each at most once. Edit it to move"
+                + " the VIP; the listed nodes get distinct priorities above default.")
         @Size(max = Schema.MAX_ORDER)
-        @ValidationRule(
-            value = "self.all(n, self.exists_one(m, m == n))",
-            message = "must not name a node twice",
-            reason = "FieldValueDuplicate")
         List<@Size(min = 1, max = Schema.NAME_MAX_LENGTH) String> order,
     @JsonPropertyDescription("Explicit priorities (1..254) by node name; they win over order.")
         Map<String, @Min(1) @Max(254) Integer> nodes) {

@@ -13,12 +13,40 @@ public final class Schema {
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
   private static final String IPV4 = OCTET + "(\\." + OCTET + "){3}";
 
+  /** One IPv6 group: 1..4 hex digits. */
+  private static final String H = "[0-9A-Fa-f]{1,4}";
+
   /**
-   * An IPv6 literal, loosely: hex groups and colons, optionally ending in a dotted quad. The CRD
-   * refuses obvious mistakes with it; {@code dev.floatip.config.IpLiteral} is the exact check.
+   * An IPv6 literal in every RFC 4291 §2.2 text form: eight groups, at most one {@code ::} standing
+   * for one or more zero groups, optionally ending in a dotted quad that stands for the last two
+   * groups (RFC 5952's forms are a subset). Refuses {@code :::}, two {@code ::}, and too many
+   * groups. RE2 has no look-ahead, so the forms are listed by the number of groups before the
+   * {@code ::}. {@code dev.floatip.config.IpLiteral} is the exact check (IPv4-mapped addresses and
+   * the like).
    */
   private static final String IPV6 =
-      "([0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{1,38}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{0,30}:" + IPV4 + ")";
+      "("
+          // eight groups, no ::
+          + ("(" + H + ":){7}" + H)
+          // a groups, ::, b groups (a + b <= 7)
+          + ("|(" + H + ":){1,7}:")
+          + ("|(" + H + ":){1}(:" + H + "){1,6}")
+          + ("|(" + H + ":){2}(:" + H + "){1,5}")
+          + ("|(" + H + ":){3}(:" + H + "){1,4}")
+          + ("|(" + H + ":){4}(:" + H + "){1,3}")
+          + ("|(" + H + ":){5}(:" + H + "){1,2}")
+          + ("|(" + H + ":){6}:" + H)
+          + ("|:((:" + H + "){1,7}|:)")
+          // six groups and a dotted quad, no ::
+          + ("|(" + H + ":){6}" + IPV4)
+          // a groups, ::, b groups, dotted quad (a + b <= 5)
+          + ("|::(" + H + ":){0,5}" + IPV4)
+          + ("|(" + H + ":){1}:(" + H + ":){0,4}" + IPV4)
+          + ("|(" + H + ":){2}:(" + H + ":){0,3}" + IPV4)
+          + ("|(" + H + ":){3}:(" + H + ":){0,2}" + IPV4)
+          + ("|(" + H + ":){4}:(" + H + ":)?" + IPV4)
+          + ("|(" + H + ":){5}:" + IPV4)
+          + ")";
 
   /** An IP address literal (IPv4 dotted quad without leading zeros, or IPv6). RE2 syntax. */
   public static final String IP = "^(" + IPV4 + "|" + IPV6 + ")$";
@@ -51,6 +79,9 @@ public final class Schema {
 
   /** At most 255 addresses per family fit in one advertisement. */
   public static final int MAX_ADDRESSES = 510;
+
+  /** VRIDs are 1..255. */
+  public static final int MAX_VRIDS = 255;
 
   /** Every priority above the lowest (1..254) can go to one listed node at most. */
   public static final int MAX_ORDER = 253;

@@ -14,15 +14,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * Cluster-scoped (it does not implement {@code Namespaced}); the same shape is read from a
  * standalone config file.
  *
- * <p>Printer columns follow DESIGN §4. Fabric8's CRD generator sorts them by JSON path; the
- * committed CRD fixes the order in post-processing.
+ * <p>Printer columns follow DESIGN §4. ADDRESSES reads {@code status.addressList}, a text the
+ * operator writes: kube-apiserver prints a list-valued column ({@code .spec.addresses}) as a JSON
+ * array. Fabric8's CRD generator sorts them by JSON path; the committed CRD fixes the order in
+ * post-processing.
  */
 @Group(VirtualIP.GROUP)
 @Version(VirtualIP.VERSION)
 @Plural("virtualips")
 @Singular("virtualip")
 @ShortNames("vip")
-@AdditionalPrinterColumn(name = "Addresses", jsonPath = ".spec.addresses", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Addresses", jsonPath = ".status.addressList", type = Type.STRING)
 @AdditionalPrinterColumn(name = "VRID", jsonPath = ".status.virtualRouterId", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Master", jsonPath = ".status.master", type = Type.STRING)
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.phase", type = Type.STRING)

@@ -68,13 +68,9 @@ import java.util.List;
 public record VirtualIPSpec(
     @Required
         @Size(min = 1, max = Schema.MAX_ADDRESSES)
-        @ValidationRule(
-            value = "self.all(a, self.exists_one(b, b == a))",
-            message = "must not list an address twice",
-            reason = "FieldValueDuplicate")
         @JsonPropertyDescription(
-            "Virtual addresses as IP[/prefix] (default prefix /32 or /128). IPv4 and IPv6 may"
-                + " mix: one VRRP router per family, same VRID.")
+            "Virtual addresses as IP[/prefix] (default prefix /32 or /128), each at most once."
+                + " IPv4 and IPv6 may mix: one VRRP router per family, same VRID.")
         List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> addresses,
     @JsonProperty("interface")
         @JsonPropertyDescription(

@@ -1,6 +1,6 @@
 package dev.floatip.operator.model;
 
-import dev.floatip.api.v1alpha1.FileCheck;
+import dev.floatip.api.v1alpha1.ClusterContract;
 import dev.floatip.api.v1alpha1.ScriptCheck;
 import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,14 +35,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The one agent DaemonSet for all VirtualIPs (DESIGN §2 rule 2), as a pure function of the operator
  * config and the VirtualIPs the agents run. Least privilege: hostNetwork with NET_ADMIN and NET_RAW
  * only; SETUID/SETGID only while some script check runs as another user; hostPID only while some
- * VirtualIP tracks processes; read-only hostPath mounts only for the directories of tracked files.
- * The result depends only on the set of VirtualIPs, not on their order.
+ * VirtualIP tracks processes; the host's root directory, read-only at {@value #HOST_ROOT}, only
+ * while some VirtualIP tracks files. The result depends only on the set of VirtualIPs, not on their
+ * order.
  */
 public final class AgentDaemonSetFactory {
 
@@ -52,6 +51,20 @@ public final class AgentDaemonSetFactory {
 
   /** Where Quarkus and scripts may write: the root filesystem is read-only. */
   static final String TMP = "/tmp";
+
+  /**
+   * Where the host's root directory is mounted (read-only) while some VirtualIP tracks files: the
+   * agent reads {@code spec.track.files[].path} under it. One fixed prefix, never a host directory
+   * at its own path: two files in one directory would give a duplicate mountPath, which the API
+   * server refuses (pkg/apis/core/validation/validation.go, validateVolumeMounts), and {@code
+   * /etc/x} would hide the image's {@code /etc}.
+   */
+  public static final String HOST_ROOT = ClusterContract.HOST_ROOT;
+
+  /** The agent's environment variable naming {@link #HOST_ROOT}. */
+  public static final String HOST_ROOT_ENV = ClusterContract.HOST_ROOT_ENV;
+
+  static final String HOST_ROOT_VOLUME = "host-root";
 
   private AgentDaemonSetFactory() {}
 
@@ -64,26 +77,28 @@ public final class AgentDaemonSetFactory {
     podAnnotations.put("prometheus.io/port", Integer.toString(cfg.agentMetricsPort()));
     podAnnotations.put("prometheus.io/path", "/q/metrics");
 
-    List<String> fileDirs = trackedFileDirectories(sorted);
+    boolean hostRoot = tracksFiles(sorted);
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath(TMP).build());
-    for (int i = 0; i < fileDirs.size(); i++) {
-      String name = "tracked-" + i;
+    if (hostRoot) {
+      // type Directory: "/" always exists, and nothing is ever created on the host
       volumes.add(
           new VolumeBuilder()
-              .withName(name)
+              .withName(HOST_ROOT_VOLUME)
               .withNewHostPath()
-              .withPath(fileDirs.get(i))
-              .withType("DirectoryOrCreate")
+              .withPath("/")
+              .withType("Directory")
               .endHostPath()
               .build());
+      // HostToContainer: file systems the host mounts later appear under /host too
       mounts.add(
           new VolumeMountBuilder()
-              .withName(name)
-              .withMountPath(fileDirs.get(i))
+              .withName(HOST_ROOT_VOLUME)
+              .withMountPath(HOST_ROOT)
               .withReadOnly(true)
+              .withMountPropagation("HostToContainer")
               .build());
     }
 
@@ -129,7 +144,7 @@ public final class AgentDaemonSetFactory {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .withContainers(container(cfg, sorted, mounts))
+        .withContainers(container(cfg, sorted, mounts, hostRoot))
         .withVolumes(volumes)
         .endSpec()
         .endTemplate()
@@ -138,7 +153,7 @@ public final class AgentDaemonSetFactory {
   }
 
   private static Container container(
-      OperatorConfig cfg, List<VirtualIP> vips, List<VolumeMount> mounts) {
+      OperatorConfig cfg, List<VirtualIP> vips, List<VolumeMount> mounts, boolean hostRoot) {
     int port = cfg.agentMetricsPort();
     List<String> add = new ArrayList<>(List.of("NET_ADMIN", "NET_RAW"));
     if (runsScriptsAsOtherUser(vips)) {
@@ -149,7 +164,7 @@ public final class AgentDaemonSetFactory {
         .withImage(cfg.image())
         .withImagePullPolicy(cfg.imagePullPolicy())
         .withArgs("agent", "--node-name=$(NODE_NAME)", "--metrics-address=$(POD_IP):" + port)
-        .withEnv(env(cfg))
+        .withEnv(env(cfg, hostRoot))
         .addNewPort()
         .withName(PORT_NAME)
         .withContainerPort(port)
@@ -178,13 +193,17 @@ public final class AgentDaemonSetFactory {
         .build();
   }
 
-  private static List<EnvVar> env(OperatorConfig cfg) {
-    return List.of(
-        fieldRef("NODE_NAME", "spec.nodeName"),
-        fieldRef("POD_IP", "status.podIP"),
-        fieldRef("POD_NAMESPACE", "metadata.namespace"),
-        fieldRef("POD_NAME", "metadata.name"),
-        new EnvVarBuilder().withName("FLOATIP_LOG_FORMAT").withValue(cfg.logFormat()).build());
+  private static List<EnvVar> env(OperatorConfig cfg, boolean hostRoot) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(fieldRef("NODE_NAME", "spec.nodeName"));
+    env.add(fieldRef("POD_IP", "status.podIP"));
+    env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
+    env.add(fieldRef("POD_NAME", "metadata.name"));
+    env.add(new EnvVarBuilder().withName("FLOATIP_LOG_FORMAT").withValue(cfg.logFormat()).build());
+    if (hostRoot) {
+      env.add(new EnvVarBuilder().withName(HOST_ROOT_ENV).withValue(HOST_ROOT).build());
+    }
+    return env;
   }
 
   private static EnvVar fieldRef(String name, String path) {
@@ -289,30 +308,9 @@ public final class AgentDaemonSetFactory {
     return rootUser && rootGroup;
   }
 
-  /**
-   * The host directories holding tracked files, mounted read-only at the same path. A directory,
-   * not the file: a file replaced by rename (the usual atomic write) would stay the old inode in a
-   * file mount. Nested directories collapse into the outermost.
-   */
-  static List<String> trackedFileDirectories(List<VirtualIP> vips) {
-    TreeSet<Path> dirs = new TreeSet<>();
-    vips.stream()
-        .flatMap(v -> track(v).fileList().stream())
-        .map(FileCheck::path)
-        .filter(p -> p != null && p.startsWith("/"))
-        .map(p -> Path.of(p).normalize().getParent())
-        .filter(p -> p != null && p.getNameCount() > 0)
-        .forEach(dirs::add);
-    List<String> out = new ArrayList<>();
-    Path last = null;
-    for (Path d : dirs) {
-      if (last != null && d.startsWith(last)) {
-        continue;
-      }
-      out.add(d.toString());
-      last = d;
-    }
-    return out;
+  /** Whether some VirtualIP tracks files (read under {@link #HOST_ROOT}). */
+  static boolean tracksFiles(List<VirtualIP> vips) {
+    return vips.stream().anyMatch(v -> !track(v).fileList().isEmpty());
   }
 
   private static TrackSpec track(VirtualIP v) {

@@ -1,14 +1,19 @@
 package dev.floatip.operator.model;
 
-import dev.floatip.api.v1alpha1.ClusterContract;
+import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.VirtualIP;
 import io.fabric8.kubernetes.api.model.Node;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the allocator needs of a Node: its labels and the VRIDs its agent saw from routers outside
- * the cluster.
+ * What the allocator needs of a Node: its labels and the VRIDs its agent heard from routers outside
+ * the cluster. The agents report those in their own status entries ({@code
+ * status.nodes.<node>.foreignVrids} of each VirtualIP they run), never on the Node object, so they
+ * need no write access to Nodes.
  */
 public record NodeInfo(String name, Map<String, String> labels, Set<Integer> foreignVrids) {
 
@@ -17,28 +22,33 @@ public record NodeInfo(String name, Map<String, String> labels, Set<Integer> for
     foreignVrids = foreignVrids == null ? Set.of() : Set.copyOf(foreignVrids);
   }
 
-  public static NodeInfo of(Node node) {
-    Map<String, String> annotations = node.getMetadata().getAnnotations();
-    String foreign =
-        annotations == null ? null : annotations.get(ClusterContract.FOREIGN_VRIDS_ANNOTATION);
-    return new NodeInfo(
-        node.getMetadata().getName(), node.getMetadata().getLabels(), parseVrids(foreign));
+  /** A Node with the foreign VRIDs its agent reported (see {@link #foreignVridsByNode}). */
+  public static NodeInfo of(Node node, Map<String, Set<Integer>> foreignByNode) {
+    String name = node.getMetadata().getName();
+    return new NodeInfo(name, node.getMetadata().getLabels(), foreignByNode.get(name));
   }
 
-  /** "51, 52,x,300" → {51, 52}: garbage and out-of-range entries are ignored. */
-  static Set<Integer> parseVrids(String text) {
-    Set<Integer> out = new TreeSet<>();
-    if (text == null) {
-      return out;
-    }
-    for (String part : text.split(",")) {
-      try {
-        int v = Integer.parseInt(part.strip());
-        if (v >= 1 && v <= 255) {
-          out.add(v);
+  /**
+   * Per node name, the union of the foreign VRIDs in that node's entries of all the VirtualIPs. An
+   * agent reports the same set in every VirtualIP it runs; the union also covers a report that
+   * reached one VirtualIP's status and not yet another's. Out-of-range numbers (an agent of another
+   * version, a hand edit) are ignored.
+   */
+  public static Map<String, Set<Integer>> foreignVridsByNode(Collection<VirtualIP> vips) {
+    Map<String, Set<Integer>> out = new TreeMap<>();
+    for (VirtualIP vip : vips) {
+      if (vip.getStatus() == null || vip.getStatus().nodes() == null) {
+        continue;
+      }
+      for (Map.Entry<String, NodeStatus> e : vip.getStatus().nodes().entrySet()) {
+        if (e.getKey() == null || e.getValue() == null) {
+          continue;
         }
-      } catch (NumberFormatException e) {
-        // an agent of another version, or a hand edit: not ours to fail on
+        for (Integer v : e.getValue().foreignVridList()) {
+          if (v != null && v >= 1 && v <= 255) {
+            out.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).add(v);
+          }
+        }
       }
     }
     return out;

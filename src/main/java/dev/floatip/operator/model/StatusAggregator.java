@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,12 @@ import java.util.stream.Collectors;
  * reported yet), SplitBrain (two or more nodes have reported Master for longer than one
  * advertisement interval), Active (at least one master), NoMaster.
  *
+ * <p>{@code master} is one node or none, never a list: in SplitBrain it is none and the SplitBrain
+ * condition names the nodes; while two nodes report Master for less than one advertisement interval
+ * (a takeover whose loser has not reported Backup yet) it stays the previous master if that is one
+ * of them (no Event for a blip), else it is the one that became master last. {@code addressList} is
+ * the spec's addresses as one text for the ADDRESSES printer column.
+ *
  * <p>Entries of {@code staleNodes} (the node is gone or NotReady, so its agent cannot update the
  * entry) count as participating but neither ready nor master: a crashed master does not make a
  * split brain with its successor.
@@ -49,7 +56,8 @@ public final class StatusAggregator {
       VridAllocator.Decision vrid,
       Duration advertisementInterval,
       Set<String> staleNodes,
-      Instant now) {}
+      Instant now,
+      List<String> addresses) {}
 
   /** The operator-owned fields, and when to re-evaluate at the latest (empty: no deadline). */
   public record Result(
@@ -59,6 +67,7 @@ public final class StatusAggregator {
       Phase phase,
       String nodesReady,
       List<Condition> conditions,
+      String addressList,
       Optional<Duration> recheckAfter) {
 
     /** Whether writing this would change {@code current}'s operator-owned fields. */
@@ -71,7 +80,8 @@ public final class StatusAggregator {
           || !Objects.equals(emptyToNull(current.master()), master)
           || current.phase() != phase
           || !Objects.equals(current.nodesReady(), nodesReady)
-          || !Objects.equals(current.conditions(), conditions);
+          || !Objects.equals(current.conditions(), conditions)
+          || !Objects.equals(current.addressList(), addressList);
     }
 
     public Optional<Condition> condition(String type) {
@@ -115,9 +125,18 @@ public final class StatusAggregator {
     String conflict = invalid || in.vrid() == null ? null : in.vrid().conflict();
     Optional<Duration> recheck = Optional.empty();
     boolean splitBrain = false;
+    String newest = null;
     if (masters.size() >= 2) {
       List<Instant> starts =
           masters.stream().map(m -> masterSince(nodes.get(m), in.now())).sorted().toList();
+      newest =
+          masters.contains(prev.master())
+              ? prev.master()
+              : masters.stream()
+                  .max(
+                      Comparator.comparing((String m) -> masterSince(nodes.get(m), in.now()))
+                          .thenComparing(Comparator.reverseOrder()))
+                  .orElseThrow();
       Duration overlap = Duration.between(starts.get(1), in.now());
       Duration interval =
           in.advertisementInterval() == null ? Duration.ofSeconds(1) : in.advertisementInterval();
@@ -141,15 +160,24 @@ public final class StatusAggregator {
       phase = Phase.NoMaster;
     }
 
-    String masterList = masters.isEmpty() ? null : String.join(",", masters);
+    String holders = String.join(", ", masters);
+    String master =
+        splitBrain || masters.isEmpty() ? null : masters.size() == 1 ? masters.get(0) : newest;
     List<Condition> conds = new ArrayList<>();
     Conditions c = new Conditions(prev.conditions(), in.generation(), in.now());
     conds.add(
         switch (phase) {
-          case Active -> c.make(READY, true, "Active", masterList + " is master");
+          case Active ->
+              c.make(
+                  READY,
+                  true,
+                  "Active",
+                  masters.size() == 1
+                      ? master + " is master"
+                      : master + " is master (" + holders + " report Master, for now)");
           case NoMaster ->
               c.make(READY, false, "NoMaster", "no node reports Master (" + total + " nodes)");
-          case SplitBrain -> c.make(READY, false, "SplitBrain", masterList + " all report Master");
+          case SplitBrain -> c.make(READY, false, "SplitBrain", holders + " all report Master");
           case Invalid -> c.make(READY, false, "InvalidSpec", "the spec is refused");
           case Pending ->
               conflict != null
@@ -166,7 +194,7 @@ public final class StatusAggregator {
                 SPLIT_BRAIN,
                 true,
                 "MultipleMasters",
-                masterList + " report Master for longer than one advertisement interval")
+                holders + " report Master for longer than one advertisement interval")
             : c.make(SPLIT_BRAIN, false, "SingleMaster", "at most one node reports Master"));
     if (invalid) {
       conds.add(c.make(VRID_CONFLICT, null, "InvalidSpec", "not checked: the spec is refused"));
@@ -194,7 +222,14 @@ public final class StatusAggregator {
             ? prev.virtualRouterId()
             : in.vrid().vrid();
     return new Result(
-        in.generation(), vrid, masterList, phase, ready + "/" + total, List.copyOf(conds), recheck);
+        in.generation(),
+        vrid,
+        master,
+        phase,
+        ready + "/" + total,
+        List.copyOf(conds),
+        VirtualIPStatus.addressText(in.addresses()),
+        recheck);
   }
 
   private static String describe(NodeStatus s, boolean stale) {

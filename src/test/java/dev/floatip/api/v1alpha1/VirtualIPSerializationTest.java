@@ -48,6 +48,24 @@ class VirtualIPSerializationTest {
     assertEquals("{}", ser.asJson(VirtualIPStatus.empty()));
   }
 
+  /** Issue 11: the agent's foreign VRIDs and the operator's address text round-trip. */
+  @Test
+  void foreignVridsAndAddressListRoundTrip() {
+    NodeStatus mine =
+        new NodeStatus(NodeState.Backup, 100, 100, null, null, null, null, 4L, null, List.of(51));
+    VirtualIPStatus status =
+        new VirtualIPStatus(
+            2L, 7, null, Phase.Active, "1/1", Map.of("node-a", mine), null, "192.0.2.1/24");
+    String json = ser.asJson(status);
+    assertEquals(
+        "{\"observedGeneration\":2,\"virtualRouterId\":7,\"phase\":\"Active\","
+            + "\"nodesReady\":\"1/1\",\"nodes\":{\"node-a\":{\"state\":\"Backup\","
+            + "\"priority\":100,\"basePriority\":100,\"observedGeneration\":4,"
+            + "\"foreignVrids\":[51]}},\"addressList\":\"192.0.2.1/24\"}",
+        json);
+    assertEquals(status, ser.unmarshal(json, VirtualIPStatus.class));
+  }
+
   @Test
   void absentFieldsStayNull() {
     VirtualIP vip =

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,24 +119,55 @@ class AgentDaemonSetFactoryTest {
     assertThat(agent(PLAIN, v).getSecurityContext().getPrivileged()).isFalse();
   }
 
+  /**
+   * Issue 11, defect 4: two files in /tmp used to mount the host's /tmp at /tmp, twice and over the
+   * agent's own emptyDir (a duplicate mountPath, refused by the API server), and /etc/flags hid the
+   * image's /etc/flags. Now: the host's root once, read-only, under /host.
+   */
   @Test
-  void trackedFilesGetReadOnlyHostPathsOfTheirDirectories() {
+  void trackedFilesAreReadUnderOneReadOnlyHostRoot() {
     VirtualIP a =
         vip(
             "a",
-            "{addresses: [192.0.2.1], track: {files: [{path: /var/run/app/vrrp},"
-                + " {path: /var/run/app/sub/x}, {path: /etc/flags/one}]}}");
+            "{addresses: [192.0.2.1], track: {files: [{path: /tmp/vrrp-a}, {path: /tmp/vrrp-b}]}}");
     VirtualIP b = vip("b", "{addresses: [192.0.2.2], track: {files: [{path: /etc/flags/two}]}}");
     PodSpec pod = pod(a, b);
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getHostPath() != null)
-        .extracting(v -> v.getHostPath().getPath())
-        .containsExactly("/etc/flags", "/var/run/app");
-    assertThat(pod.getContainers().get(0).getVolumeMounts())
-        .filteredOn(m -> m.getName().startsWith("tracked-"))
-        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
-        .extracting(m -> m.getMountPath())
-        .containsExactly("/etc/flags", "/var/run/app");
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getHostPath().getPath()).isEqualTo("/");
+              assertThat(v.getHostPath().getType()).isEqualTo("Directory");
+            });
+    assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotHaveDuplicates();
+    Container agent = pod.getContainers().get(0);
+    assertThat(agent.getVolumeMounts()).extracting(VolumeMount::getName).doesNotHaveDuplicates();
+    assertThat(agent.getVolumeMounts())
+        .extracting(VolumeMount::getMountPath)
+        .doesNotHaveDuplicates()
+        .containsExactly("/tmp", "/host");
+    assertThat(agent.getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().equals("/host"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getReadOnly()).isTrue();
+              assertThat(m.getMountPropagation()).isEqualTo("HostToContainer");
+            });
+    assertThat(agent.getEnv())
+        .filteredOn(e -> e.getName().equals("FLOATIP_HOST_ROOT"))
+        .extracting(EnvVar::getValue)
+        .containsExactly("/host");
+  }
+
+  @Test
+  void withoutTrackedFilesNoHostDirectoryIsMounted() {
+    PodSpec pod = pod(PLAIN, vip("p", "{addresses: [192.0.2.9], track: {processes: [{name: x}]}}"));
+    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+    assertThat(pod.getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("FLOATIP_HOST_ROOT");
   }
 
   @Test

@@ -27,6 +27,7 @@ class StatusAggregatorTest {
   private static final Instant NOW = Instant.parse("2026-11-21T12:00:10Z");
   private static final VridAllocator.Decision OK = new VridAllocator.Decision(51, true, null);
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+  private static final List<String> ADDRESSES = List.of("192.0.2.200/24", "2001:db8::200/64");
 
   /** "Master@-5000": master since 5000 ms before NOW. */
   private static NodeStatus node(String text) {
@@ -61,7 +62,7 @@ class StatusAggregatorTest {
 
   private static Result run(Map<String, NodeStatus> nodes, Set<String> stale) {
     return StatusAggregator.aggregate(
-        new Input(status(nodes), 3, List.of(), OK, ONE_SECOND, stale, NOW));
+        new Input(status(nodes), 3, List.of(), OK, ONE_SECOND, stale, NOW, ADDRESSES));
   }
 
   static Stream<Arguments> phases() {
@@ -114,7 +115,7 @@ class StatusAggregatorTest {
             nodes("a=Master@-5000", "b=Master@-300"),
             Set.of(),
             Phase.Active,
-            "a,b",
+            "b",
             "2/2",
             "True",
             "False",
@@ -125,7 +126,7 @@ class StatusAggregatorTest {
             nodes("a=Master@-5000", "b=Master@-1500"),
             Set.of(),
             Phase.SplitBrain,
-            "a,b",
+            null,
             "2/2",
             "False",
             "False",
@@ -135,7 +136,7 @@ class StatusAggregatorTest {
             nodes("a=Master@-5000", "b=Master@-1500", "c=Master@-9000"),
             Set.of(),
             Phase.SplitBrain,
-            "a,b,c",
+            null,
             "3/3",
             "False",
             "False",
@@ -214,7 +215,8 @@ class StatusAggregatorTest {
                 null,
                 null,
                 Set.of(),
-                NOW));
+                NOW,
+                ADDRESSES));
     assertThat(r.phase()).isEqualTo(Phase.Invalid);
     assertThat(r.virtualRouterId()).isEqualTo(40);
     Condition c = r.condition("InvalidSpec").orElseThrow();
@@ -235,7 +237,8 @@ class StatusAggregatorTest {
                 new VridAllocator.Decision(9, false, "VRID 9 is already used by VirtualIP \"a\""),
                 ONE_SECOND,
                 Set.of(),
-                NOW));
+                NOW,
+                ADDRESSES));
     assertThat(r.phase()).isEqualTo(Phase.Pending);
     assertThat(r.virtualRouterId()).isEqualTo(9);
     assertThat(r.condition("VRIDConflict").orElseThrow())
@@ -258,11 +261,12 @@ class StatusAggregatorTest {
             first.phase(),
             first.nodesReady(),
             n,
-            first.conditions());
+            first.conditions(),
+            first.addressList());
     Instant later = NOW.plusSeconds(60);
     Result same =
         StatusAggregator.aggregate(
-            new Input(written, 3, List.of(), OK, ONE_SECOND, Set.of(), later));
+            new Input(written, 3, List.of(), OK, ONE_SECOND, Set.of(), later, ADDRESSES));
     assertThat(same.conditions()).isEqualTo(first.conditions());
     assertThat(same.differsFrom(written)).isFalse();
 
@@ -273,11 +277,71 @@ class StatusAggregatorTest {
         new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", failed, first.conditions());
     Result changed =
         StatusAggregator.aggregate(
-            new Input(withFault, 3, List.of(), OK, ONE_SECOND, Set.of(), later));
+            new Input(withFault, 3, List.of(), OK, ONE_SECOND, Set.of(), later, ADDRESSES));
     assertThat(changed.differsFrom(withFault)).isTrue();
     assertThat(changed.condition("Degraded").orElseThrow().getLastTransitionTime())
         .isEqualTo("2026-11-21T12:01:10Z");
     assertThat(changed.condition("Ready").orElseThrow().getLastTransitionTime())
         .isEqualTo("2026-11-21T12:00:10Z");
+  }
+
+  /**
+   * Issue 11, defect 8: status.master used to be "a,b" in a split brain. It is one node or none;
+   * the SplitBrain condition names the holders.
+   */
+  @Test
+  void splitBrainHasNoMasterAndTheConditionNamesTheHolders() {
+    Result r = run(nodes("a=Master@-5000", "b=Master@-1500", "c=Backup@-9000"), Set.of());
+    assertThat(r.phase()).isEqualTo(Phase.SplitBrain);
+    assertThat(r.master()).isNull();
+    assertThat(r.condition("SplitBrain").orElseThrow().getMessage())
+        .isEqualTo("a, b report Master for longer than one advertisement interval");
+    assertThat(r.condition("Ready").orElseThrow().getMessage()).isEqualTo("a, b all report Master");
+  }
+
+  @Test
+  void noMasterIsEverAList() {
+    for (String[] entries :
+        List.of(
+            new String[] {"a=Master@-5000", "b=Master@-300"},
+            new String[] {"a=Master@-5000", "b=Master@-1500"},
+            new String[] {"a=Master@-5000", "b=Master@-1500", "c=Master@-200"},
+            new String[] {"a=Master", "b=Master"})) {
+      String master = run(nodes(entries), Set.of()).master();
+      assertThat(master)
+          .as(String.join(" ", entries))
+          .satisfiesAnyOf(m -> assertThat(m).isNull(), m -> assertThat(m).matches("[a-z]"));
+    }
+  }
+
+  @Test
+  void aBriefSecondMasterDoesNotReplaceThePreviousOne() {
+    Map<String, NodeStatus> n = nodes("a=Master@-5000", "b=Master@-300");
+    VirtualIPStatus prev = new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", n, null);
+    Result r =
+        StatusAggregator.aggregate(
+            new Input(prev, 3, List.of(), OK, ONE_SECOND, Set.of(), NOW, ADDRESSES));
+    assertThat(r.phase()).isEqualTo(Phase.Active);
+    assertThat(r.master()).isEqualTo("a");
+    assertThat(r.condition("Ready").orElseThrow().getMessage())
+        .isEqualTo("a is master (a, b report Master, for now)");
+  }
+
+  /** Issue 11, defect 8: the ADDRESSES column reads status.addressList, one plain text. */
+  @Test
+  void addressListIsThePlainTextOfTheSpecAddresses() {
+    Result r = run(nodes("a=Master@-5000"), Set.of());
+    assertThat(r.addressList()).isEqualTo("192.0.2.200/24, 2001:db8::200/64");
+    VirtualIPStatus written =
+        new VirtualIPStatus(
+            r.observedGeneration(),
+            r.virtualRouterId(),
+            r.master(),
+            r.phase(),
+            r.nodesReady(),
+            nodes("a=Master@-5000"),
+            r.conditions(),
+            "192.0.2.200/24");
+    assertThat(r.differsFrom(written)).as("a changed address list is written").isTrue();
   }
 }

@@ -3,8 +3,13 @@ package dev.floatip.operator.model;
 import static dev.floatip.operator.model.Vips.vip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.floatip.api.v1alpha1.NodeState;
+import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.VridAllocator.Decision;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -187,9 +192,37 @@ class VridAllocatorTest {
     assertThat(late.conflict()).startsWith("no free VRID");
   }
 
+  /**
+   * Issue 11, defect 7: agents report foreign VRIDs in their own status entries, not on the Node
+   * (which needed cluster-wide nodes patch); the operator takes the union per node.
+   */
   @Test
-  void foreignAnnotationParsing() {
-    assertThat(NodeInfo.parseVrids(" 51, 52,x,300,0")).containsExactly(51, 52);
-    assertThat(NodeInfo.parseVrids(null)).isEmpty();
+  void foreignVridsComeFromTheAgentsStatusEntries() {
+    VirtualIP a = v("a", T1, "{addresses: [192.0.2.1]}");
+    VirtualIP b = v("b", T2, "{addresses: [192.0.2.2]}");
+    a.setStatus(status(Map.of("n1", entry(List.of(51, 52)), "n2", entry(null))));
+    b.setStatus(status(Map.of("n1", entry(List.of(52, 53, 300, 0)))));
+    Map<String, Set<Integer>> foreign = NodeInfo.foreignVridsByNode(List.of(a, b));
+    assertThat(foreign).containsOnlyKeys("n1");
+    assertThat(foreign.get("n1")).containsExactly(51, 52, 53);
+
+    Node n1 = new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build();
+    // a Node annotation is no longer read
+    n1.getMetadata().setAnnotations(Map.of("floatip.dev/foreign-vrids", "9"));
+    NodeInfo info = NodeInfo.of(n1, foreign);
+    assertThat(info.foreignVrids()).containsExactlyInAnyOrder(51, 52, 53);
+
+    // an explicit VRID a node reports foreign is a conflict
+    VirtualIP explicit = v("x", T1, "{addresses: [192.0.2.3], virtualRouterId: 53}");
+    Decision d = VridAllocator.allocate(List.of(explicit), List.of(info)).get("x");
+    assertThat(d.conflict()).contains("outside the cluster").contains("n1");
+  }
+
+  private static NodeStatus entry(List<Integer> foreign) {
+    return new NodeStatus(NodeState.Backup, 100, 100, null, null, null, null, 1L, null, foreign);
+  }
+
+  private static VirtualIPStatus status(Map<String, NodeStatus> nodes) {
+    return new VirtualIPStatus(null, null, null, null, null, nodes, null);
   }
 }

@@ -28,9 +28,12 @@ import java.util.List;
  *
  * <p>Post-processing: Fabric8 sorts the printer columns by JSON path; they are put back in the
  * order they are declared on {@link VirtualIP} (DESIGN §4: ADDRESSES, VRID, MASTER, STATE, NODES,
- * AGE). Fabric8 repeats a rule declared on a record component; duplicates are dropped. The
- * generator's "manual edits might get overwritten" banner is replaced by one naming the command
- * that regenerates the file.
+ * AGE). Fabric8 repeats a rule declared on a record component; duplicates are dropped. The lists in
+ * {@link #SET_LISTS} get {@code x-kubernetes-list-type: set} (Fabric8 has no annotation for it):
+ * the API server refuses a duplicate item in O(n), where a CEL {@code exists_one} rule costs O(n²)
+ * (apiextensions-apiserver pkg/apiserver/schema/listtype/validation.go). The generator's "manual
+ * edits might get overwritten" banner is replaced by one naming the command that regenerates the
+ * file.
  */
 public final class CrdFile {
 
@@ -46,6 +49,13 @@ public final class CrdFile {
           + "; do not edit.\n"
           + "# Fabric8 CRDGenerator v2, post-processed by dev.floatip.api.v1alpha1.crd.CrdFile"
           + " (test sources).\n";
+
+  /**
+   * Lists whose items are unique ({@code x-kubernetes-list-type: set}), as property paths in the
+   * schema; {@code *} is a map's values.
+   */
+  static final List<String> SET_LISTS =
+      List.of("spec.addresses", "spec.priority.order", "status.nodes.*.foreignVrids");
 
   private CrdFile() {}
 
@@ -110,9 +120,29 @@ public final class CrdFile {
       }
       if (v.getSchema() != null) {
         dedupeRules(v.getSchema().getOpenAPIV3Schema());
+        SET_LISTS.forEach(
+            path -> at(v.getSchema().getOpenAPIV3Schema(), path).setXKubernetesListType("set"));
       }
     }
     return crd;
+  }
+
+  /** The schema at a property path; fails when the types have no such list. */
+  static JSONSchemaProps at(JSONSchemaProps root, String path) {
+    JSONSchemaProps s = root;
+    for (String part : path.split("\\.")) {
+      s =
+          part.equals("*")
+              ? s.getAdditionalProperties() == null ? null : s.getAdditionalProperties().getSchema()
+              : s.getProperties() == null ? null : s.getProperties().get(part);
+      if (s == null) {
+        throw new IllegalStateException("no property " + path + " in the VirtualIP schema");
+      }
+    }
+    if (!"array".equals(s.getType())) {
+      throw new IllegalStateException(path + " is not a list");
+    }
+    return s;
   }
 
   /**

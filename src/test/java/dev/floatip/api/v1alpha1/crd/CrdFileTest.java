@@ -58,12 +58,27 @@ public class CrdFileTest {
     }
     assertThat(columns)
         .containsExactly(
-            "ADDRESSES=.spec.addresses",
+            "ADDRESSES=.status.addressList",
             "VRID=.status.virtualRouterId",
             "MASTER=.status.master",
             "STATE=.status.phase",
             "NODES=.status.nodesReady",
             "AGE=.metadata.creationTimestamp");
+    // issue 11, defect 8: no column is list-valued (kube-apiserver would print a JSON array)
+    JsonNode props = version.at("/schema/openAPIV3Schema/properties");
+    for (JsonNode c : version.get("additionalPrinterColumns")) {
+      JsonNode field = props;
+      String[] parts = c.get("jsonPath").asText().substring(1).split("\\.");
+      for (int i = 0; i < parts.length && field != null; i++) {
+        field = field.path(parts[i]);
+        field = i < parts.length - 1 ? field.path("properties") : field;
+      }
+      if (!c.get("jsonPath").asText().startsWith(".metadata.")) {
+        assertThat(field.path("type").asText())
+            .as(c.get("jsonPath").asText())
+            .isNotEqualTo("array");
+      }
+    }
     // every status column points at a field of the status schema
     JsonNode status = version.at("/schema/openAPIV3Schema/properties/status/properties");
     for (JsonNode c : version.get("additionalPrinterColumns")) {
@@ -72,6 +87,27 @@ public class CrdFileTest {
         assertThat(status.has(path.substring(".status.".length()))).as(path).isTrue();
       }
     }
+  }
+
+  /** Issue 11, defect 8: duplicates are refused by list type, not by an O(n²) CEL rule. */
+  @Test
+  void uniqueListsAreSetsWithoutExistsOneRules() throws IOException {
+    String text = CrdFile.generate();
+    assertThat(text).doesNotContain("exists_one");
+    JsonNode schema = new YAMLMapper().readTree(text).at("/spec/versions/0/schema/openAPIV3Schema");
+    for (String path :
+        List.of(
+            "/properties/spec/properties/addresses",
+            "/properties/spec/properties/priority/properties/order",
+            "/properties/status/properties/nodes/additionalProperties/properties/foreignVrids")) {
+      assertThat(schema.at(path + "/x-kubernetes-list-type").asText()).as(path).isEqualTo("set");
+    }
+    JsonNode foreign =
+        schema.at(
+            "/properties/status/properties/nodes/additionalProperties/properties/foreignVrids");
+    assertThat(foreign.get("maxItems").asInt()).isEqualTo(255);
+    assertThat(foreign.at("/items/minimum").asInt()).isEqualTo(1);
+    assertThat(foreign.at("/items/maximum").asInt()).isEqualTo(255);
   }
 
   static String firstDifference(String a, String b) {

@@ -776,6 +776,12 @@ public final class CrdValidator {
         case "nullable" -> {
           // handled below
         }
+        case "x-kubernetes-list-type" -> {
+          // a set: the API server refuses a duplicate item (listtype/validation.go)
+          if ("set".equals(v.asText())) {
+            out.put("uniqueItems", true);
+          }
+        }
         default -> {
           if (!key.startsWith("x-kubernetes-")) {
             out.set(key, v.deepCopy());
