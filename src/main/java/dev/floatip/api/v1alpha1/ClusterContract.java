@@ -32,13 +32,6 @@ public final class ClusterContract {
   public static final String FINALIZER = "floatip.dev/release";
 
   /**
-   * Formerly on a Node: the VRIDs an agent heard from routers outside the cluster. The operator no
-   * longer reads it (agents report them in {@link NodeStatus#foreignVrids()} and need no write
-   * access to Nodes); kept only until the agent stops writing it, then to be removed.
-   */
-  public static final String FOREIGN_VRIDS_ANNOTATION = "floatip.dev/foreign-vrids";
-
-  /**
    * A Node label: {@code "true"} puts the node in maintenance like cordoning it does. Its agent
    * resigns every master (a priority-0 advert) and stays Backup until the label goes.
    */
