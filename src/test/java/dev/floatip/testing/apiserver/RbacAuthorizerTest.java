@@ -498,16 +498,25 @@ class RbacAuthorizerTest {
         CHART.policy().clusterRole("floatip-operator").orElseThrow().getRules();
     List<PolicyRule> role =
         CHART.policy().role("floatip", "floatip-operator").orElseThrow().getRules();
+    List<PolicyRule> events =
+        CHART.policy().role("default", "floatip-operator-events").orElseThrow().getRules();
     assertThat(CHART.rulesFor(operator, null))
         .containsExactlyInAnyOrderElementsOf(concat(BOOTSTRAP_AUTHENTICATED, clusterRole));
     assertThat(CHART.rulesFor(operator, "default"))
-        .containsExactlyInAnyOrderElementsOf(concat(BOOTSTRAP_AUTHENTICATED, clusterRole));
+        .containsExactlyInAnyOrderElementsOf(
+            concat(concat(BOOTSTRAP_AUTHENTICATED, clusterRole), events));
     assertThat(CHART.rulesFor(operator, "floatip"))
         .containsExactlyInAnyOrderElementsOf(
             concat(concat(BOOTSTRAP_AUTHENTICATED, clusterRole), role));
     assertThat(role)
         .contains(
-            named("coordination.k8s.io", "leases", List.of("floatip-operator"), "get", "update"));
+            named(
+                "coordination.k8s.io",
+                "leases",
+                List.of("floatip-operator"),
+                "get",
+                "update",
+                "patch"));
   }
 
   private static List<PolicyRule> concat(List<PolicyRule> a, List<PolicyRule> b) {
@@ -522,8 +531,10 @@ class RbacAuthorizerTest {
         .containsExactly("floatip-operator");
     assertThat(policy.roleBindings("floatip"))
         .extracting(b -> b.getMetadata().getName())
-        .containsExactly("floatip-operator");
-    assertThat(policy.roleBindings("default")).isEmpty();
+        .containsExactlyInAnyOrder("floatip-operator", "floatip-agent-secrets");
+    assertThat(policy.roleBindings("default"))
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactly("floatip-operator-events");
     assertThat(policy.clusterRole("floatip-operator")).isPresent();
     assertThat(policy.clusterRole("floatip-agent")).isEmpty();
   }

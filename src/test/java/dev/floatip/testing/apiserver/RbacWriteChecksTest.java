@@ -62,7 +62,7 @@ class RbacWriteChecksTest {
   static {
     RbacPolicy policy = RbacPolicy.load(Path.of("manifests", "install.yaml"));
     List.<HasMetadata>of(
-            agentRole("floatip-agent", true),
+            agentRole("floatip-agent", false),
             clusterRole("vip-get", rule("floatip.dev", "virtualips", "get")),
             clusterRole("escalator", rule(RbacPolicy.GROUP, "clusterroles", "escalate")),
             clusterBinding("crb-esc", "escalator", subject("User", "esc", null)),
@@ -105,8 +105,8 @@ class RbacWriteChecksTest {
    */
   static Stream<Arguments> writes() {
     return Stream.of(
-        // defect 2, the server-side half: a POST carries no name, so the operator's escalate on
-        // floatip-agent does not apply and it does not hold the Secret rule itself
+        // defect 2: a POST carries no name, so even a named escalate on floatip-agent (which the
+        // operator held until the fix) does not apply, and it does not hold the Secret rule
         Arguments.of(
             OPERATOR,
             "POST",
@@ -117,22 +117,26 @@ class RbacWriteChecksTest {
                 + OPERATOR_HOLDS
                 + "{APIGroups:[\"\"], Resources:[\"secrets\"], ResourceNames:[\"vrrp-pass\"],"
                 + " Verbs:[\"get\"]}"),
-        // ... while an update by name is covered by the named escalate
+        // ... and with escalate gone from the chart, an update by name is refused too: the
+        // operator can grant only what it holds
         Arguments.of(
             OPERATOR,
             "PUT",
             CLUSTER_ROLES + "/floatip-agent",
             agentRole("floatip-agent", true),
             agentRole("floatip-agent", false),
-            null),
+            "clusterroles.rbac.authorization.k8s.io \"floatip-agent\" is forbidden: "
+                + OPERATOR_HOLDS
+                + "{APIGroups:[\"\"], Resources:[\"secrets\"], ResourceNames:[\"vrrp-pass\"],"
+                + " Verbs:[\"get\"]}"),
         Arguments.of(
             OPERATOR,
-            "PATCH",
+            "PUT",
             CLUSTER_ROLES + "/floatip-agent",
-            agentRole("floatip-agent", true),
+            agentRole("floatip-agent", false),
             agentRole("floatip-agent", false),
             null),
-        // ... and creating the reduced role needs nothing the operator lacks
+        // ... and creating the agents' role needs nothing the operator lacks
         Arguments.of(
             OPERATOR, "POST", CLUSTER_ROLES, agentRole("floatip-agent", false), null, null),
         // escalate is on floatip-agent only
@@ -177,7 +181,7 @@ class RbacWriteChecksTest {
         // deletes are not checked
         Arguments.of(
             OPERATOR, "DELETE", CLUSTER_ROLES + "/other", agentRole("other", true), null, null),
-        // a binding: a named bind matches a create (its name is the roleRef's)
+        // a binding: the operator holds every rule of the agents' role
         Arguments.of(
             OPERATOR,
             "POST",
@@ -243,7 +247,7 @@ class RbacWriteChecksTest {
             binding("default", "rb", "Role", "floatip-operator", subject("User", "u", null)),
             null,
             "404 roles.rbac.authorization.k8s.io \"floatip-operator\" not found"),
-        // the operator's cluster-wide named bind lets it bind floatip-agent in any namespace
+        // ... in any namespace
         Arguments.of(
             OPERATOR,
             "POST",
@@ -282,12 +286,12 @@ class RbacWriteChecksTest {
             role(
                 "floatip",
                 "r",
-                named("coordination.k8s.io", "leases", List.of("floatip-operator"), "patch")),
+                named("coordination.k8s.io", "leases", List.of("floatip-operator"), "delete")),
             null,
             "roles.rbac.authorization.k8s.io \"r\" is forbidden: "
                 + OPERATOR_HOLDS
                 + "{APIGroups:[\"coordination.k8s.io\"], Resources:[\"leases\"],"
-                + " ResourceNames:[\"floatip-operator\"], Verbs:[\"patch\"]}"),
+                + " ResourceNames:[\"floatip-operator\"], Verbs:[\"delete\"]}"),
         // missing rules are broken down, compacted per group/resource/name and sorted
         Arguments.of(
             OPERATOR,
