@@ -10,7 +10,9 @@ import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.Labels;
 import dev.floatip.operator.model.Vips;
 import dev.floatip.operator.model.VridAllocator;
-import dev.floatip.testing.Rfc7386MergeDispatcher;
+import dev.floatip.testing.ApiServerTestResource;
+import dev.floatip.testing.MockApiServer;
+import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -27,10 +29,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Ignore;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,29 +50,33 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator against Fabric8's mock API server (CRUD mode, RFC 7386 merge patches). Agents are
- * simulated by merge-patching their own {@code status.nodes.<node>} entry, exactly as the agent
- * does (research/status-writes.md §7a).
+ * The operator against the strict test API server ({@link ApiServerTestResource}): the operator's
+ * client authenticates as the chart's operator ServiceAccount in namespace floatip, the test's own
+ * writes and checks go as admin. Agents are simulated by merge-patching their own {@code
+ * status.nodes.<node>} entry as the agents' ServiceAccount, exactly as the agent does
+ * (research/status-writes.md §7a).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = Rfc7386MergeDispatcher.Setup.class)
+@QuarkusTestResource(value = ApiServerTestResource.class, restrictToAnnotatedClass = true)
 class VirtualIPOperatorTest {
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  @KubernetesTestServer KubernetesServer mock;
-  @Inject KubernetesClient client;
+  @ApiServerTestResource.Inject MockApiServer mock;
   @Inject Operator operator;
   @Inject OperatorConfig cfg;
+
+  /** The test's own writes and checks: admin. */
+  private KubernetesClient client;
 
   /** A separate client, as an agent on another node would have. */
   private KubernetesClient agents;
 
   @BeforeEach
   void start() {
-    agents = mock.getKubernetesMockServer().createClient();
-    Rfc7386MergeDispatcher.install(mock.getKubernetesMockServer());
+    client = mock.client();
+    agents = mock.newClient(Identity.AGENT);
     if (STARTED.compareAndSet(false, true)) {
       operator.start();
     }
@@ -198,7 +202,7 @@ class VirtualIPOperatorTest {
 
   private void drainRecordedRequests() {
     try {
-      while (mock.getKubernetesMockServer().takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+      while (mock.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
         // earlier tests' requests
       }
     } catch (InterruptedException e) {
@@ -245,7 +249,7 @@ class VirtualIPOperatorTest {
     List<String> writes = new ArrayList<>();
     try {
       RecordedRequest r;
-      while ((r = mock.getKubernetesMockServer().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+      while ((r = mock.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
         if (r.getPath().startsWith("/apis/rbac.authorization.k8s.io/v1/clusterroles")
             && !r.getMethod().equals("GET")) {
           writes.add(r.getMethod());
@@ -481,7 +485,7 @@ class VirtualIPOperatorTest {
       done.add(
           pool.submit(
               () -> {
-                try (KubernetesClient own = mock.getKubernetesMockServer().createClient()) {
+                try (KubernetesClient own = mock.newClient(Identity.AGENT)) {
                   for (int k = 0; k < writes; k++) {
                     boolean last = k == writes - 1;
                     String state = node == 0 ? "Master" : (k % 2 == 0 || last ? "Backup" : "Fault");
@@ -528,7 +532,7 @@ class VirtualIPOperatorTest {
     Operator op =
         new Operator(
             o ->
-                o.withKubernetesClient(mock.getKubernetesMockServer().createClient())
+                o.withKubernetesClient(mock.newClient(Identity.OPERATOR))
                     .withCloseClientOnStop(true)
                     .checkingCRDAndValidateLocalModel(false)
                     .withUseSSAToPatchPrimaryResource(false)
@@ -596,8 +600,12 @@ class VirtualIPOperatorTest {
                       .get();
               return lease != null && lease.getSpec().getHolderIdentity() != null;
             });
-    // floatip.operator.* defaults, with the test profile's shorter finalizer timeout
+    // floatip.operator.* defaults, with the test profile's shorter finalizer timeout and the
+    // chart's namespace (ApiServerTestResource)
     assertThat(cfg)
-        .isEqualTo(OperatorConfig.defaults().withFinalizerTimeout(Duration.ofSeconds(8)));
+        .isEqualTo(
+            OperatorConfig.defaults()
+                .withNamespace(MockApiServer.NAMESPACE)
+                .withFinalizerTimeout(Duration.ofSeconds(8)));
   }
 }
