@@ -1,5 +1,6 @@
 package dev.floatip.testing.apiserver;
 
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -10,11 +11,14 @@ import java.util.Set;
  */
 public record UserInfo(String name, Set<String> groups) {
 
+  public static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
+
   public static final String MASTERS = "system:masters";
   public static final String AUTHENTICATED = "system:authenticated";
 
   public UserInfo {
-    groups = Set.copyOf(groups);
+    // keeps the order: kube prints the groups in escalation messages as the authenticator made them
+    groups = Collections.unmodifiableSet(new LinkedHashSet<>(groups));
   }
 
   /** A ServiceAccount's identity, as the ServiceAccount token authenticator returns it. */
@@ -23,11 +27,18 @@ public record UserInfo(String name, Set<String> groups) {
     groups.add("system:serviceaccounts");
     groups.add("system:serviceaccounts:" + namespace);
     groups.add(AUTHENTICATED);
-    return new UserInfo("system:serviceaccount:" + namespace + ":" + name, groups);
+    return new UserInfo(SERVICE_ACCOUNT_PREFIX + namespace + ":" + name, groups);
   }
 
   /** A cluster administrator (group system:masters: every request is allowed). */
   public static UserInfo admin() {
-    return new UserInfo("kubernetes-admin", Set.of(MASTERS, AUTHENTICATED));
+    return user("kubernetes-admin", MASTERS);
+  }
+
+  /** A plain user in {@code groups} plus system:authenticated, as authenticators add it. */
+  public static UserInfo user(String name, String... groups) {
+    Set<String> all = new LinkedHashSet<>(java.util.List.of(groups));
+    all.add(AUTHENTICATED);
+    return new UserInfo(name, all);
   }
 }
