@@ -24,6 +24,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.floatip.testing.apiserver.FieldError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -113,7 +114,17 @@ public final class CrdValidator {
   private final List<String> ruleMessages = new ArrayList<>();
 
   private record CompiledRule(
-      String rule, String message, String fieldPath, Cel cel, CelAbstractSyntaxTree ast) {}
+      String rule,
+      String message,
+      String fieldPath,
+      String reason,
+      boolean transition,
+      Cel cel,
+      CelAbstractSyntaxTree ast,
+      CelAbstractSyntaxTree messageExpression) {}
+
+  /** A rule that uses {@code oldSelf} is a transition rule (apiextensions cel/compilation.go). */
+  private static final Pattern OLD_SELF = Pattern.compile("(?<![\\w.])oldSelf\\b");
 
   private CrdValidator(JsonNode crd) {
     JsonNode version = crd.at("/spec/versions/0");
@@ -189,11 +200,520 @@ public final class CrdValidator {
       typeErrors |= "type".equals(m.getType());
       problems.add(new Problem(path, m.getError()));
     }
+    for (FieldError e : listTypeErrors(schema, obj, null, "")) {
+      problems.add(new Problem(e.field(), e.body()));
+    }
     if (!typeErrors) {
       evaluateRules(schema, obj, "", problems);
     }
     problems.sort(Comparator.comparing(Problem::path));
     return problems;
+  }
+
+  // --- as kube-apiserver answers a write (used by the test API server's CrdAdmission) ---------
+
+  /** The ObjectMeta fields kube keeps; others are pruned (apiextensions schema/objectmeta). */
+  private static final Set<String> OBJECT_META =
+      Set.of(
+          "name",
+          "generateName",
+          "namespace",
+          "selfLink",
+          "uid",
+          "resourceVersion",
+          "generation",
+          "creationTimestamp",
+          "deletionTimestamp",
+          "deletionGracePeriodSeconds",
+          "labels",
+          "annotations",
+          "ownerReferences",
+          "finalizers",
+          "managedFields");
+
+  /** The kind's apiVersion ({@code floatip.dev/v1alpha1}). */
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  /** The kind ({@code VirtualIP}). */
+  public String kind() {
+    return kind;
+  }
+
+  /**
+   * Prunes unknown fields in place (apiextensions schema/pruning, objectmeta coercion) and returns
+   * their paths ({@code spec.vrid}, {@code spec.track.scripts[0].x}) in document order.
+   */
+  public List<String> prune(ObjectNode object) {
+    List<String> pruned = new ArrayList<>();
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!schema.path("properties").has(f)
+          && !Set.of("apiVersion", "kind", "metadata").contains(f)) {
+        pruned.add(f);
+        it.remove();
+      }
+    }
+    if (object.get("metadata") instanceof ObjectNode meta) {
+      for (Iterator<String> it = meta.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!OBJECT_META.contains(f)) {
+          pruned.add("metadata." + f);
+          it.remove();
+        }
+      }
+    }
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(p -> prune(p.getValue(), object.get(p.getKey()), p.getKey(), pruned));
+    return pruned;
+  }
+
+  private static void prune(JsonNode s, JsonNode v, String path, List<String> pruned) {
+    if (v == null || s.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
+      return;
+    }
+    if (v instanceof ObjectNode obj) {
+      JsonNode props = s.get("properties");
+      JsonNode extra = s.get("additionalProperties");
+      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String child = join(path, e.getKey());
+        if (props != null && props.has(e.getKey())) {
+          prune(props.get(e.getKey()), e.getValue(), child, pruned);
+        } else if (extra != null && extra.isObject()) {
+          prune(extra, e.getValue(), child, pruned);
+        } else if (extra == null || !extra.asBoolean(false)) {
+          pruned.add(child);
+          it.remove();
+        }
+      }
+    } else if (v.isArray() && s.has("items")) {
+      for (int i = 0; i < v.size(); i++) {
+        prune(s.get("items"), v.get(i), path + "[" + i + "]", pruned);
+      }
+    }
+  }
+
+  /**
+   * Structural defaulting as on decoding (apiextensions schema/defaulting): a null of a
+   * non-nullable field gets its default or is dropped, then absent fields get their defaults.
+   */
+  public void applyDefaults(ObjectNode object) {
+    dropNulls(schema, object);
+    applyDefaults(schema, object);
+  }
+
+  private static void dropNulls(JsonNode s, JsonNode v) {
+    if (v instanceof ObjectNode obj) {
+      JsonNode props = s.path("properties");
+      for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode ps =
+            props.has(e.getKey()) ? props.get(e.getKey()) : s.path("additionalProperties");
+        if (e.getValue().isNull() && !ps.path("nullable").asBoolean()) {
+          if (ps.has("default")) {
+            e.setValue(ps.get("default").deepCopy());
+          } else {
+            it.remove();
+          }
+        } else {
+          dropNulls(ps, e.getValue());
+        }
+      }
+    } else if (v != null && v.isArray()) {
+      v.forEach(item -> dropNulls(s.path("items"), item));
+    }
+  }
+
+  /**
+   * The errors kube-apiserver reports for a custom resource's content (after pruning and
+   * defaulting), in its order (registry/customresource strategy.go, validator.go): the structural
+   * schema (kube-openapi's messages via apiserver/validation.go), the x-kubernetes-list-type
+   * set/map invariants, then, unless a blocking error was found, the x-kubernetes-validations rules
+   * (transition rules only where the old value exists). With {@code old} (an update), validation
+   * ratchets as with CRDValidationRatcheting (on by default since 1.30): a value equal to its
+   * correlated old value is not validated again; list-type errors count only if the old object had
+   * none.
+   *
+   * @param old the stored object on update, null on create
+   * @param extra errors found before (metadata), counted for the blocking-error rule
+   */
+  public List<FieldError> kubeErrors(ObjectNode object, JsonNode old, List<FieldError> extra) {
+    List<FieldError> errs = new ArrayList<>(extra);
+    ObjectNode content = object.deepCopy();
+    content.remove(List.of("apiVersion", "kind", "metadata"));
+    JsonNode oldContent = null;
+    if (old != null) {
+      ObjectNode o = (ObjectNode) old.deepCopy();
+      o.remove(List.of("apiVersion", "kind", "metadata"));
+      oldContent = o;
+    }
+    walk(schema, content, oldContent, "", errs);
+    List<FieldError> listErrs = listTypeErrors(schema, content, null, "");
+    if (old == null || listTypeErrors(schema, oldContent, null, "").isEmpty()) {
+      errs.addAll(listErrs);
+    }
+    boolean blocking =
+        errs.stream()
+            .anyMatch(
+                e ->
+                    Set.of(
+                            "FieldValueNotSupported",
+                            "FieldValueRequired",
+                            "FieldValueTooLong",
+                            "FieldValueTooMany",
+                            "FieldValueTypeInvalid")
+                        .contains(e.type()));
+    if (blocking) {
+      errs.add(
+          FieldError.invalid(
+              "<nil>",
+              FieldError.NULL,
+              "some validation rules were not checked because the object was invalid; correct"
+                  + " the existing errors to complete validation"));
+    } else {
+      celErrors(schema, content, oldContent, "", errs);
+    }
+    return errs;
+  }
+
+  private static final Pattern TRAILING_ZERO = Pattern.compile("\\.0$");
+
+  private static String number(JsonNode n) {
+    return TRAILING_ZERO.matcher(n.asText()).replaceFirst("");
+  }
+
+  private static String jsonType(JsonNode v) {
+    if (v.isObject()) {
+      return "object";
+    }
+    if (v.isArray()) {
+      return "array";
+    }
+    if (v.isTextual()) {
+      return "string";
+    }
+    if (v.isIntegralNumber()) {
+      return "integer";
+    }
+    if (v.isNumber()) {
+      return "number";
+    }
+    if (v.isBoolean()) {
+      return "boolean";
+    }
+    return "null";
+  }
+
+  private static boolean hasType(JsonNode v, String type) {
+    return switch (type) {
+      case "object" -> v.isObject();
+      case "array" -> v.isArray();
+      case "string" -> v.isTextual();
+      case "integer" ->
+          v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()));
+      case "number" -> v.isNumber();
+      case "boolean" -> v.isBoolean();
+      default -> true;
+    };
+  }
+
+  /** kube-openapi's SchemaValidator, with kube's mapping to field errors. */
+  private static void walk(
+      JsonNode s, JsonNode v, JsonNode old, String path, List<FieldError> errs) {
+    if (v == null || (old != null && old.equals(v))) {
+      return; // absent, or unchanged (ratcheting)
+    }
+    String name = path.isEmpty() ? "." : path;
+    String type = s.path("type").asText("");
+    if (v.isNull()) {
+      if (!s.path("nullable").asBoolean() && !type.isEmpty()) {
+        errs.add(
+            FieldError.typeInvalid(
+                path, "null", name + " in body must be of type " + type + ": \"null\""));
+      }
+      return;
+    }
+    if (s.path("x-kubernetes-int-or-string").asBoolean()) {
+      if (!v.isTextual() && !v.isIntegralNumber()) {
+        errs.add(
+            FieldError.typeInvalid(
+                path,
+                jsonType(v),
+                name + " in body must be of type integer,string: \"" + jsonType(v) + "\""));
+        return;
+      }
+    } else if (!type.isEmpty() && !hasType(v, type)) {
+      errs.add(
+          FieldError.typeInvalid(
+              path,
+              jsonType(v),
+              name + " in body must be of type " + type + ": \"" + jsonType(v) + "\""));
+      return;
+    }
+    if (s.has("enum")) {
+      boolean found = false;
+      List<String> values = new ArrayList<>();
+      for (JsonNode e : s.get("enum")) {
+        found |= e.equals(v) || (e.isNumber() && v.isNumber() && e.asDouble() == v.asDouble());
+        values.add(e.isTextual() ? e.asText() : e.toString());
+      }
+      if (!found) {
+        errs.add(FieldError.notSupported(path, v, values));
+      }
+    }
+    if (v.isTextual()) {
+      String text = v.asText();
+      int length = text.codePointCount(0, text.length());
+      if (s.has("maxLength") && length > s.get("maxLength").asInt()) {
+        errs.add(FieldError.tooLong(path, v, s.get("maxLength").asInt()));
+      }
+      if (s.has("minLength") && length < s.get("minLength").asInt()) {
+        errs.add(
+            FieldError.invalid(
+                path,
+                v,
+                name
+                    + " in body should be at least "
+                    + s.get("minLength").asInt()
+                    + " chars long"));
+      }
+      if (s.has("pattern") && !Pattern.compile(s.get("pattern").asText()).matcher(text).find()) {
+        errs.add(
+            FieldError.invalid(
+                path, v, name + " in body should match '" + s.get("pattern").asText() + "'"));
+      }
+    }
+    if (v.isNumber()) {
+      double d = v.asDouble();
+      if (s.has("maximum") && d > s.get("maximum").asDouble()) {
+        errs.add(
+            FieldError.invalid(
+                path,
+                v,
+                name + " in body should be less than or equal to " + number(s.get("maximum"))));
+      }
+      if (s.has("minimum") && d < s.get("minimum").asDouble()) {
+        errs.add(
+            FieldError.invalid(
+                path,
+                v,
+                name + " in body should be greater than or equal to " + number(s.get("minimum"))));
+      }
+    }
+    if (v.isArray()) {
+      if (s.has("maxItems") && v.size() > s.get("maxItems").asInt()) {
+        errs.add(FieldError.tooMany(path, v.size(), s.get("maxItems").asInt()));
+      }
+      if (s.has("minItems") && v.size() < s.get("minItems").asInt()) {
+        errs.add(
+            FieldError.invalid(
+                path,
+                v.size(),
+                name + " in body should have at least " + s.get("minItems").asInt() + " items"));
+      }
+      if (s.has("items")) {
+        for (int i = 0; i < v.size(); i++) {
+          walk(s.get("items"), v.get(i), correlate(s, old, v.get(i)), path + "[" + i + "]", errs);
+        }
+      }
+    }
+    if (v.isObject()) {
+      for (JsonNode r : s.path("required")) {
+        if (!v.has(r.asText())) {
+          errs.add(FieldError.required(join(path, r.asText()), ""));
+        }
+      }
+      if (s.has("maxProperties") && v.size() > s.get("maxProperties").asInt()) {
+        errs.add(FieldError.tooMany(path, v.size(), s.get("maxProperties").asInt()));
+      }
+      JsonNode props = s.path("properties");
+      JsonNode extra = s.get("additionalProperties");
+      v.fields()
+          .forEachRemaining(
+              e -> {
+                JsonNode child =
+                    props.has(e.getKey())
+                        ? props.get(e.getKey())
+                        : (extra != null && extra.isObject() ? extra : null);
+                if (child != null) {
+                  JsonNode o = old != null && old.isObject() ? old.get(e.getKey()) : null;
+                  walk(child, e.getValue(), o, join(path, e.getKey()), errs);
+                }
+              });
+    }
+  }
+
+  /**
+   * The old item an array item correlates with (apiserver/pkg/cel/common/equality.go): by keys in a
+   * list-type map, by value in a set; none in an atomic list.
+   */
+  private static JsonNode correlate(JsonNode arraySchema, JsonNode oldArray, JsonNode item) {
+    if (oldArray == null || !oldArray.isArray()) {
+      return null;
+    }
+    String listType = arraySchema.path("x-kubernetes-list-type").asText("atomic");
+    if (listType.equals("set")) {
+      for (JsonNode o : oldArray) {
+        if (o.equals(item)) {
+          return o;
+        }
+      }
+    } else if (listType.equals("map")) {
+      JsonNode keys = mapKeys(arraySchema, item);
+      for (JsonNode o : oldArray) {
+        if (mapKeys(arraySchema, o).equals(keys)) {
+          return o;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ObjectNode mapKeys(JsonNode arraySchema, JsonNode item) {
+    ObjectNode keys = JsonNodeFactory.instance.objectNode();
+    for (JsonNode k : arraySchema.path("x-kubernetes-list-map-keys")) {
+      JsonNode value = item.get(k.asText());
+      if (value == null
+          && arraySchema.path("items").path("properties").path(k.asText()).has("default")) {
+        value = arraySchema.path("items").path("properties").path(k.asText()).get("default");
+      }
+      if (value != null) {
+        keys.set(k.asText(), value);
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * x-kubernetes-list-type invariants (apiextensions schema/listtype/validation.go): a set holds no
+   * value twice, a map no key tuple twice; each repetition is a Duplicate at its index.
+   */
+  static List<FieldError> listTypeErrors(
+      JsonNode s, JsonNode v, List<FieldError> into, String path) {
+    List<FieldError> errs = into == null ? new ArrayList<>() : into;
+    if (v == null) {
+      return errs;
+    }
+    if (v.isArray()) {
+      String listType = s.path("x-kubernetes-list-type").asText("atomic");
+      List<JsonNode> seen = new ArrayList<>();
+      for (int i = 0; i < v.size(); i++) {
+        JsonNode item = v.get(i);
+        JsonNode key =
+            switch (listType) {
+              case "set" -> item;
+              case "map" -> mapKeys(s, item);
+              default -> null;
+            };
+        if (key != null) {
+          if (seen.contains(key)) {
+            errs.add(FieldError.duplicate(path + "[" + i + "]", key));
+          } else {
+            seen.add(key);
+          }
+        }
+        listTypeErrors(s.path("items"), item, errs, path + "[" + i + "]");
+      }
+    } else if (v.isObject()) {
+      JsonNode props = s.path("properties");
+      JsonNode extra = s.path("additionalProperties");
+      v.fields()
+          .forEachRemaining(
+              e -> {
+                JsonNode child = props.has(e.getKey()) ? props.get(e.getKey()) : extra;
+                if (child.isObject()) {
+                  listTypeErrors(child, e.getValue(), errs, join(path, e.getKey()));
+                }
+              });
+    }
+    return errs;
+  }
+
+  /**
+   * x-kubernetes-validations as apiextensions schema/cel/validation.go evaluates them: each rule
+   * with {@code self} (and {@code oldSelf} where an old value correlates); a transition rule only
+   * then; a failure is a field error of the rule's reason (Invalid by default, the schema type as
+   * the value) at the rule's fieldPath, with the messageExpression's result, else the message, else
+   * {@code failed rule: RULE}.
+   */
+  private void celErrors(JsonNode s, JsonNode v, JsonNode old, String path, List<FieldError> errs) {
+    if (v == null || v.isNull() || (old != null && old.equals(v))) {
+      return;
+    }
+    for (CompiledRule r : rules.getOrDefault(s, List.of())) {
+      if (r.transition() && old == null) {
+        continue;
+      }
+      Map<String, Object> vars = new LinkedHashMap<>();
+      vars.put("self", celValue(s, v));
+      if (old != null) {
+        vars.put("oldSelf", celValue(s, old));
+      }
+      String at = join(path, r.fieldPath().replaceFirst("^\\.", ""));
+      String type = s.path("type").asText("");
+      Object result;
+      try {
+        result = r.cel().createProgram(r.ast()).eval(vars);
+      } catch (CelEvaluationException e) {
+        errs.add(FieldError.invalid(path, type, "rule evaluation error: " + e.getMessage()));
+        continue;
+      }
+      if (Boolean.TRUE.equals(result)) {
+        continue;
+      }
+      String message = r.message();
+      if (r.messageExpression() != null) {
+        try {
+          Object m = r.cel().createProgram(r.messageExpression()).eval(vars);
+          if (m instanceof String text && !text.isBlank() && !text.contains("\n")) {
+            message = text;
+          }
+        } catch (CelEvaluationException e) {
+          // kube falls back to the message
+        }
+      }
+      errs.add(
+          switch (r.reason()) {
+            case "FieldValueForbidden" -> FieldError.forbidden(at, message);
+            case "FieldValueRequired" -> FieldError.required(at, message);
+            case "FieldValueDuplicate" -> FieldError.duplicate(at, type);
+            default -> FieldError.invalid(at, type, message);
+          });
+    }
+    JsonNode props = s.get("properties");
+    if (props != null && v.isObject()) {
+      props
+          .fields()
+          .forEachRemaining(
+              p ->
+                  celErrors(
+                      p.getValue(),
+                      v.get(p.getKey()),
+                      old != null && old.isObject() ? old.get(p.getKey()) : null,
+                      join(path, p.getKey()),
+                      errs));
+    }
+    if (s.has("items") && v.isArray()) {
+      for (int i = 0; i < v.size(); i++) {
+        celErrors(
+            s.get("items"), v.get(i), correlate(s, old, v.get(i)), path + "[" + i + "]", errs);
+      }
+    }
+    if (s.path("additionalProperties").isObject() && v.isObject()) {
+      v.fields()
+          .forEachRemaining(
+              e ->
+                  celErrors(
+                      s.get("additionalProperties"),
+                      e.getValue(),
+                      old != null && old.isObject() ? old.get(e.getKey()) : null,
+                      join(path, e.getKey()),
+                      errs));
+    }
   }
 
   // --- defaults -----------------------------------------------------------------------------
@@ -287,7 +807,16 @@ public final class CrdValidator {
               .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
               .setTypeProvider(provider)
               .addVar("self", selfType)
+              .addVar("oldSelf", selfType)
               .setResultType(SimpleType.BOOL)
+              .build();
+      Cel messageCel =
+          CelFactory.standardCelBuilder()
+              .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+              .setTypeProvider(provider)
+              .addVar("self", selfType)
+              .addVar("oldSelf", selfType)
+              .setResultType(SimpleType.STRING)
               .build();
       List<CompiledRule> compiled = new ArrayList<>();
       for (JsonNode v : validations) {
@@ -304,14 +833,34 @@ public final class CrdValidator {
                   + e.getMessage(),
               e);
         }
-        ruleMessages.add(v.path("message").asText("failed rule: " + rule));
+        String message = v.path("message").asText("");
+        if (message.isBlank()) {
+          message = "failed rule: " + rule.strip();
+        }
+        ruleMessages.add(message);
+        CelAbstractSyntaxTree messageAst = null;
+        if (v.hasNonNull("messageExpression")) {
+          try {
+            messageAst = messageCel.compile(v.get("messageExpression").asText()).getAst();
+          } catch (CelValidationException e) {
+            throw new IllegalStateException(
+                "the API server would refuse the CRD: messageExpression at "
+                    + typeName
+                    + " does not compile: "
+                    + e.getMessage(),
+                e);
+          }
+        }
         compiled.add(
             new CompiledRule(
                 rule,
-                v.path("message").asText("failed rule: " + rule),
+                message,
                 v.path("fieldPath").asText(""),
+                v.path("reason").asText(""),
+                OLD_SELF.matcher(rule).find(),
                 cel,
-                ast));
+                ast,
+                messageAst));
       }
       rules.put(node, compiled);
     }
@@ -390,6 +939,9 @@ public final class CrdValidator {
       return;
     }
     for (CompiledRule r : rules.getOrDefault(s, List.of())) {
+      if (r.transition()) {
+        continue; // evaluated only on update (kubeErrors)
+      }
       Object result;
       try {
         result = r.cel().createProgram(r.ast()).eval(Map.of("self", celValue(s, value)));
