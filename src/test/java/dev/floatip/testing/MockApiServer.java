@@ -231,6 +231,11 @@ public final class MockApiServer implements AutoCloseable {
     strict.compact();
   }
 
+  /** How many watches were answered 410 Expired since the start. */
+  public int expiredWatches() {
+    return strict.expiredWatches();
+  }
+
   /** The refusals (401, 403, 404 from admission, 415, 422…) answered so far, as logged. */
   public List<String> refusals() {
     return strict.refusals();

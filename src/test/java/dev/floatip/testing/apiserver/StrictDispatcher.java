@@ -74,6 +74,8 @@ public final class StrictDispatcher extends Dispatcher {
   private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
   private final List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile long compactedBelow;
+  private final java.util.concurrent.atomic.AtomicInteger expiredWatches =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public StrictDispatcher(Dispatcher delegate, RbacPolicy policy, CrdAdmission crds) {
     this.delegate = delegate;
@@ -206,8 +208,18 @@ public final class StrictDispatcher extends Dispatcher {
       ObjectNode incoming = incoming(info, request, stored);
       namespaceExists(info);
       ObjectNode object;
+      List<String> warnings = List.of();
       if (isCustomResource(info)) {
-        object = crds.admit(info, incoming, stored);
+        String path0 = request.getPath();
+        CrdAdmission.Admitted admitted =
+            crds.admit(
+                info,
+                incoming,
+                stored,
+                CrdAdmission.FieldValidation.fromQuery(
+                    path0.contains("?") ? path0.substring(path0.indexOf('?') + 1) : null));
+        object = admitted.object();
+        warnings = admitted.warnings();
       } else {
         Class<? extends HasMetadata> rbacType = rbacType(info.resource());
         if (rbacType != null && !"status".equals(info.subresource())) {
@@ -219,6 +231,8 @@ public final class StrictDispatcher extends Dispatcher {
       }
       HttpMethod method = info.verb().equals("create") ? HttpMethod.POST : HttpMethod.PUT;
       MockResponse response = forward(method, path, object.toString());
+      // apiserver/pkg/endpoints/handlers: warnings as "299 - text" headers
+      warnings.forEach(w -> response.addHeader("Warning", "299 - \"" + w + "\""));
       Class<? extends HasMetadata> rbacType = rbacType(info.resource());
       if (rbacType != null && response.code() / 100 == 2) {
         String body = response.getBody().readUtf8();
@@ -370,6 +384,7 @@ public final class StrictDispatcher extends Dispatcher {
     String rv = query(request.getPath()).get("resourceVersion");
     long below = compactedBelow;
     if (rv != null && !rv.isEmpty() && !rv.equals("0") && Long.parseLong(rv) < below) {
+      expiredWatches.incrementAndGet();
       return expired(rv, below);
     }
     String node = nodeNameSelector(request, info);
@@ -394,14 +409,18 @@ public final class StrictDispatcher extends Dispatcher {
     }
   }
 
+  /** How many watches were answered 410 Expired. */
+  public int expiredWatches() {
+    return expiredWatches.get();
+  }
+
   private static MockResponse expired(String rv, long below) {
     ObjectNode event = JSON.createObjectNode();
     event.put("type", "ERROR");
     event.set(
         "object",
-        statusBody(
-            new ApiError(
-                410, "Expired", "too old resource version: " + rv + " (" + (below - 1) + ")")));
+        new ApiError(410, "Expired", "too old resource version: " + rv + " (" + (below - 1) + ")")
+            .status());
     return new MockResponse()
         .withWebSocketUpgrade(
             new WebSocketListener() {
@@ -647,30 +666,9 @@ public final class StrictDispatcher extends Dispatcher {
         404, "NotFound", info.resource() + group + " \"" + info.name() + "\" not found");
   }
 
-  private static ObjectNode statusBody(ApiError e) {
-    ObjectNode s = JSON.createObjectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.set("metadata", JSON.createObjectNode());
-    s.put("status", "Failure");
-    s.put("message", e.getMessage());
-    s.put("reason", e.reason());
-    if (!e.causes().isEmpty()) {
-      ArrayNode causes = s.putObject("details").putArray("causes");
-      for (ApiError.Cause c : e.causes()) {
-        ObjectNode cause = causes.addObject();
-        cause.put("reason", c.reason());
-        cause.put("message", c.message());
-        cause.put("field", c.field());
-      }
-    }
-    s.put("code", e.code());
-    return s;
-  }
-
   /** A refusal as kube-apiserver writes it: a metav1.Status with the error's code. */
   public static MockResponse status(ApiError e) {
-    return json(e.code(), statusBody(e).toString());
+    return json(e.code(), e.status().toString());
   }
 
   private static MockResponse json(int code, String body) {
