@@ -155,6 +155,7 @@ class ClusterAgentTest {
   }
 
   private void pod(String name, String node, boolean ready) {
+    cluster.api.createNamespace("shop");
     cluster
         .client
         .resource(
