@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -174,6 +176,19 @@ class VirtualIPOperatorTest {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"status\":{\"nodes\":{\"" + node + "\":" + entry + "}}}");
+  }
+
+  /**
+   * Agents exist only once the operator wrote their ServiceAccount's RBAC (with the DaemonSet):
+   * simulated agents wait for it too.
+   */
+  private void awaitAgentRbac() {
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                client.rbac().clusterRoleBindings().withName(cfg.agentName()).get() != null
+                    && client.rbac().clusterRoles().withName(cfg.agentName()).get() != null);
   }
 
   private DaemonSet daemonSet() {
@@ -428,6 +443,7 @@ class VirtualIPOperatorTest {
   @Test
   void finalizerWaitsForReleaseTimesOutWithAnEventAndTheLastOneRemovesTheAgents() {
     create("fin", "{addresses: [192.0.2.40/24]}");
+    awaitAgentRbac();
     report("fin", "node-a", "Master", Instant.now().minusSeconds(5));
     report("fin", "node-b", "Backup", null);
     await().atMost(DEADLINE).until(() -> status("fin").phase() == Phase.Active);
@@ -455,6 +471,7 @@ class VirtualIPOperatorTest {
 
     // an agent that never answers: the finalizer goes after the timeout, with a Warning
     create("stuck", "{addresses: [192.0.2.41/24]}");
+    awaitAgentRbac();
     report("stuck", "node-c", "Master", Instant.now());
     await().atMost(DEADLINE).until(() -> "node-c".equals(status("stuck").master()));
     Instant deleted = Instant.now();
@@ -543,6 +560,40 @@ class VirtualIPOperatorTest {
     return op;
   }
 
+  /** A Role and RoleBinding letting the operator's ServiceAccount use the Lease {@code name}. */
+  private void grantLease(String name) {
+    client
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName("lease-" + name)
+                .withNamespace(cfg.namespace())
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withResourceNames(name)
+                .withVerbs("get", "update", "patch")
+                .endRule()
+                .build())
+        .createOr(r -> r.update());
+    client
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("lease-" + name)
+                .withNamespace(cfg.namespace())
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "lease-" + name)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("floatip-operator")
+                .withNamespace(cfg.namespace())
+                .endSubject()
+                .build())
+        .createOr(r -> r.update());
+  }
+
   @Test
   void aSecondReplicaDoesNotReconcileWhileTheLeaderHoldsTheLease() {
     // control: with a Lease of its own, the counting replica does reconcile
@@ -562,6 +613,8 @@ class VirtualIPOperatorTest {
             cfg.finalizerTimeout(),
             true,
             "another-lease");
+    // the chart grants the operator its own Lease only: the control replica's Lease, as admin
+    grantLease("another-lease");
     CountingReconciler counting = new CountingReconciler();
     Operator second = replica(cfg, "second-replica", counting);
     Operator control = replica(otherLease, "control-replica", alone);
