@@ -112,6 +112,9 @@ class ClusterFailoverIT {
       args.addAll(List.of("--kubeconfig-out", "admin=" + adminKubeconfig));
       args.addAll(List.of("--kubeconfig-out", "operator=" + operatorKubeconfig));
       args.addAll(List.of("--kubeconfig-out", "agent=" + agentKubeconfig));
+      // TEMPORARY (issue 11, defect 1; drop with the chart fix): the chart does not grant the
+      // Lease patch the operator's leader election uses
+      args.addAll(List.of("--rbac", "src/test/resources/apiserver/TEMPORARY-lease-patch.yaml"));
       Map<String, String> apiEnv = new HashMap<>(env);
       apiEnv.put("CLASSPATH", classpath);
       Path apiLog = dir.resolve("apiserver.log");
