@@ -77,10 +77,18 @@ public final class CrdAdmission {
 
   public static CrdAdmission load(Path crd) {
     try {
-      String yaml = Files.readString(crd);
+      return parse(Files.readString(crd));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** From a CRD's YAML text. */
+  public static CrdAdmission parse(String crdYaml) {
+    try {
       return new CrdAdmission(
-          new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml),
-          CrdValidator.parse(yaml));
+          new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(crdYaml),
+          CrdValidator.parse(crdYaml));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -109,6 +117,7 @@ public final class CrdAdmission {
     ObjectNode object = incoming.deepCopy();
     String kind = validator.kind();
     List<String> pruned = validator.prune(object);
+    pruned.sort(null); // the strict decoder reports them sorted
     List<String> warnings = new ArrayList<>();
     if (!pruned.isEmpty()) {
       List<String> messages =

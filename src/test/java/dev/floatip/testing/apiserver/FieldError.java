@@ -66,6 +66,23 @@ public record FieldError(String type, String field, Object badValue, String deta
         "FieldValueTooMany", field, actual, "must have at most " + max + " items");
   }
 
+  /** A value printed as is (Go's %#v of a typed value). */
+  public record GoValue(String text) {}
+
+  /** A JSON object as Go prints a {@code map[string]T} with %#v (keys sorted). */
+  public static GoValue goMap(JsonNode object, String valueType) {
+    Map<String, JsonNode> sorted = new TreeMap<>();
+    object.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    return new GoValue(
+        "map[string]"
+            + valueType
+            + "{"
+            + sorted.entrySet().stream()
+                .map(e -> quote(e.getKey()) + ":" + render(e.getValue()))
+                .collect(Collectors.joining(", "))
+            + "}");
+  }
+
   /** The message without the field, as kube's {@code ErrorBody}. */
   public String body() {
     String s = label();
@@ -128,6 +145,9 @@ public record FieldError(String type, String field, Object badValue, String deta
             + "}";
       }
       return n.toString();
+    }
+    if (v instanceof GoValue g) {
+      return g.text();
     }
     if (v instanceof String s) {
       return quote(s);

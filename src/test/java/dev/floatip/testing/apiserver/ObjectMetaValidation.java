@@ -3,7 +3,9 @@ package dev.floatip.testing.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -159,6 +161,15 @@ public final class ObjectMetaValidation {
       errs.add(FieldError.forbidden(path + ".namespace", "not allowed on this type"));
     }
     errs.addAll(labels(meta.path("labels"), path + ".labels"));
+    long annotationBytes = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = meta.path("annotations").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      annotationBytes += e.getKey().length() + e.getValue().asText().length();
+    }
+    if (annotationBytes > 256 * 1024) {
+      errs.add(FieldError.tooLong(path + ".annotations", "", 256 * 1024));
+    }
     meta.path("annotations")
         .fieldNames()
         .forEachRemaining(

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -57,6 +58,18 @@ public final class RbacAuthorizer {
   }
 
   /**
+   * {@link #authorize}, refusing with kube-apiserver's 403.
+   *
+   * @throws ApiError 403 Forbidden with the message of {@link #forbidden}
+   */
+  public void require(UserInfo user, RequestInfo request) {
+    Decision decision = authorize(user, request);
+    if (!decision.allowed()) {
+      throw forbidden(user, request, decision.reason());
+    }
+  }
+
+  /**
    * The rules that apply to {@code user} in {@code namespace} (cluster-wide ones included), as a
    * SelfSubjectRulesReview answers them; {@code namespace} null for cluster scope only.
    */
@@ -80,7 +93,8 @@ public final class RbacAuthorizer {
   Optional<List<PolicyRule>> roleRefRules(
       RoleRef ref, String bindingNamespace, NotFound style, List<String> errors) {
     String name = ref.getName();
-    switch (String.valueOf(ref.getKind())) {
+    String kind = Objects.toString(ref.getKind(), "");
+    switch (kind) {
       case "Role" -> {
         Optional<Role> role = policy.role(bindingNamespace, name);
         if (role.isEmpty()) {
@@ -97,7 +111,7 @@ public final class RbacAuthorizer {
         return role.map(r -> rules(r.getRules()));
       }
       default -> {
-        errors.add("unsupported role reference kind: " + RbacRules.goQuote(ref.getKind()));
+        errors.add("unsupported role reference kind: " + RbacRules.goQuote(kind));
         return Optional.empty();
       }
     }

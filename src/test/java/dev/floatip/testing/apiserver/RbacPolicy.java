@@ -79,11 +79,10 @@ public final class RbacPolicy {
     }
     Key key = new Key(typed.getMetadata().getNamespace(), typed.getMetadata().getName());
     switch (typed) {
-      case Role r -> roles.put(key, copy(r, Role.class));
-      case ClusterRole r -> clusterRoles.put(clusterKey(key), copy(r, ClusterRole.class));
-      case RoleBinding b -> roleBindings.put(key, copy(b, RoleBinding.class));
-      case ClusterRoleBinding b ->
-          clusterRoleBindings.put(clusterKey(key), copy(b, ClusterRoleBinding.class));
+      case Role r -> roles.put(key, copy(r));
+      case ClusterRole r -> clusterRoles.put(clusterKey(key), copy(r));
+      case RoleBinding b -> roleBindings.put(key, copy(b));
+      case ClusterRoleBinding b -> clusterRoleBindings.put(clusterKey(key), copy(b));
       default -> {}
     }
   }
@@ -100,12 +99,11 @@ public final class RbacPolicy {
   }
 
   public Optional<Role> role(String namespace, String name) {
-    return Optional.ofNullable(roles.get(new Key(namespace, name))).map(r -> copy(r, Role.class));
+    return Optional.ofNullable(roles.get(new Key(namespace, name))).map(RbacPolicy::copy);
   }
 
   public Optional<ClusterRole> clusterRole(String name) {
-    return Optional.ofNullable(clusterRoles.get(new Key(null, name)))
-        .map(r -> copy(r, ClusterRole.class));
+    return Optional.ofNullable(clusterRoles.get(new Key(null, name))).map(RbacPolicy::copy);
   }
 
   /** The RoleBindings of {@code namespace}, by name. */
@@ -113,7 +111,7 @@ public final class RbacPolicy {
     return roleBindings.entrySet().stream()
         .filter(e -> e.getKey().namespace() != null && e.getKey().namespace().equals(namespace))
         .sorted(Map.Entry.comparingByKey(Comparator.comparing(Key::name)))
-        .map(e -> copy(e.getValue(), RoleBinding.class))
+        .map(e -> copy(e.getValue()))
         .toList();
   }
 
@@ -121,7 +119,7 @@ public final class RbacPolicy {
   public List<ClusterRoleBinding> clusterRoleBindings() {
     return clusterRoleBindings.entrySet().stream()
         .sorted(Map.Entry.comparingByKey(Comparator.comparing(Key::name)))
-        .map(e -> copy(e.getValue(), ClusterRoleBinding.class))
+        .map(e -> copy(e.getValue()))
         .toList();
   }
 
@@ -130,6 +128,9 @@ public final class RbacPolicy {
    * RBAC kind, as a server that parsed JSON holds it, is converted).
    */
   static HasMetadata typed(HasMetadata object) {
+    if (object == null) {
+      return null;
+    }
     if (object instanceof Role
         || object instanceof ClusterRole
         || object instanceof RoleBinding
@@ -157,7 +158,7 @@ public final class RbacPolicy {
     return new Key(null, key.name());
   }
 
-  private static <T> T copy(T object, Class<T> type) {
+  private static <T> T copy(T object) {
     return SERIALIZATION.clone(object);
   }
 }

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * The RBAC registry's checks on writes of RBAC objects (pkg/registry/rbac): a Role or ClusterRole
  * may be created or updated only by a user who holds every permission in it or may {@code escalate}
  * it; a RoleBinding or ClusterRoleBinding only by one who holds every permission of the referenced
- * role or may {@code bind} it.
+ * role or may {@code bind} it (a binding to a missing role is answered with the role's 404).
  *
  * <p>Order and messages follow pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/
  * policybased/storage.go, escalation_check.go and validation/rule.go ConfirmNoEscalation. Deletes
@@ -71,7 +71,8 @@ public final class RbacWriteChecks {
       return;
     }
     boolean update = !request.verb().equals("create");
-    if (update && stored != null && onlyGcFieldsChange(typed, RbacPolicy.typed(stored))) {
+    HasMetadata old = update ? RbacPolicy.typed(stored) : null;
+    if (onlyGcFieldsChange(typed, old)) {
       return;
     }
     String name = typed.getMetadata().getName();
@@ -84,7 +85,7 @@ public final class RbacWriteChecks {
               "clusterroles",
               name,
               rules(r.getRules()),
-              r.getAggregationRule() != null);
+              hasAggregationRule(r) || (old instanceof ClusterRole o && hasAggregationRule(o)));
       case RoleBinding b -> checkBinding(user, request, "rolebindings", name, b.getRoleRef());
       case ClusterRoleBinding b ->
           checkBinding(user, request, "clusterrolebindings", name, b.getRoleRef());
@@ -129,6 +130,16 @@ public final class RbacWriteChecks {
     }
   }
 
+  /**
+   * clusterrole/policybased/storage.go hasAggregationRule: at least one selector. Setting one, or
+   * changing a role that has one, needs * on everything.
+   */
+  private static boolean hasAggregationRule(ClusterRole role) {
+    return role.getAggregationRule() != null
+        && role.getAggregationRule().getClusterRoleSelectors() != null
+        && !role.getAggregationRule().getClusterRoleSelectors().isEmpty();
+  }
+
   private static boolean isRoleResource(RequestInfo request) {
     return request.resourceRequest()
         && request.apiGroup().equals(RbacPolicy.GROUP)
@@ -152,7 +163,7 @@ public final class RbacWriteChecks {
                 user,
                 RequestInfo.resource(
                     "bind",
-                    String.valueOf(roleRef.getApiGroup()),
+                    java.util.Objects.toString(roleRef.getApiGroup(), ""),
                     namespace,
                     roleResource,
                     roleRef.getName()))
@@ -163,8 +174,12 @@ public final class RbacWriteChecks {
     Optional<List<PolicyRule>> rules =
         authorizer.roleRefRules(roleRef, namespace, RbacAuthorizer.NotFound.REGISTRY, errors);
     if (rules.isEmpty()) {
-      throw RbacAuthorizer.forbidden(
-          RbacPolicy.GROUP, resource, name, RbacAuthorizer.aggregate(errors));
+      // policybased/storage.go returns the resolver's error as is: the registry's 404 for a
+      // missing role; a plain error (unsupported kind) is answered as a 500
+      String err = RbacAuthorizer.aggregate(errors);
+      throw err.endsWith(" not found")
+          ? new ApiError(404, "NotFound", err)
+          : new ApiError(500, "InternalError", "Internal error occurred: " + err);
     }
     confirmNoEscalation(user, namespace, rules.get())
         .ifPresent(

@@ -58,6 +58,13 @@ import java.util.regex.Pattern;
  *       at its place. As in the API server, the rules are skipped when the object has type errors.
  * </ol>
  *
+ * <p>{@link #validate} answers with problems for the CRD tests (networknt's messages, unknown
+ * fields refused, x-kubernetes-list-type duplicates). The test API server's admission uses the
+ * kube-apiserver path instead: {@link #prune}, {@link #applyDefaults(ObjectNode)} and {@link
+ * #kubeErrors}, which reports kube-openapi's messages as apimachinery field errors, list-type
+ * set/map duplicates, and the CEL rules with {@code oldSelf} (transition rules only on update),
+ * messageExpression, reason and fieldPath, ratcheting unchanged values on update.
+ *
  * <p>Limits, stated: cel-java has the CEL standard library and macros, not Kubernetes' extension
  * libraries (ip, cidr, quantity, url, lists, regex), so rules must stay within the standard
  * library; the API server's cost estimation is not reproduced (the schema bounds every list and
@@ -351,7 +358,11 @@ public final class CrdValidator {
       o.remove(List.of("apiVersion", "kind", "metadata"));
       oldContent = o;
     }
-    walk(schema, content, oldContent, "", errs);
+    List<FieldError> schemaErrs = new ArrayList<>();
+    walk(schema, content, oldContent, "", schemaErrs);
+    // kube-openapi walks properties in Go map order (random); sorted here to be deterministic
+    schemaErrs.sort(Comparator.comparing(FieldError::field));
+    errs.addAll(schemaErrs);
     List<FieldError> listErrs = listTypeErrors(schema, content, null, "");
     if (old == null || listTypeErrors(schema, oldContent, null, "").isEmpty()) {
       errs.addAll(listErrs);
@@ -611,7 +622,10 @@ public final class CrdValidator {
             };
         if (key != null) {
           if (seen.contains(key)) {
-            errs.add(FieldError.duplicate(path + "[" + i + "]", key));
+            errs.add(
+                FieldError.duplicate(
+                    path + "[" + i + "]",
+                    listType.equals("map") ? FieldError.goMap(key, "interface {}") : key));
           } else {
             seen.add(key);
           }
