@@ -206,6 +206,9 @@ public final class StrictDispatcher extends Dispatcher {
         throw notFound(info);
       }
       ObjectNode incoming = incoming(info, request, stored);
+      if (stored != null) {
+        beforeUpdate(incoming, stored);
+      }
       namespaceExists(info);
       ObjectNode object;
       List<String> warnings = List.of();
@@ -287,6 +290,23 @@ public final class StrictDispatcher extends Dispatcher {
       throw new ApiError(422, "Invalid", "the patch does not result in an object");
     }
     return o;
+  }
+
+  /**
+   * apiserver/pkg/registry/rest/update.go BeforeUpdate: an update without a uid keeps the stored
+   * one, and the creation timestamp cannot change.
+   */
+  private static void beforeUpdate(ObjectNode incoming, ObjectNode stored) {
+    JsonNode old = stored.path("metadata");
+    if (!(incoming.get("metadata") instanceof ObjectNode meta)) {
+      return;
+    }
+    if (meta.path("uid").asText("").isEmpty() && old.hasNonNull("uid")) {
+      meta.set("uid", old.get("uid"));
+    }
+    if (old.hasNonNull("creationTimestamp")) {
+      meta.set("creationTimestamp", old.get("creationTimestamp"));
+    }
   }
 
   /** RFC 7386 §2. */
