@@ -164,5 +164,5 @@ printf '  %s\n' "${dim}(address: ip -ts monitor on n2; status.master: polled eve
 printf '  %s\n' "${dim}(the API server is the strict test double: real VRRP and addresses, the chart's RBAC and the CRD's admission, no kube-apiserver)${off}"
 if grep -q "test-apiserver refused" "$RUN/apiserver.log"; then
   say "requests the API server refused (from $RUN/apiserver.log)"
-  grep "test-apiserver refused" "$RUN/apiserver.log" | sed -E 's/^test-apiserver refused //' | sort | uniq -c | sort -rn | head -20 | cut -c1-300 | sed 's/^/    /'
+  grep "test-apiserver refused" "$RUN/apiserver.log" | sed -E 's/^test-apiserver refused //; s/(Event|Lease) "[^"]*"/\1 "…"/' | sort | uniq -c | sort -rn | head -20 | cut -c1-300 | sed 's/^/    /'
 fi
