@@ -6,7 +6,7 @@
 #
 # Usage: sudo hack/lab.sh            (root: it creates network namespaces)
 #        sudo hack/lab.sh --cluster  (or CLUSTER=1) the same nodes in cluster mode: an API server
-#          (Fabric8's Kubernetes mock server in CRUD mode, not a kube-apiserver) in its own namespace
+#          (the strict test API server: chart RBAC, CRD admission; not a kube-apiserver) in its own namespace
 #          on a management network, the operator, agents driven by a VirtualIP applied through the
 #          API, `floatip get` after election and failover, and the time from the failover on the
 #          wire to status.master naming the new master. The failure is the master's data link going

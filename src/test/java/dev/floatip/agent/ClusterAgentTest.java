@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The agent in cluster mode against Fabric8's mock API server (CRUD, RFC 7386 merge patches) with
+ * The agent in cluster mode against the strict test API server, as the agents' ServiceAccount, with
  * an in-memory dataplane: what it runs, what it reports, and how it follows the API.
  */
 class ClusterAgentTest {
@@ -182,6 +182,7 @@ class ClusterAgentTest {
   }
 
   private void pod(String name, String node, boolean ready) {
+    cluster.api.createNamespace("shop");
     cluster
         .client
         .resource(
@@ -456,13 +457,7 @@ class ClusterAgentTest {
   @Test
   void aFailingApiDelaysStatusButNeverTheRoutersAndStatusCatchesUp() {
     // every status write fails for a while (an API outage for the agent)
-    cluster
-        .server
-        .expect()
-        .patch()
-        .withPath("/apis/floatip.dev/v1alpha1/virtualips/web/status")
-        .andReturn(503, "{}")
-        .times(2);
+    cluster.api.failNext("PATCH", "/apis/floatip.dev/v1alpha1/virtualips/web/status", 503, 2);
     cluster.apply(vip(""));
     startAgent();
 
@@ -476,7 +471,7 @@ class ClusterAgentTest {
     startAgent();
     awaitEntry(NodeState.Master);
 
-    cluster.server.destroy();
+    cluster.api.close();
     int sentBefore = dataplane.sent.size();
 
     await().atMost(WAIT).until(() -> dataplane.sent.size() > sentBefore + 10);

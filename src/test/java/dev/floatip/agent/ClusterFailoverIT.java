@@ -38,12 +38,14 @@ import org.junit.jupiter.api.TestInfo;
  * The cluster path end to end on a real wire: an API server, {@code floatip operator} and three
  * {@code floatip agent --node-name rN} in cluster mode, one VirtualIP applied through the API.
  *
- * <p>The API server is <b>Fabric8's Kubernetes mock server in CRUD mode</b> ({@link MockApiServer},
- * a process), not a kube-apiserver: no scheduler, no kubelet, no controllers. The operator creates
- * the agent DaemonSet in it, but nothing runs that; the test starts the agents itself, one process
- * per node namespace, which is what the DaemonSet's pods would be (hostNetwork: the node's own
- * network namespace). The Nodes r1..r3 are created by the mock with their eth0 addresses as
- * InternalIP, from which the agents discover their unicast peers.
+ * <p>The API server is the strict test API server ({@link MockApiServer}, a process): RBAC from the
+ * chart, the CRD's admission and built-in validation, but not a kube-apiserver: no scheduler, no
+ * kubelet, no controllers. The operator authenticates as the chart's operator ServiceAccount and
+ * runs in its namespace (floatip), each agent as the agents' ServiceAccount, the test as admin. The
+ * operator creates the agent DaemonSet in it, but nothing runs that; the test starts the agents
+ * itself, one process per node namespace, which is what the DaemonSet's pods would be (hostNetwork:
+ * the node's own network namespace). The Nodes r1..r3 are created by the mock with their eth0
+ * addresses as InternalIP, from which the agents discover their unicast peers.
  *
  * <pre>
  *   r1, r2, r3: eth0 on br0 (192.0.2.11-13, the VIP 192.0.2.200/24: VRRP and the address)
@@ -71,7 +73,7 @@ class ClusterFailoverIT {
   private static final int API_PORT = 6443;
   private static final String VIPS_PATH = "/apis/floatip.dev/v1alpha1/virtualips";
   private static final String DAEMONSET =
-      "/apis/apps/v1/namespaces/floatip-system/daemonsets/floatip-agent";
+      "/apis/apps/v1/namespaces/" + MockApiServer.NAMESPACE + "/daemonsets/floatip-agent";
 
   /** JVM starts on a busy 2-CPU machine, then an election: not a timing claim. */
   private static final Duration START = Duration.ofSeconds(90);
@@ -93,7 +95,9 @@ class ClusterFailoverIT {
       List<Node> all = lab.routers();
       Node apiHost = lab.addManagementHost("api", 250);
       VipWatch watch = new VipWatch(lab);
-      Path kubeconfig = dir.resolve("kubeconfig");
+      Path adminKubeconfig = dir.resolve("kubeconfig-admin");
+      Path operatorKubeconfig = dir.resolve("kubeconfig-operator");
+      Path agentKubeconfig = dir.resolve("kubeconfig-agent");
       // no proxy may sit between the clients and the lab
       Map<String, String> env = new HashMap<>();
       for (String v : List.of("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")) {
@@ -105,7 +109,9 @@ class ClusterFailoverIT {
       for (Node r : all) {
         args.addAll(List.of("--node", r.name() + "=" + VipWatch.literal(r.ipv4())));
       }
-      args.addAll(List.of("--kubeconfig-out", kubeconfig.toString()));
+      args.addAll(List.of("--kubeconfig-out", "admin=" + adminKubeconfig));
+      args.addAll(List.of("--kubeconfig-out", "operator=" + operatorKubeconfig));
+      args.addAll(List.of("--kubeconfig-out", "agent=" + agentKubeconfig));
       Map<String, String> apiEnv = new HashMap<>(env);
       apiEnv.put("CLASSPATH", classpath);
       Path apiLog = dir.resolve("apiserver.log");
@@ -117,7 +123,15 @@ class ClusterFailoverIT {
               MockApiServer.processCommand(args.toArray(String[]::new)).toArray(String[]::new));
       awaitLog(api, apiLog, l -> l.equals(MockApiServer.READY), START);
 
-      env.put("KUBECONFIG", kubeconfig.toString());
+      env.put("KUBECONFIG", adminKubeconfig.toString());
+      // the operator as the chart runs it: its ServiceAccount, the release namespace
+      Map<String, String> operatorEnv = new HashMap<>(env);
+      operatorEnv.put("KUBECONFIG", operatorKubeconfig.toString());
+      operatorEnv.put("FLOATIP_OPERATOR_NAMESPACE", MockApiServer.NAMESPACE);
+      // the agents as the DaemonSet runs them: the agents' ServiceAccount, POD_NAMESPACE
+      Map<String, String> agentEnv = new HashMap<>(env);
+      agentEnv.put("KUBECONFIG", agentKubeconfig.toString());
+      agentEnv.put("POD_NAMESPACE", MockApiServer.NAMESPACE);
       try (NetnsHttp http = new NetnsHttp(lab, apiHost.namespace(), API_HOST, API_PORT)) {
         // the operator, next to the API server
         Path operatorLog = dir.resolve("operator.log");
@@ -125,7 +139,7 @@ class ClusterFailoverIT {
             lab.start(
                 apiHost.namespace(),
                 operatorLog,
-                env,
+                operatorEnv,
                 LabDaemon.floatipCommand("operator", "--metrics-address", "127.0.0.1:8080")
                     .toArray(String[]::new));
 
@@ -162,7 +176,7 @@ class ClusterFailoverIT {
               lab.start(
                   r.namespace(),
                   dir.resolve("agent-" + r.name() + ".log"),
-                  env,
+                  agentEnv,
                   LabDaemon.floatipCommand("agent", "--node-name", r.name())
                       .toArray(String[]::new)));
         }

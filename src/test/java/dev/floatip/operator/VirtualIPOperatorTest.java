@@ -10,7 +10,9 @@ import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.Labels;
 import dev.floatip.operator.model.Vips;
 import dev.floatip.operator.model.VridAllocator;
-import dev.floatip.testing.Rfc7386MergeDispatcher;
+import dev.floatip.testing.ApiServerTestResource;
+import dev.floatip.testing.MockApiServer;
+import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -18,6 +20,8 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -27,10 +31,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Ignore;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,29 +51,33 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator against Fabric8's mock API server (CRUD mode, RFC 7386 merge patches). Agents are
- * simulated by merge-patching their own {@code status.nodes.<node>} entry, exactly as the agent
- * does (research/status-writes.md §7a).
+ * The operator against the strict test API server ({@link ApiServerTestResource}): the operator's
+ * client authenticates as the chart's operator ServiceAccount in namespace floatip, the test's own
+ * writes and checks go as admin. Agents are simulated by merge-patching their own {@code
+ * status.nodes.<node>} entry as the agents' ServiceAccount, exactly as the agent does
+ * (research/status-writes.md §7a).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = Rfc7386MergeDispatcher.Setup.class)
+@QuarkusTestResource(value = ApiServerTestResource.class, restrictToAnnotatedClass = true)
 class VirtualIPOperatorTest {
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  @KubernetesTestServer KubernetesServer mock;
-  @Inject KubernetesClient client;
+  @ApiServerTestResource.Inject MockApiServer mock;
   @Inject Operator operator;
   @Inject OperatorConfig cfg;
+
+  /** The test's own writes and checks: admin. */
+  private KubernetesClient client;
 
   /** A separate client, as an agent on another node would have. */
   private KubernetesClient agents;
 
   @BeforeEach
   void start() {
-    agents = mock.getKubernetesMockServer().createClient();
-    Rfc7386MergeDispatcher.install(mock.getKubernetesMockServer());
+    client = mock.client();
+    agents = mock.newClient(Identity.AGENT);
     if (STARTED.compareAndSet(false, true)) {
       operator.start();
     }
@@ -169,6 +175,19 @@ class VirtualIPOperatorTest {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"status\":{\"nodes\":{\"" + node + "\":" + entry + "}}}");
+  }
+
+  /**
+   * Agents exist only once the operator wrote their ServiceAccount's RBAC (with the DaemonSet):
+   * simulated agents wait for it too.
+   */
+  private void awaitAgentRbac() {
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                client.rbac().clusterRoleBindings().withName(cfg.agentName()).get() != null
+                    && client.rbac().clusterRoles().withName(cfg.agentName()).get() != null);
   }
 
   private DaemonSet daemonSet() {
@@ -391,16 +410,18 @@ class VirtualIPOperatorTest {
     await().atMost(DEADLINE).until(() -> status("base").virtualRouterId() != null);
     String version = daemonSet().getMetadata().getResourceVersion();
 
+    // what the CRD accepts but the validator refuses (the CRD's own refusals never get here: the
+    // API server answers them with 422, CrdSchemaTest and CrdAdmissionTest check those)
     create(
         "bad",
-        "{addresses: [192.0.2.300/24], advertisementInterval: 15ms,"
-            + " nodeSelector: {matchLabels: {role: bad}}, track: {processes: [{name: x}]}}");
+        "{addresses: [192.0.2.32/24], nodeSelector: {matchLabels: {role: bad}},"
+            + " track: {processes: [{name: x}], files: [{path: /etc/shadow}, {path: /proc/1/x}]}}");
     await().atMost(DEADLINE).until(() -> status("bad").phase() == Phase.Invalid);
     Condition invalid = condition("bad", "InvalidSpec");
     assertThat(invalid.getStatus()).isEqualTo("True");
     assertThat(invalid.getMessage())
-        .contains("spec.addresses[0]")
-        .contains("spec.advertisementInterval");
+        .contains("spec.track.files[0].path")
+        .contains("spec.track.files[1].path");
     assertThat(status("bad").virtualRouterId()).isNull();
     await()
         .during(Duration.ofSeconds(2))
@@ -427,6 +448,7 @@ class VirtualIPOperatorTest {
   @Test
   void finalizerWaitsForReleaseTimesOutWithAnEventAndTheLastOneRemovesTheAgents() {
     create("fin", "{addresses: [192.0.2.40/24]}");
+    awaitAgentRbac();
     report("fin", "node-a", "Master", Instant.now().minusSeconds(5));
     report("fin", "node-b", "Backup", null);
     await().atMost(DEADLINE).until(() -> status("fin").phase() == Phase.Active);
@@ -454,6 +476,7 @@ class VirtualIPOperatorTest {
 
     // an agent that never answers: the finalizer goes after the timeout, with a Warning
     create("stuck", "{addresses: [192.0.2.41/24]}");
+    awaitAgentRbac();
     report("stuck", "node-c", "Master", Instant.now());
     await().atMost(DEADLINE).until(() -> "node-c".equals(status("stuck").master()));
     Instant deleted = Instant.now();
@@ -484,7 +507,7 @@ class VirtualIPOperatorTest {
       done.add(
           pool.submit(
               () -> {
-                try (KubernetesClient own = mock.getKubernetesMockServer().createClient()) {
+                try (KubernetesClient own = mock.newClient(Identity.AGENT)) {
                   for (int k = 0; k < writes; k++) {
                     boolean last = k == writes - 1;
                     String state = node == 0 ? "Master" : (k % 2 == 0 || last ? "Backup" : "Fault");
@@ -531,7 +554,7 @@ class VirtualIPOperatorTest {
     Operator op =
         new Operator(
             o ->
-                o.withKubernetesClient(mock.getKubernetesMockServer().createClient())
+                o.withKubernetesClient(mock.newClient(Identity.OPERATOR))
                     .withCloseClientOnStop(true)
                     .checkingCRDAndValidateLocalModel(false)
                     .withUseSSAToPatchPrimaryResource(false)
@@ -540,6 +563,40 @@ class VirtualIPOperatorTest {
     op.register(r);
     op.start();
     return op;
+  }
+
+  /** A Role and RoleBinding letting the operator's ServiceAccount use the Lease {@code name}. */
+  private void grantLease(String name) {
+    client
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName("lease-" + name)
+                .withNamespace(cfg.namespace())
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withResourceNames(name)
+                .withVerbs("get", "update", "patch")
+                .endRule()
+                .build())
+        .createOr(r -> r.update());
+    client
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("lease-" + name)
+                .withNamespace(cfg.namespace())
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "lease-" + name)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("floatip-operator")
+                .withNamespace(cfg.namespace())
+                .endSubject()
+                .build())
+        .createOr(r -> r.update());
   }
 
   @Test
@@ -561,6 +618,8 @@ class VirtualIPOperatorTest {
             cfg.finalizerTimeout(),
             true,
             "another-lease");
+    // the chart grants the operator its own Lease only: the control replica's Lease, as admin
+    grantLease("another-lease");
     CountingReconciler counting = new CountingReconciler();
     Operator second = replica(cfg, "second-replica", counting);
     Operator control = replica(otherLease, "control-replica", alone);
@@ -599,8 +658,12 @@ class VirtualIPOperatorTest {
                       .get();
               return lease != null && lease.getSpec().getHolderIdentity() != null;
             });
-    // floatip.operator.* defaults, with the test profile's shorter finalizer timeout
+    // floatip.operator.* defaults, with the test profile's shorter finalizer timeout and the
+    // chart's namespace (ApiServerTestResource)
     assertThat(cfg)
-        .isEqualTo(OperatorConfig.defaults().withFinalizerTimeout(Duration.ofSeconds(8)));
+        .isEqualTo(
+            OperatorConfig.defaults()
+                .withNamespace(MockApiServer.NAMESPACE)
+                .withFinalizerTimeout(Duration.ofSeconds(8)));
   }
 }

@@ -1,8 +1,18 @@
 package dev.floatip.testing;
 
+import dev.floatip.operator.OperatorConfig;
+import dev.floatip.operator.model.AgentRbacFactory;
+import dev.floatip.testing.apiserver.CrdAdmission;
+import dev.floatip.testing.apiserver.Identity;
+import dev.floatip.testing.apiserver.RbacPolicy;
+import dev.floatip.testing.apiserver.StrictDispatcher;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -11,6 +21,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,25 +32,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for a Kubernetes API server: <b>Fabric8's mock server in CRUD mode</b> (not a
- * kube-apiserver: no admission, no CEL/OpenAPI validation, no server-side apply, no table printing,
- * merge patch fixed to RFC 7386 by {@link Rfc7386MergeDispatcher}), plain HTTP without
- * authentication, with the VirtualIP CRD applied (so that the status subresource exists) and
- * optionally some Nodes. It answers JOSDK's leader-election permission check, so {@code floatip
- * operator} runs against it unchanged.
+ * A stand-in for a Kubernetes API server that refuses what kube-apiserver refuses, for every call
+ * floatip makes: Fabric8's mock server in CRUD mode stores the objects, and {@link
+ * StrictDispatcher} in front of it authenticates bearer tokens ({@link Identity}: admin, the
+ * operator's and the agents' ServiceAccounts; none or unknown: 401), authorizes with the RBAC
+ * authorizer over the RBAC objects it holds (403), runs the RBAC registry's escalation and bind
+ * checks, the VirtualIP CRD's admission (schema, defaults, pruning, CEL rules, status subresource)
+ * and the built-in validation (422), answers SelfSubjectRulesReviews, the pod field selector {@code
+ * spec.nodeName} and, after {@link #compact()}, 410 Expired to watches from older resourceVersions.
+ * At start it holds the default namespaces, the CRD, and the Namespace, ServiceAccounts and RBAC
+ * objects of manifests/install.yaml (the chart rendered with default values), as {@code helm
+ * install} leaves them.
  *
- * <p>In a test: {@link #start}. As a process (the cluster lab and {@code ClusterFailoverIT} run it
- * inside a network namespace): {@code java -cp TEST_CLASSPATH dev.floatip.testing.MockApiServer
- * --listen 192.0.2.250:6443 --node n1=192.0.2.11 --kubeconfig-out /tmp/kubeconfig}; it prints
- * {@value #READY} once it listens and everything is applied, and stops on SIGTERM. {@code
+ * <p>It is still a test double: plain HTTP, no server-side apply, no table printing, no OpenAPI, no
+ * controllers (no pods run, nothing garbage-collects), fixed tokens, and the CRUD mock's watch
+ * replays every matching object on open.
+ *
+ * <p>In a test: {@link #start}, then {@link #client(Identity)}. As a process (the cluster lab and
+ * {@code ClusterFailoverIT} run it inside a network namespace): {@code java -cp TEST_CLASSPATH
+ * dev.floatip.testing.MockApiServer --listen 192.0.2.250:6443 --node n1=192.0.2.11 --kubeconfig-out
+ * admin=/tmp/admin --kubeconfig-out operator=/tmp/operator --kubeconfig-out agent=/tmp/agent}; it
+ * prints {@value #READY} once it listens and everything is applied, and stops on SIGTERM. {@code
  * hack/mock-apiserver} builds the classpath and runs it.
  */
 public final class MockApiServer implements AutoCloseable {
@@ -49,6 +72,22 @@ public final class MockApiServer implements AutoCloseable {
 
   /** The CRD, relative to the project root (the working directory of tests and hack/). */
   public static final Path CRD = Path.of("crds", "virtualips.floatip.dev.yaml");
+
+  /** The chart rendered with default values (hack/render-manifests.sh; HelmChartTest). */
+  public static final Path INSTALL = Path.of("manifests", "install.yaml");
+
+  /** The namespace the chart installs into: the operator's and the agents'. */
+  public static final String NAMESPACE = Identity.NAMESPACE;
+
+  /** The kinds of a rendered chart that {@code helm install} leaves in the API server. */
+  private static final List<String> INSTALLED_KINDS =
+      List.of(
+          "Namespace",
+          "ServiceAccount",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "Role",
+          "RoleBinding");
 
   /** A Node to create: its name and InternalIPs (one per family on a dual-stack node). */
   public record NodeSpec(String name, List<String> internalIps) {
@@ -76,46 +115,140 @@ public final class MockApiServer implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
-  private final KubernetesClient client;
+  private final StrictDispatcher strict;
   private final String url;
+  private final Map<Identity, KubernetesClient> clients = new EnumMap<>(Identity.class);
 
-  private MockApiServer(KubernetesMockServer server, String url) {
+  private MockApiServer(KubernetesMockServer server, StrictDispatcher strict, String url) {
     this.server = server;
+    this.strict = strict;
     this.url = url;
-    this.client = server.createClient();
+  }
+
+  /** {@link #start(InetAddress, int, Path, List, List)} with manifests/install.yaml. */
+  public static MockApiServer start(InetAddress address, int port, Path crd, List<NodeSpec> nodes) {
+    return start(address, port, crd, nodes, List.of(INSTALL));
+  }
+
+  /** On loopback, any port, the committed CRD and chart, no nodes. */
+  public static MockApiServer start() {
+    return start(InetAddress.getLoopbackAddress(), 0, CRD, List.of());
   }
 
   /**
-   * Starts the server on {@code address:port} (port 0: any free one), applies {@code crd} and
-   * creates the nodes.
+   * Starts the server on {@code address:port} (port 0: any free one), creates the namespaces
+   * default, kube-system and kube-public, applies {@code crd}, installs the Namespaces,
+   * ServiceAccounts and RBAC objects of {@code manifests} (rendered charts, e.g. {@code helm
+   * template} output) and creates the nodes.
    */
-  public static MockApiServer start(InetAddress address, int port, Path crd, List<NodeSpec> nodes) {
+  public static MockApiServer start(
+      InetAddress address, int port, Path crd, List<NodeSpec> nodes, List<Path> manifests) {
     CustomResourceDefinition def = readCrd(crd);
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    StrictDispatcher strict =
+        new StrictDispatcher(
+            new KubernetesMixedDispatcher(responses),
+            RbacPolicy.of(List.of()),
+            CrdAdmission.load(crd));
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(Serialization.jsonMapper()),
             new MockWebServer(),
             responses,
-            Discovery.wrap(
-                Rfc7386MergeDispatcher.wrap(new KubernetesMixedDispatcher(responses)),
-                List.of(def)),
+            Discovery.wrap(strict, List.of(def)),
             false);
-    Rfc7386MergeDispatcher.expectLeaderElectionCheck(server);
     server.init(address, port);
     String host = address.getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    MockApiServer api = new MockApiServer(server, "http://" + host + ":" + server.getPort());
+    MockApiServer api =
+        new MockApiServer(server, strict, "http://" + host + ":" + server.getPort());
     try {
-      api.client.apiextensions().v1().customResourceDefinitions().resource(def).create();
+      KubernetesClient admin = api.client();
+      for (String ns : List.of("default", "kube-system", "kube-public")) {
+        admin
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      }
+      admin.apiextensions().v1().customResourceDefinitions().resource(def).create();
+      for (Path manifest : manifests) {
+        api.install(manifest);
+      }
       nodes.forEach(api::createNode);
       return api;
     } catch (RuntimeException e) {
       api.close();
       throw e;
     }
+  }
+
+  /**
+   * Creates what {@code helm install} would of a rendered chart: its Namespaces, ServiceAccounts
+   * and RBAC objects (not the workloads and Services: nothing here would run them), as admin.
+   */
+  public void install(Path manifest) {
+    List<HasMetadata> items;
+    try (InputStream in = Files.newInputStream(manifest)) {
+      items = client().load(in).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifest, e);
+    }
+    for (HasMetadata item : items) {
+      if (item != null && INSTALLED_KINDS.contains(item.getKind())) {
+        client().resource(item).createOr(r -> r.update());
+      }
+    }
+  }
+
+  /**
+   * The agents' ServiceAccount, ClusterRole (no Secret rule) and ClusterRoleBinding, written as
+   * admin as the operator writes them for its first VirtualIP (AgentRbacFactory): for tests that
+   * run agents without an operator.
+   */
+  public void createAgentRbac() {
+    OperatorConfig cfg = OperatorConfig.defaults().withNamespace(NAMESPACE);
+    KubernetesClient admin = client();
+    admin.resource(AgentRbacFactory.serviceAccount(cfg)).createOr(r -> r.update());
+    admin.resource(AgentRbacFactory.clusterRole(cfg)).createOr(r -> r.update());
+    admin.resource(AgentRbacFactory.clusterRoleBinding(cfg)).createOr(r -> r.update());
+  }
+
+  /** Creates a namespace (as admin): nothing can be created in one that does not exist. */
+  public void createNamespace(String name) {
+    client()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .createOr(r -> r.update());
+  }
+
+  /**
+   * Forgets every resourceVersion issued so far and closes the open watches: clients re-watch, get
+   * 410 Expired and must list again (see {@link StrictDispatcher#compact()}).
+   */
+  public void compact() {
+    strict.compact();
+  }
+
+  /** How many watches were answered 410 Expired since the start. */
+  public int expiredWatches() {
+    return strict.expiredWatches();
+  }
+
+  /** The refusals (401, 403, 404 from admission, 415, 422…) answered so far, as logged. */
+  public List<String> refusals() {
+    return strict.refusals();
+  }
+
+  /** The next {@code times} requests {@code METHOD PATH} fail with {@code code} (an outage). */
+  public void failNext(String method, String path, int code, int times) {
+    strict.failNext(method, path, code, times);
+  }
+
+  /** The next request the server received, or null after the timeout. */
+  public RecordedRequest takeRequest(long timeout, TimeUnit unit) throws InterruptedException {
+    return server.takeRequest(timeout, unit);
   }
 
   /** {@code http://HOST:PORT}. */
@@ -127,14 +260,26 @@ public final class MockApiServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Another client of the server; the caller closes it. */
-  public KubernetesClient newClient() {
-    return server.createClient();
+  /** A new client authenticating as {@code identity}; the caller closes it. */
+  public KubernetesClient newClient(Identity identity) {
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url + "/")
+            .withNamespace("default")
+            .withHttp2Disable(true)
+            .withOauthToken(identity.token())
+            .build();
+    return server.createClient(b -> b.withConfig(config));
   }
 
-  /** A client of the server (the mock's own vert.x client; closed with the server). */
+  /** A client authenticating as {@code identity}, closed with the server. */
+  public synchronized KubernetesClient client(Identity identity) {
+    return clients.computeIfAbsent(identity, this::newClient);
+  }
+
+  /** The admin client (system:masters), closed with the server. */
   public KubernetesClient client() {
-    return client;
+    return client(Identity.ADMIN);
   }
 
   private static CustomResourceDefinition readCrd(Path crd) {
@@ -176,22 +321,23 @@ public final class MockApiServer implements AutoCloseable {
             .endCondition()
             .endStatus()
             .build();
-    var created = client.nodes().resource(node).create();
+    var created = client().nodes().resource(node).create();
     if (created.getStatus() == null || created.getStatus().getAddresses().isEmpty()) {
       created.setStatus(node.getStatus());
-      client.nodes().resource(created).updateStatus();
+      client().nodes().resource(created).updateStatus();
     }
   }
 
   /**
-   * A kubeconfig for this server: one cluster, context and (credential-less) user named {@code
-   * floatip-mock}, default namespace {@code default}.
+   * A kubeconfig for this server authenticating as {@code identity}: one cluster, context and user
+   * named {@code floatip-mock-IDENTITY}, default namespace {@code default}.
    */
-  public String kubeconfig() {
-    return kubeconfig(url);
+  public String kubeconfig(Identity identity) {
+    return kubeconfig(url, identity);
   }
 
-  static String kubeconfig(String server) {
+  static String kubeconfig(String server, Identity identity) {
+    String name = "floatip-mock-" + identity.name().toLowerCase(java.util.Locale.ROOT);
     return """
         apiVersion: v1
         kind: Config
@@ -200,26 +346,30 @@ public final class MockApiServer implements AutoCloseable {
           cluster:
             server: %s
         users:
-        - name: floatip-mock
-          user: {}
+        - name: %s
+          user:
+            token: %s
         contexts:
-        - name: floatip-mock
+        - name: %s
           context:
             cluster: floatip-mock
-            user: floatip-mock
+            user: %s
             namespace: default
-        current-context: floatip-mock
+        current-context: %s
         """
-        .formatted(server);
+        .formatted(server, name, identity.token(), name, name, name);
   }
 
-  /** Writes {@link #kubeconfig()} to {@code file} (atomically: readers never see half a file). */
-  public Path writeKubeconfig(Path file) {
+  /**
+   * Writes {@link #kubeconfig(Identity)} to {@code file} (atomically: readers never see half a
+   * file).
+   */
+  public Path writeKubeconfig(Path file, Identity identity) {
     try {
       Path abs = file.toAbsolutePath();
       Files.createDirectories(abs.getParent());
       Path tmp = Files.createTempFile(abs.getParent(), ".kubeconfig", ".tmp");
-      Files.writeString(tmp, kubeconfig(), StandardCharsets.UTF_8);
+      Files.writeString(tmp, kubeconfig(identity), StandardCharsets.UTF_8);
       return Files.move(
           tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -228,8 +378,9 @@ public final class MockApiServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    client.close();
+  public synchronized void close() {
+    clients.values().forEach(KubernetesClient::close);
+    clients.clear();
     server.destroy();
   }
 
@@ -307,8 +458,22 @@ public final class MockApiServer implements AutoCloseable {
     List<NodeSpec> nodes =
         opts.getOrDefault("--node", List.of()).stream().map(NodeSpec::parse).toList();
     Path crd = Path.of(last(opts, "--crd", CRD.toString()));
+    List<Path> manifests = new ArrayList<>(List.of(INSTALL));
+    opts.getOrDefault("--rbac", List.of()).forEach(f -> manifests.add(Path.of(f)));
+    Map<Identity, Path> kubeconfigs = new LinkedHashMap<>();
+    try {
+      for (String out : opts.getOrDefault("--kubeconfig-out", List.of())) {
+        int eq = out.indexOf('=');
+        Identity id = eq < 0 ? Identity.ADMIN : Identity.parse(out.substring(0, eq));
+        kubeconfigs.put(id, Path.of(out.substring(eq + 1)));
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("mock-apiserver: --kubeconfig-out wants [admin|operator|agent=]FILE");
+      System.exit(2);
+      return;
+    }
 
-    MockApiServer api = start(address, port, crd, nodes);
+    MockApiServer api = start(address, port, crd, nodes, manifests);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -318,15 +483,15 @@ public final class MockApiServer implements AutoCloseable {
                   stopped.countDown();
                 },
                 "mock-apiserver-stop"));
-    String out = last(opts, "--kubeconfig-out", null);
-    if (out != null) {
-      api.writeKubeconfig(Path.of(out));
-    }
+    kubeconfigs.forEach((id, file) -> api.writeKubeconfig(file, id));
     System.out.println(
-        "Fabric8 Kubernetes mock server (CRUD mode, not a kube-apiserver) on "
+        "test API server (Fabric8's mock store behind RBAC, admission and validation; not a"
+            + " kube-apiserver) on "
             + api.url()
+            + ", RBAC from "
+            + manifests
             + (nodes.isEmpty() ? "" : ", nodes " + nodes)
-            + (out == null ? "" : ", kubeconfig " + out));
+            + (kubeconfigs.isEmpty() ? "" : ", kubeconfigs " + kubeconfigs));
     System.out.println(READY);
     System.out.flush();
     stopped.await();
@@ -335,16 +500,21 @@ public final class MockApiServer implements AutoCloseable {
   static final String USAGE =
       """
       usage: MockApiServer [--listen HOST:PORT] [--node NAME=IP[,IP]]... \
-      [--kubeconfig-out FILE] [--crd FILE]
+      [--kubeconfig-out [IDENTITY=]FILE]... [--crd FILE] [--rbac FILE]...
         --listen          address and port to serve plain HTTP on (default 127.0.0.1:0)
         --node            NAME=IP[,IP]: create a Ready Node with these InternalIPs (repeatable)
-        --kubeconfig-out  write a kubeconfig pointing at the server
+        --kubeconfig-out  IDENTITY=FILE: write a kubeconfig authenticating as admin, operator
+                          (ServiceAccount floatip/floatip-operator) or agent (floatip/floatip-agent);
+                          FILE alone means admin (repeatable)
         --crd             the VirtualIP CRD to apply (default crds/virtualips.floatip.dev.yaml)
+        --rbac            a rendered chart (helm template) or RBAC manifest whose Namespaces,
+                          ServiceAccounts and RBAC objects are created after manifests/install.yaml
+                          (repeatable)
         --verbose         log every request
       Prints "ready" when clients may connect; stops on SIGTERM.""";
 
   private static final List<String> WITH_VALUE =
-      List.of("--listen", "--node", "--kubeconfig-out", "--crd");
+      List.of("--listen", "--node", "--kubeconfig-out", "--crd", "--rbac");
 
   static Map<String, List<String>> options(String... args) {
     Map<String, List<String>> out = new LinkedHashMap<>();

@@ -82,7 +82,11 @@ public final class NetnsHttp implements AutoCloseable {
             .append(host)
             .append(':')
             .append(port)
-            .append("\r\nAccept: application/json\r\n");
+            .append("\r\nAccept: application/json\r\n")
+            // the test's own requests: as the cluster administrator
+            .append("Authorization: Bearer ")
+            .append(dev.floatip.testing.apiserver.Identity.ADMIN.token())
+            .append("\r\n");
     if (type != null) {
       head.append("Content-Type: ").append(type).append("\r\n");
     }

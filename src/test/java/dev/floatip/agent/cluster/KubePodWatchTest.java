@@ -3,14 +3,14 @@ package dev.floatip.agent.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.floatip.testing.MockApiServer;
+import dev.floatip.testing.apiserver.Identity;
 import dev.floatip.tracking.PodCount;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.List;
@@ -19,31 +19,46 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KubePodWatch} against Fabric8's mock API server in CRUD mode. The mock supports no field
- * selector but {@code metadata.name}/{@code metadata.namespace} (it answers {@code spec.nodeName=…}
- * with an empty list), so the counting tests use the constructor that lists every pod and leaves
- * the node filter to the client side; {@link #askTheServerForThisNodesPodsOnly()} checks what the
- * public constructor asks the server for.
+ * {@link KubePodWatch} against the strict test API server, as the agents' ServiceAccount (with the
+ * agents' ClusterRole): the server answers the {@code spec.nodeName} field selector on lists and
+ * watches, so the watch is the one the agent runs.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubePodWatchTest {
 
   private static final Duration LONG = Duration.ofSeconds(20);
   private static final String NODE = "node-a";
 
-  KubernetesClient client;
-  KubernetesMockServer server;
+  private MockApiServer server;
+
+  /** The test's own writes: admin. */
+  private KubernetesClient client;
+
+  /** The agent's client. */
+  private KubernetesClient agent;
 
   private KubePodWatch watch;
+
+  @BeforeEach
+  void start() {
+    server = MockApiServer.start();
+    server.createAgentRbac();
+    server.createNamespace("dns");
+    server.createNamespace("web");
+    client = server.client();
+    agent = server.newClient(Identity.AGENT);
+  }
 
   @AfterEach
   void close() {
     if (watch != null) {
       watch.close();
     }
+    agent.close();
+    server.close();
   }
 
   /** The counts one subscription received, in order. */
@@ -112,7 +127,7 @@ class KubePodWatchTest {
   }
 
   private KubePodWatch started() {
-    watch = new KubePodWatch(client, NODE, false);
+    watch = new KubePodWatch(agent, NODE);
     watch.start();
     return watch;
   }
@@ -125,7 +140,7 @@ class KubePodWatchTest {
     create(pod("dns", "b1", "node-b", "unbound", true)); // another node
     create(pod("web", "w1", NODE, "unbound", true)); // another namespace
     Counts counts = new Counts();
-    watch = new KubePodWatch(client, NODE, false);
+    watch = new KubePodWatch(agent, NODE);
     watch.subscribe("dns", app("unbound"), counts);
     assertThat(counts.seen).isEmpty(); // nothing before the initial list
 
@@ -293,7 +308,7 @@ class KubePodWatchTest {
 
   @Test
   void askTheServerForThisNodesPodsOnly() throws InterruptedException {
-    watch = new KubePodWatch(client, NODE, true);
+    watch = new KubePodWatch(agent, NODE);
     watch.start();
     long deadline = System.nanoTime() + LONG.toNanos();
     String path = "";

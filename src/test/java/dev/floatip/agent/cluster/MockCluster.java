@@ -2,56 +2,37 @@ package dev.floatip.agent.cluster;
 
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
-import dev.floatip.testing.Rfc7386MergeDispatcher;
+import dev.floatip.testing.MockApiServer;
+import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Fabric8's Kubernetes mock server in CRUD mode with RFC 7386 merge patches and the VirtualIP CRD
- * applied (without it the mock has no status subresource: research/status-writes.md §8).
+ * The strict test API server ({@link MockApiServer}: RBAC from the chart, CRD admission) with the
+ * agents' RBAC written as the operator would write it; the test's own writes go as admin, each
+ * agent's client authenticates as the agents' ServiceAccount.
  */
 public final class MockCluster implements AutoCloseable {
 
-  public final KubernetesMockServer server;
+  public final MockApiServer api;
+
+  /** The admin client (test setup and checks). */
   public final KubernetesClient client;
 
   public MockCluster() {
-    server =
-        new KubernetesMockServer(
-            new Context(Serialization.jsonMapper()),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesMixedDispatcher(new HashMap<>()),
-            false);
-    server.init();
-    Rfc7386MergeDispatcher.install(server);
-    client = server.createClient();
-    CustomResourceDefinition crd =
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .load(Path.of("crds/virtualips.floatip.dev.yaml").toFile())
-            .item();
-    client.resource(crd).create();
+    api = MockApiServer.start();
+    api.createAgentRbac();
+    client = api.client();
   }
 
-  /** A new client of its own, as each agent has. */
+  /** A new client of its own, as each agent has: the agents' ServiceAccount. */
   public KubernetesClient newClient() {
-    return server.createClient();
+    return api.newClient(Identity.AGENT);
   }
 
   public Node node(String name, String internalIp, Map<String, String> labels) {
@@ -100,7 +81,7 @@ public final class MockCluster implements AutoCloseable {
   public void operatorStatus(String vip, String statusJson) {
     VirtualIP ref = new VirtualIP();
     ref.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(vip).build());
-    client
+    api.client(Identity.OPERATOR)
         .resource(ref)
         .subresource("status")
         .patch(
@@ -111,7 +92,6 @@ public final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 }

@@ -1,0 +1,223 @@
+package dev.floatip.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.testing.apiserver.Identity;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The strict test API server's wiring: identities, refusals, reads as kube-apiserver does them. */
+class MockApiServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private static MockApiServer api;
+
+  @BeforeAll
+  static void start() {
+    api = MockApiServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static HttpResponse<String> raw(String token) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/nodes"));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  private static VirtualIP vip(String name) {
+    String yaml =
+        """
+        apiVersion: floatip.dev/v1alpha1
+        kind: VirtualIP
+        metadata: {name: %s}
+        spec: {addresses: [192.0.2.9/24]}
+        """
+            .formatted(name);
+    return api.client()
+        .resources(VirtualIP.class)
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .item();
+  }
+
+  @Test
+  void noOrAnUnknownTokenIsUnauthorized() throws Exception {
+    for (String token : new String[] {null, "not-a-token"}) {
+      HttpResponse<String> r = raw(token);
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.body()).contains("\"reason\":\"Unauthorized\"").contains("\"kind\":\"Status\"");
+    }
+    assertThat(raw(Identity.ADMIN.token()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theChartsRbacIsInstalledAndEnforced() {
+    KubernetesClient admin = api.client();
+    assertThat(admin.serviceAccounts().inNamespace("floatip").withName("floatip-operator").get())
+        .isNotNull();
+    assertThat(admin.rbac().clusterRoles().withName("floatip-operator").get()).isNotNull();
+    // the operator may read VirtualIPs but not create them; nobody installed the agents' RBAC
+    KubernetesClient operator = api.client(Identity.OPERATOR);
+    assertThat(operator.resources(VirtualIP.class).list().getItems()).isNotNull();
+    assertThatThrownBy(() -> operator.resource(vip("by-operator")).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403))
+        .hasMessageContaining(
+            "User \"system:serviceaccount:floatip:floatip-operator\" cannot create resource"
+                + " \"virtualips\" in API group \"floatip.dev\" at the cluster scope");
+    assertThatThrownBy(() -> api.client(Identity.AGENT).resources(VirtualIP.class).list())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+    assertThat(api.refusals()).anyMatch(l -> l.contains("floatip-agent") && l.contains("403"));
+  }
+
+  @Test
+  void aRulesReviewAnswersTheCallersRules() {
+    SelfSubjectRulesReview review =
+        api.client(Identity.OPERATOR)
+            .authorization()
+            .v1()
+            .selfSubjectRulesReview()
+            .create(
+                new SelfSubjectRulesReviewBuilder()
+                    .withNewSpec()
+                    .withNamespace("floatip")
+                    .endSpec()
+                    .build());
+    assertThat(review.getStatus().getResourceRules())
+        .anySatisfy(r -> assertThat(r.getResources()).contains("leases"))
+        .anySatisfy(r -> assertThat(r.getResources()).contains("virtualips"));
+  }
+
+  @Test
+  void theNodeNameFieldSelectorFiltersListsAndWatches() {
+    api.createNamespace("fs");
+    KubernetesClient admin = api.client();
+    for (String node : List.of("n-a", "n-b")) {
+      admin
+          .pods()
+          .inNamespace("fs")
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("p-" + node)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNodeName(node)
+                  .addNewContainer()
+                  .withName("c")
+                  .withImage("busybox")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    assertThat(admin.pods().inAnyNamespace().withField("spec.nodeName", "n-a").list().getItems())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("p-n-a");
+    try (SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> pods =
+        admin.pods().inAnyNamespace().withField("spec.nodeName", "n-b").inform()) {
+      await().atMost(WAIT).until(() -> pods.getStore().list().size() == 1);
+      assertThat(pods.getStore().list().getFirst().getMetadata().getName()).isEqualTo("p-n-b");
+    }
+  }
+
+  @Test
+  void aWatchFromACompactedVersionIsExpiredAndInformersRelist() throws Exception {
+    KubernetesClient admin = api.client();
+    admin.resource(vip("before")).create();
+    try (SharedIndexInformer<VirtualIP> vips = admin.resources(VirtualIP.class).inform();
+        SharedIndexInformer<Node> nodes = admin.nodes().inform()) {
+      await().atMost(WAIT).until(() -> vips.getStore().getByKey("before") != null);
+      String old = vips.lastSyncResourceVersion();
+
+      int expiredBefore = api.expiredWatches();
+      api.compact();
+      admin.resource(vip("after")).create();
+      admin
+          .nodes()
+          .resource(new NodeBuilder().withNewMetadata().withName("late").endMetadata().build())
+          .create();
+      await().atMost(WAIT).until(() -> vips.getStore().getByKey("after") != null);
+      await().atMost(WAIT).until(() -> nodes.getStore().getByKey("late") != null);
+      // both informers' re-watches from before the compaction were expired: they listed again
+      assertThat(api.expiredWatches()).isGreaterThanOrEqualTo(expiredBefore + 2);
+
+      // what a watch from before the compaction is told
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        var ws =
+            http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + Identity.ADMIN.token())
+                .buildAsync(
+                    URI.create(
+                        api.url().replace("http:", "ws:")
+                            + "/apis/floatip.dev/v1alpha1/virtualips?watch=true&resourceVersion="
+                            + old),
+                    new java.net.http.WebSocket.Listener() {
+                      final StringBuilder text = new StringBuilder();
+
+                      @Override
+                      public java.util.concurrent.CompletionStage<?> onText(
+                          java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                          EXPIRED.complete(text.toString());
+                        }
+                        webSocket.request(1);
+                        return null;
+                      }
+                    })
+                .get();
+        assertThat(EXPIRED.get(10, java.util.concurrent.TimeUnit.SECONDS))
+            .contains("\"type\":\"ERROR\"")
+            .contains("\"code\":410")
+            .contains("\"reason\":\"Expired\"")
+            .contains("too old resource version: " + old);
+        ws.abort();
+      }
+    } finally {
+      admin.resources(VirtualIP.class).withName("before").delete();
+      admin.resources(VirtualIP.class).withName("after").delete();
+    }
+  }
+
+  private static final java.util.concurrent.CompletableFuture<String> EXPIRED =
+      new java.util.concurrent.CompletableFuture<>();
+
+  @Test
+  void kubeconfigsCarryTheIdentitysToken() {
+    assertThat(api.kubeconfig(Identity.OPERATOR))
+        .contains("token: " + Identity.OPERATOR.token())
+        .contains("server: " + api.url());
+    assertThat(MockApiServer.options("--kubeconfig-out", "agent=/tmp/a", "--kubeconfig-out", "/x"))
+        .containsEntry("--kubeconfig-out", List.of("agent=/tmp/a", "/x"));
+  }
+}
