@@ -71,39 +71,6 @@ public record OperatorConfig(
     secretNamespaces = secretNamespaces == null ? List.of() : List.copyOf(secretNamespaces);
   }
 
-  /** Without image pull secrets and further Secret namespaces (the settings before issue 11). */
-  public OperatorConfig(
-      String namespace,
-      String agentName,
-      String image,
-      String imagePullPolicy,
-      Map<String, String> agentRequests,
-      Map<String, String> agentLimits,
-      String priorityClassName,
-      List<Toleration> agentTolerations,
-      int agentMetricsPort,
-      String logFormat,
-      Duration finalizerTimeout,
-      boolean leaderElection,
-      String leaseName) {
-    this(
-        namespace,
-        agentName,
-        image,
-        imagePullPolicy,
-        agentRequests,
-        agentLimits,
-        priorityClassName,
-        agentTolerations,
-        agentMetricsPort,
-        logFormat,
-        finalizerTimeout,
-        leaderElection,
-        leaseName,
-        List.of(),
-        List.of());
-  }
-
   /**
    * Whether the agents may read a {@code passwordSecretRef} Secret in {@code secretNamespace}:
    * empty or absent means {@link #namespace()}, which is always allowed.

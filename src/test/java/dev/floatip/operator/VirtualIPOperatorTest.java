@@ -617,7 +617,9 @@ class VirtualIPOperatorTest {
             cfg.logFormat(),
             cfg.finalizerTimeout(),
             true,
-            "another-lease");
+            "another-lease",
+            cfg.imagePullSecrets(),
+            cfg.secretNamespaces());
     // the chart grants the operator its own Lease only: the control replica's Lease, as admin
     grantLease("another-lease");
     CountingReconciler counting = new CountingReconciler();

@@ -233,7 +233,9 @@ class AgentDaemonSetFactoryTest {
             CFG.logFormat(),
             CFG.finalizerTimeout(),
             CFG.leaderElection(),
-            CFG.leaseName());
+            CFG.leaseName(),
+            CFG.imagePullSecrets(),
+            CFG.secretNamespaces());
     VirtualIP a = vip("a", "{addresses: [192.0.2.1], tolerations: [{key: k1, operator: Exists}]}");
     VirtualIP b = vip("b", "{addresses: [192.0.2.2], tolerations: [{key: k2, operator: Exists}]}");
     List<Toleration> tolerations =
