@@ -73,11 +73,20 @@ public class EventRecorder {
             create(event(vip, type, reason, c.name(), c.message(), c.count(), c.first(), c.last()));
         case EventCorrelator.Patch p -> {
           try {
+            // patch a named stub: withName(..).patch(..) reads the Event first, a GET the
+            // operator has no right to (the chart grants events create and patch only)
+            Event stub =
+                new EventBuilder()
+                    .withNewMetadata()
+                    .withName(p.name())
+                    .withNamespace(NAMESPACE)
+                    .endMetadata()
+                    .build();
             client
                 .v1()
                 .events()
                 .inNamespace(NAMESPACE)
-                .withName(p.name())
+                .resource(stub)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patchBody(p));
           } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {

@@ -298,6 +298,9 @@ class ClusterFailoverIT {
             Duration.ofSeconds(30));
         watch.assertSettled(null, all, VIPS, INTERVAL.multipliedBy(5));
         agents.forEach(a -> assertTrue(a.isAlive(), "an agent exited"));
+        // nothing the operator or the agents asked for was refused (RBAC, validation)
+        List<String> refused = MockApiServer.componentRefusals(Files.readAllLines(apiLog));
+        assertTrue(refused.isEmpty(), "the API server refused: " + refused);
       }
     }
   }

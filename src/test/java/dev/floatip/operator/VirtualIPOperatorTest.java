@@ -85,6 +85,9 @@ class VirtualIPOperatorTest {
 
   @AfterEach
   void deleteAll() {
+    assertThat(mock.componentRefusals())
+        .as("requests of the operator and the agents the API server refused")
+        .isEmpty();
     for (VirtualIP v : client.resources(VirtualIP.class).list().getItems()) {
       if (v.getStatus() != null && v.getStatus().nodes() != null) {
         v.getStatus()

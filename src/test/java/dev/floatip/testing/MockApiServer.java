@@ -241,6 +241,24 @@ public final class MockApiServer implements AutoCloseable {
     return strict.refusals();
   }
 
+  /**
+   * The refusals of floatip's own components (operator and agents): 401, 403 and 422 answers to
+   * their ServiceAccounts, i.e. a missing RBAC rule or an object kube-apiserver would not accept.
+   * Tests end by checking it is empty.
+   */
+  public List<String> componentRefusals() {
+    return componentRefusals(refusals());
+  }
+
+  /** {@link #componentRefusals()} of logged refusal lines (the server process's log). */
+  public static List<String> componentRefusals(List<String> lines) {
+    return lines.stream()
+        .filter(
+            l -> l.startsWith("test-apiserver refused system:serviceaccount:" + NAMESPACE + ":"))
+        .filter(l -> l.matches(".*: (401|403|422) .*"))
+        .toList();
+  }
+
   /** The next {@code times} requests {@code METHOD PATH} fail with {@code code} (an outage). */
   public void failNext(String method, String path, int code, int times) {
     strict.failNext(method, path, code, times);

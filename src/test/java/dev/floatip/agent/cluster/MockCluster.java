@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -90,8 +91,13 @@ public final class MockCluster implements AutoCloseable {
             "{\"status\":" + statusJson + "}");
   }
 
+  /** Closes the server; fails if it refused an agent's or the operator's request (RBAC, 422). */
   @Override
   public void close() {
+    List<String> refused = api.componentRefusals();
     api.close();
+    if (!refused.isEmpty()) {
+      throw new AssertionError("the API server refused floatip's requests: " + refused);
+    }
   }
 }
