@@ -20,16 +20,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code floatip agent}: run the node agent. */
 @Dependent
 @Unremovable
 @Command(
     name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
     description = "Run the node agent: VRRP for every VirtualIP that selects this node.")
 public class AgentCommand implements Callable<Integer> {
 
@@ -67,6 +67,8 @@ public class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // installed first thing in Main.main; here only when run without it (tests)
+    AgentSignals signals = AgentSignals.install();
     String node = nodeName != null ? nodeName : System.getenv("NODE_NAME");
     if (config == null && (node == null || node.isBlank())) {
       System.err.println(
@@ -87,30 +89,35 @@ public class AgentCommand implements Callable<Integer> {
     }
     try (dataplane) {
       return config != null
-          ? standalone(node != null ? node : shortHostName(), dataplane)
-          : cluster(node, dataplane);
+          ? standalone(node != null ? node : shortHostName(), dataplane, signals)
+          : cluster(node, dataplane, signals);
     }
   }
 
-  private int standalone(String node, Dataplane dataplane) throws InterruptedException {
+  private int standalone(String node, Dataplane dataplane, AgentSignals signals)
+      throws InterruptedException {
     StandaloneAgent agent =
         new StandaloneAgent(
             config, node, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
+    if (!signals.starting()) {
+      return 0;
+    }
     List<ConfigError> errors = agent.start();
     if (!errors.isEmpty()) {
       errors.forEach(e -> System.err.println(e));
       return 2;
     }
     runtime.started(agent.loop(), agent::checks);
-    Signal.handle(new Signal("HUP"), s -> agent.requestReload());
-    awaitTermination();
+    signals.running(agent::requestReload);
+    signals.awaitStop();
     // resign (priority 0), remove the addresses, exit 0: all within a second
     runtime.stopped();
     agent.shutdown(Duration.ofMillis(800));
     return 0;
   }
 
-  private int cluster(String node, Dataplane dataplane) throws InterruptedException {
+  private int cluster(String node, Dataplane dataplane, AgentSignals signals)
+      throws InterruptedException {
     KubernetesClient client = kubernetes.get();
     String namespace =
         Optional.ofNullable(System.getenv("POD_NAMESPACE"))
@@ -119,19 +126,17 @@ public class AgentCommand implements Callable<Integer> {
     ClusterAgent agent =
         new ClusterAgent(
             client, node, namespace, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
+    if (!signals.starting()) {
+      return 0;
+    }
     agent.start();
     runtime.started(agent.loop(), agent::checks);
-    awaitTermination();
+    // the informers pick up every change; HUP has nothing to reload
+    signals.running(() -> {});
+    signals.awaitStop();
     runtime.stopped();
     agent.shutdown(Duration.ofMillis(800));
     return 0;
-  }
-
-  private static void awaitTermination() throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
-    stop.await();
   }
 
   static String shortHostName() throws IOException {
