@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +33,11 @@ import picocli.CommandLine.Option;
     versionProvider = VersionCommand.Provider.class,
     description = "Run the node agent: VRRP for every VirtualIP that selects this node.")
 public class AgentCommand implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger(AgentCommand.class);
+
+  /** Resign, remove the addresses, let STOP hooks start; the rest of the second is Quarkus'. */
+  private static final Duration SHUTDOWN = Duration.ofMillis(700);
 
   @Inject AgentRuntime runtime;
 
@@ -107,13 +113,14 @@ public class AgentCommand implements Callable<Integer> {
       errors.forEach(e -> System.err.println(e));
       return 2;
     }
-    runtime.started(agent.loop(), agent::checks);
+    runtime.started(agent.loop(), agent::checks, agent::notRun);
     signals.running(agent::requestReload);
     signals.awaitStop();
     // resign (priority 0), remove the addresses, exit 0: all within a second
+    long stopping = stopping();
     runtime.stopped();
-    agent.shutdown(Duration.ofMillis(800));
-    return 0;
+    agent.shutdown(SHUTDOWN);
+    return stopped(stopping);
   }
 
   private int cluster(String node, Dataplane dataplane, AgentSignals signals)
@@ -130,12 +137,23 @@ public class AgentCommand implements Callable<Integer> {
       return 0;
     }
     agent.start();
-    runtime.started(agent.loop(), agent::checks);
+    runtime.started(agent.loop(), agent::checks, agent::notRun);
     // the informers pick up every change; HUP has nothing to reload
     signals.running(() -> {});
     signals.awaitStop();
+    long stopping = stopping();
     runtime.stopped();
-    agent.shutdown(Duration.ofMillis(800));
+    agent.shutdown(SHUTDOWN);
+    return stopped(stopping);
+  }
+
+  private static long stopping() {
+    LOG.info("stopping: resigning and removing the addresses");
+    return System.nanoTime();
+  }
+
+  private static int stopped(long since) {
+    LOG.infof("stopped in %d ms; exiting", (System.nanoTime() - since) / 1_000_000);
     return 0;
   }
 
