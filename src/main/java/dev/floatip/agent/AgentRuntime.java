@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +31,7 @@ public class AgentRuntime {
   private final AgentMetrics metrics;
   private volatile EventLoop loop;
   private volatile Function<String, Optional<Effective>> checks = vip -> Optional.empty();
+  private volatile Supplier<List<StatusView>> notRun = List::of;
   private ScheduledExecutorService refresher;
 
   @Inject
@@ -44,6 +47,18 @@ public class AgentRuntime {
   /** The loop runs: serve its state, and refresh the per-router metrics every second. */
   public synchronized void started(
       EventLoop running, Function<String, Optional<Effective>> checks) {
+    started(running, checks, List::of);
+  }
+
+  /**
+   * The same, with the VirtualIPs that select this node but cannot run here (shown as FAULT with
+   * the reason).
+   */
+  public synchronized void started(
+      EventLoop running,
+      Function<String, Optional<Effective>> checks,
+      Supplier<List<StatusView>> notRun) {
+    this.notRun = notRun;
     this.loop = running;
     this.checks = checks;
     refresher =
@@ -75,8 +90,14 @@ public class AgentRuntime {
   /** The routers as {@code /status} shows them, checks included. */
   public CompletableFuture<List<StatusView>> views() {
     Function<String, Optional<Effective>> c = checks;
+    Supplier<List<StatusView>> faults = notRun;
     return status()
-        .thenApply(all -> all.stream().map(s -> StatusView.of(s, c.apply(s.id().vip()))).toList());
+        .thenApply(
+            all ->
+                Stream.concat(
+                        all.stream().map(s -> StatusView.of(s, c.apply(s.id().vip()))),
+                        faults.get().stream())
+                    .toList());
   }
 
   private void refresh() {

@@ -130,6 +130,11 @@ public final class StandaloneAgent implements AutoCloseable {
     return runner.checks(vip);
   }
 
+  /** The VirtualIPs that cannot run here, as FAULT entries for status. */
+  public List<StatusView> notRun() {
+    return runner.notRun();
+  }
+
   @Override
   public void close() {
     shutdown(Duration.ofMillis(800));

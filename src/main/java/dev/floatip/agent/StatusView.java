@@ -1,5 +1,7 @@
 package dev.floatip.agent;
 
+import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.config.Cidr;
 import dev.floatip.tracking.CheckEffect;
 import dev.floatip.tracking.Effective;
 import java.net.InetAddress;
@@ -7,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -71,4 +74,48 @@ public record StatusView(
             .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue)),
         checks.map(c -> c.effects().stream().map(CheckView::of).toList()).orElse(List.of()));
   }
+
+  /**
+   * A VirtualIP that selects this node but runs no router here (its interface is missing, it has no
+   * address of the family, …): FAULT with the reason, one entry per family, so that {@code floatip
+   * status} shows it and not only the log.
+   */
+  static List<StatusView> notRun(VirtualIP vip, String reason) {
+    var spec = vip.getSpec();
+    Integer vrid =
+        Optional.ofNullable(spec.virtualRouterId())
+            .or(
+                () ->
+                    Optional.ofNullable(vip.getStatus())
+                        .map(st -> st.virtualRouterId())
+                        .filter(Objects::nonNull))
+            .orElse(0);
+    String iface = spec.interfaceName() == null ? "-" : spec.interfaceName();
+    return spec.addressList().stream()
+        .map(a -> Cidr.parse(a).family())
+        .distinct()
+        .map(
+            family ->
+                new StatusView(
+                    vip.getMetadata().getName(),
+                    family.name().toLowerCase(Locale.ROOT),
+                    vrid,
+                    iface,
+                    NOT_RUN_STATE,
+                    0,
+                    0,
+                    "",
+                    null,
+                    "",
+                    List.of("not run: " + reason),
+                    false,
+                    0,
+                    0,
+                    Map.of(),
+                    List.of()))
+        .toList();
+  }
+
+  /** The state a VirtualIP that cannot run here shows. */
+  static final String NOT_RUN_STATE = "FAULT";
 }

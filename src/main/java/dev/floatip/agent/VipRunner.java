@@ -59,6 +59,7 @@ public final class VipRunner implements AutoCloseable {
       Map<String, Integer> running, Map<String, String> notRun, CompletableFuture<Void> stopped) {}
 
   private final String nodeName;
+  private volatile List<StatusView> notRunViews = List.of();
   private final Dataplane dataplane;
   private final EventLoop loop;
   private final VipServices services;
@@ -149,11 +150,13 @@ public final class VipRunner implements AutoCloseable {
     List<RouterSpec> specs = new ArrayList<>();
     Map<String, Integer> running = new java.util.TreeMap<>();
     Map<String, String> notRun = new java.util.TreeMap<>();
+    List<StatusView> faults = new ArrayList<>();
     for (VipPlanner.Planned p : planned) {
       switch (p) {
         case VipPlanner.NotRun n -> {
           LOG.warnf("%s: not run: %s", n.name(), n.reason());
           notRun.put(n.name(), n.reason());
+          faults.addAll(StatusView.notRun(n.vip(), n.reason()));
         }
         case VipPlanner.Run r -> {
           r.partly().forEach(reason -> LOG.warnf("%s: partly run: %s", r.name(), reason));
@@ -170,6 +173,7 @@ public final class VipRunner implements AutoCloseable {
         }
       }
     }
+    notRunViews = List.copyOf(faults);
     services.retainOnly(running.keySet());
     CompletableFuture<Void> stopped = loop.apply(specs);
     // routers this apply (re)started must not run without the checks' FAULT
@@ -181,6 +185,11 @@ public final class VipRunner implements AutoCloseable {
   /** The checks' verdict for one VirtualIP, for status and metrics. */
   public Optional<Effective> checks(String vip) {
     return services.effective(vip);
+  }
+
+  /** The VirtualIPs of the last plan that run no router here, as FAULT entries for status. */
+  public List<StatusView> notRun() {
+    return notRunViews;
   }
 
   /**

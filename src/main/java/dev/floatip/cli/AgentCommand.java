@@ -20,18 +20,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code floatip agent}: run the node agent. */
 @Dependent
 @Unremovable
 @Command(
     name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
     description = "Run the node agent: VRRP for every VirtualIP that selects this node.")
 public class AgentCommand implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger(AgentCommand.class);
+
+  /** Resign, remove the addresses, let STOP hooks start; the rest of the second is Quarkus'. */
+  private static final Duration SHUTDOWN = Duration.ofMillis(700);
 
   @Inject AgentRuntime runtime;
 
@@ -67,6 +73,8 @@ public class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // installed first thing in Main.main; here only when run without it (tests)
+    AgentSignals signals = AgentSignals.install();
     String node = nodeName != null ? nodeName : System.getenv("NODE_NAME");
     if (config == null && (node == null || node.isBlank())) {
       System.err.println(
@@ -87,30 +95,36 @@ public class AgentCommand implements Callable<Integer> {
     }
     try (dataplane) {
       return config != null
-          ? standalone(node != null ? node : shortHostName(), dataplane)
-          : cluster(node, dataplane);
+          ? standalone(node != null ? node : shortHostName(), dataplane, signals)
+          : cluster(node, dataplane, signals);
     }
   }
 
-  private int standalone(String node, Dataplane dataplane) throws InterruptedException {
+  private int standalone(String node, Dataplane dataplane, AgentSignals signals)
+      throws InterruptedException {
     StandaloneAgent agent =
         new StandaloneAgent(
             config, node, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
+    if (!signals.starting()) {
+      return 0;
+    }
     List<ConfigError> errors = agent.start();
     if (!errors.isEmpty()) {
       errors.forEach(e -> System.err.println(e));
       return 2;
     }
-    runtime.started(agent.loop(), agent::checks);
-    Signal.handle(new Signal("HUP"), s -> agent.requestReload());
-    awaitTermination();
+    runtime.started(agent.loop(), agent::checks, agent::notRun);
+    signals.running(agent::requestReload);
+    signals.awaitStop();
     // resign (priority 0), remove the addresses, exit 0: all within a second
+    long stopping = stopping();
     runtime.stopped();
-    agent.shutdown(Duration.ofMillis(800));
-    return 0;
+    agent.shutdown(SHUTDOWN);
+    return stopped(stopping);
   }
 
-  private int cluster(String node, Dataplane dataplane) throws InterruptedException {
+  private int cluster(String node, Dataplane dataplane, AgentSignals signals)
+      throws InterruptedException {
     KubernetesClient client = kubernetes.get();
     String namespace =
         Optional.ofNullable(System.getenv("POD_NAMESPACE"))
@@ -119,19 +133,28 @@ public class AgentCommand implements Callable<Integer> {
     ClusterAgent agent =
         new ClusterAgent(
             client, node, namespace, dataplane, new MonotonicClock(), List.of(runtime.metrics()));
+    if (!signals.starting()) {
+      return 0;
+    }
     agent.start();
-    runtime.started(agent.loop(), agent::checks);
-    awaitTermination();
+    runtime.started(agent.loop(), agent::checks, agent::notRun);
+    // the informers pick up every change; HUP has nothing to reload
+    signals.running(() -> {});
+    signals.awaitStop();
+    long stopping = stopping();
     runtime.stopped();
-    agent.shutdown(Duration.ofMillis(800));
-    return 0;
+    agent.shutdown(SHUTDOWN);
+    return stopped(stopping);
   }
 
-  private static void awaitTermination() throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
-    stop.await();
+  private static long stopping() {
+    LOG.info("stopping: resigning and removing the addresses");
+    return System.nanoTime();
+  }
+
+  private static int stopped(long since) {
+    LOG.infof("stopped in %d ms; exiting", (System.nanoTime() - since) / 1_000_000);
+    return 0;
   }
 
   static String shortHostName() throws IOException {

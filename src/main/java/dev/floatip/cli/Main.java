@@ -1,10 +1,16 @@
 package dev.floatip.cli;
 
+import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.QuarkusBindException;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.ConfigValidationException;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
 /**
@@ -26,9 +32,61 @@ public class Main implements QuarkusApplication {
 
   @Inject CommandLine.IFactory factory;
 
+  private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
+
   public static void main(String... args) {
+    if (runsAgent(List.of(args))) {
+      // before anything else: a TERM during start-up must not be lost (see AgentSignals)
+      AgentSignals.install();
+    }
     configureHttp(List.of(args));
-    Quarkus.run(Main.class, args);
+    Quarkus.run(Main.class, Main::exit, args);
+  }
+
+  /** {@code floatip agent}, not its help. */
+  static boolean runsAgent(List<String> args) {
+    return command(args).equals("agent") && args.stream().noneMatch(HELP::contains);
+  }
+
+  /**
+   * Quarkus hands over the exit status and, when start-up failed, why. Its own report of a port
+   * clash advises {@code kill -9}, which for an agent leaves its addresses on the node: this one
+   * replaces it.
+   */
+  private static void exit(int status, Throwable failure) {
+    if (failure != null) {
+      Throwable root = failure;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      switch (root) {
+        case QuarkusBindException bind ->
+            System.err.println(portInUse(bind.getHost(), bind.getPort()));
+        case ConfigurationException e -> System.err.println(e.getMessage());
+        case ConfigValidationException e -> System.err.println(e.getMessage());
+        case PreventFurtherStepsException e -> {
+          if (e.getMessage() != null && !e.getMessage().isEmpty()) {
+            System.err.println(e.getMessage());
+          }
+        }
+        default -> Logger.getLogger(Main.class).error("floatip failed", failure);
+      }
+    }
+    System.exit(status);
+  }
+
+  /** What to do about a port clash, without advice that would orphan an agent's addresses. */
+  static String portInUse(String host, int port) {
+    return String.format(
+        "floatip: cannot listen on %s:%d: the address is in use, maybe by another floatip agent."
+            + "%n  Find it with 'ss -ltnp sport = :%d'. Stop an agent with SIGTERM (systemctl stop,"
+            + " or kill PID), which resigns and removes its addresses; SIGKILL would leave its"
+            + " virtual IPs on the node.%n  Or give this one another %s HOST:PORT.",
+        host, port, port, AgentCommand.METRICS_ADDRESS);
+  }
+
+  private static String command(List<String> args) {
+    return args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
   }
 
   @Override
@@ -38,7 +96,10 @@ public class Main implements QuarkusApplication {
   }
 
   static void configureHttp(List<String> args) {
-    String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    String command = command(args);
+    if (args.stream().anyMatch(HELP::contains)) {
+      command = ""; // help and version open no port
+    }
     if (!command.equals("operator")) {
       // the operator is not started, so its health check would report the agent down
       System.setProperty(

@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
 @Unremovable
 @Command(
     name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
     description = "Show the local agent's VRRP routers: state, priority, master.")
 public class StatusCommand implements Callable<Integer> {
 

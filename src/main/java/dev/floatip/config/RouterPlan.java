@@ -135,7 +135,7 @@ public final class RouterPlan {
         notReady.add(
             "interface "
                 + ifName.get()
-                + " has no "
+                + " does not exist on this node or has no "
                 + VirtualIPValidator.name(family)
                 + " address");
         continue;

@@ -54,4 +54,24 @@ class MainTest {
     assertThat(System.getProperty("quarkus.http.host")).isEqualTo("127.0.0.1");
     assertThat(System.getProperty("quarkus.http.port")).isEqualTo("9999");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "-h", "--version"})
+  void helpOpensNoPortAndInstallsNoSignalHandlers(String flag) {
+    Main.configureHttp(List.of("agent", flag));
+    assertThat(System.getProperty("quarkus.http.host-enabled")).isEqualTo("false");
+    assertThat(Main.runsAgent(List.of("agent", flag))).isFalse();
+    assertThat(Main.runsAgent(List.of("agent", "--config", "/etc/floatip/vip.yaml"))).isTrue();
+    assertThat(Main.runsAgent(List.of("status"))).isFalse();
+  }
+
+  /** Issue 12 item 11: SIGKILL leaves the VIP on the node; the advice must not suggest it. */
+  @Test
+  void aPortClashAdvisesSigtermNotKillMinusNine() {
+    String advice = Main.portInUse("127.0.0.1", 9654);
+    assertThat(advice)
+        .contains("127.0.0.1:9654", "SIGTERM", "--metrics-address")
+        .doesNotContain("kill -9")
+        .doesNotContain("kill it");
+  }
 }

@@ -176,7 +176,7 @@ class RouterPlanTest {
             "{addresses: [192.0.2.1], interface: eth9, virtualRouterId: 1,"
                 + " transport: {mode: Multicast}}");
     assertEquals(
-        "interface eth9 has no IPv4 address",
+        "interface eth9 does not exist on this node or has no IPv4 address",
         assertInstanceOf(
                 RouterPlan.NotReady.class, RouterPlan.plan(noAddress, ctx("n", List.of(), null)))
             .reason());

@@ -199,6 +199,11 @@ public final class ClusterAgent implements AutoCloseable {
     return runner.checks(vip);
   }
 
+  /** The VirtualIPs that cannot run here, as FAULT entries for status. */
+  public List<dev.floatip.agent.StatusView> notRun() {
+    return runner.notRun();
+  }
+
   /** A router changed state: write status as soon as the rate limit allows. */
   private void requestFlush() {
     reporter.requestFlush();
