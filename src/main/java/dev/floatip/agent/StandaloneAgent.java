@@ -149,7 +149,10 @@ public final class StandaloneAgent implements AutoCloseable {
   private void reloadSafely() {
     try {
       reload();
-    } catch (RuntimeException e) {
+    } catch (VirtualMachineError e) {
+      throw e; // fatal: the process ends (never a half-alive agent holding addresses)
+    } catch (Exception | Error e) {
+      // every failure is reported, and the thread lives on for later reloads and re-plans
       LOG.error("reload failed; keeping the running configuration", e);
     }
   }
