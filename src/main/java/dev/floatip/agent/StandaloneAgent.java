@@ -141,21 +141,35 @@ public final class StandaloneAgent implements AutoCloseable {
   }
 
   private void replanSafely() {
-    try {
-      ConfigFile.Loaded current = running;
-      if (current != null) {
-        apply(current);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("re-planning after a network change failed", e);
-    }
+    guarded(
+        () -> {
+          ConfigFile.Loaded current = running;
+          if (current != null) {
+            apply(current);
+          }
+        },
+        "re-planning after a network change failed");
   }
 
   private void reloadSafely() {
+    guarded(this::reload, "reload failed; keeping the running configuration");
+  }
+
+  /**
+   * Runs {@code task}, reporting every failure but a fatal one, so that the reload thread lives on
+   * for later reloads and re-plans.
+   *
+   * @return the failure, if any
+   */
+  static Optional<Throwable> guarded(Runnable task, String message) {
     try {
-      reload();
-    } catch (RuntimeException e) {
-      LOG.error("reload failed; keeping the running configuration", e);
+      task.run();
+      return Optional.empty();
+    } catch (VirtualMachineError e) {
+      throw e; // fatal: the process ends (never a half-alive agent holding addresses)
+    } catch (Exception | Error e) {
+      LOG.error(message, e);
+      return Optional.of(e);
     }
   }
 

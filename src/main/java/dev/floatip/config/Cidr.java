@@ -33,10 +33,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     String ip = slash < 0 ? text : text.substring(0, slash);
     InetAddress address =
         IpLiteral.parse(ip)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "\"" + ip + "\" is not an IP address literal (names are not resolved)"));
+            .orElseThrow(() -> new IllegalArgumentException(IpLiteral.notALiteral(ip)));
     if (slash < 0) {
       return new Cidr(address, maxPrefix(IpFamily.of(address)));
     }

@@ -3,6 +3,7 @@ package dev.floatip.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -12,21 +13,23 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.floatip.api.v1alpha1.AuthenticationSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Loads a standalone config file ({@code floatip agent --config vip.yaml}): one or more {@code
@@ -64,8 +67,18 @@ public final class ConfigFile {
 
   private static final Set<String> METADATA = Set.of("name", "labels", "annotations");
 
+  /** A VRRPv2 password is at most 8 bytes; the file may hold a line end and a comment. */
+  private static final int MAX_PASSWORD_FILE_BYTES = 4096;
+
+  /** Deeper than any VirtualIP (6 levels); SnakeYAML's own default is 50. */
+  static final int MAX_NESTING = 32;
+
+  /** Type errors reported per document before giving up on it. */
+  private static final int MAX_ERRORS_PER_DOCUMENT = 50;
+
   private static final ObjectMapper YAML = strictMapper();
   private static final ObjectReader READER = YAML.readerFor(VirtualIP.class);
+  private static final ObjectReader TREE = YAML.readerFor(ObjectNode.class);
 
   private final String file;
   private final List<ConfigError> errors = new ArrayList<>();
@@ -78,10 +91,10 @@ public final class ConfigFile {
   public static Result load(Path path) {
     String content;
     try {
-      content = Files.readString(path);
-    } catch (IOException e) {
+      content = InputFile.read(path, InputFile.MAX_CONFIG_BYTES);
+    } catch (InputFile.Refused e) {
       return new Invalid(
-          List.of(new ConfigError(path.toString(), 0, 0, "", "cannot read: " + describe(e))));
+          List.of(new ConfigError(path.toString(), 0, 0, "", "cannot read: " + e.getMessage())));
     }
     return parse(path.toString(), content);
   }
@@ -91,6 +104,16 @@ public final class ConfigFile {
    * disk.
    */
   public static Result parse(String file, String content) {
+    if (content.length() > InputFile.MAX_CONFIG_BYTES) {
+      return new Invalid(
+          List.of(
+              new ConfigError(
+                  file,
+                  0,
+                  0,
+                  "",
+                  "larger than the limit of " + InputFile.size(InputFile.MAX_CONFIG_BYTES))));
+    }
     return new ConfigFile(file).run(content);
   }
 
@@ -154,7 +177,7 @@ public final class ConfigFile {
     try (JsonParser p = YAML.createParser(content)) {
       for (YamlLocations.Document doc : docs) {
         JsonToken t = p.nextToken();
-        out.add(t == JsonToken.VALUE_NULL ? null : bindOne(p, doc));
+        out.add(t == JsonToken.VALUE_NULL || t == null ? null : bindOne(p, doc));
       }
     } catch (IOException e) {
       // not expected: the first pass read the whole file without a syntax error
@@ -174,18 +197,25 @@ public final class ConfigFile {
     }
     int before = errors.size();
     envelope(doc);
+    ObjectNode tree = TREE.readValue(p);
     VirtualIP vip = null;
-    try {
-      vip = READER.readValue(p);
-    } catch (JsonMappingException e) {
-      String path = JacksonErrors.path(e);
-      JsonLocation at =
-          e instanceof UnrecognizedPropertyException
-              ? doc.locateKey(path)
-              : e.getLocation() != null ? e.getLocation() : doc.locate(path);
-      error(at, path, JacksonErrors.message(e));
-      while (!p.getParsingContext().inRoot()) {
-        p.nextToken(); // skip to the end of this document
+    // Jackson stops at the first error: report it, take the value out and bind again, so that
+    // every wrongly typed field of the document is reported at once
+    Set<String> reported = new HashSet<>();
+    for (int attempt = 0; attempt < MAX_ERRORS_PER_DOCUMENT; attempt++) {
+      try {
+        vip = READER.readValue(tree);
+        break;
+      } catch (JsonMappingException e) {
+        String path = JacksonErrors.path(e);
+        JsonLocation at =
+            e instanceof UnrecognizedPropertyException ? doc.locateKey(path) : doc.locate(path);
+        if (reported.add(path)) {
+          error(at, path, JacksonErrors.message(e));
+        }
+        if (path.isEmpty() || !JacksonErrors.remove(tree, e.getPath())) {
+          break;
+        }
       }
     }
     return errors.size() == before ? vip : null;
@@ -226,9 +256,11 @@ public final class ConfigFile {
     String path = "spec.authentication.passwordFile";
     String password;
     try {
-      password = Files.readString(Path.of(auth.passwordFile())).replaceFirst("\r?\n$", "");
-    } catch (IOException e) {
-      error(doc.locate(path), path, "cannot read " + auth.passwordFile() + ": " + describe(e));
+      password =
+          InputFile.read(Path.of(auth.passwordFile()), MAX_PASSWORD_FILE_BYTES)
+              .replaceFirst("\r?\n$", "");
+    } catch (InputFile.Refused e) {
+      error(doc.locate(path), path, "cannot read " + auth.passwordFile() + ": " + e.getMessage());
       return;
     }
     VirtualIPValidator.passwordProblem(password)
@@ -246,12 +278,7 @@ public final class ConfigFile {
   }
 
   private static String describe(IOException e) {
-    return switch (e) {
-      case NoSuchFileException x -> "no such file";
-      case AccessDeniedException x -> "permission denied";
-      default ->
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
-    };
+    return InputFile.describe(e);
   }
 
   static String firstLine(String s) {
@@ -267,8 +294,24 @@ public final class ConfigFile {
    * does not become a string or the reverse; the API server refuses those too).
    */
   private static ObjectMapper strictMapper() {
+    LoaderOptions loader = new LoaderOptions();
+    loader.setCodePointLimit(InputFile.MAX_CONFIG_BYTES);
+    loader.setNestingDepthLimit(MAX_NESTING);
+    loader.setMaxAliasesForCollections(10);
+    YAMLFactory factory =
+        YAMLFactory.builder()
+            .loaderOptions(loader)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // the builder starts without it
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxStringLength(InputFile.MAX_CONFIG_BYTES)
+                    .maxNameLength(1024)
+                    .maxNumberLength(64)
+                    .build())
+            .build();
     YAMLMapper m =
-        YAMLMapper.builder()
+        YAMLMapper.builder(factory)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)

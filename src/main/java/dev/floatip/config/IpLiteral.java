@@ -23,6 +23,28 @@ public final class IpLiteral {
 
   private IpLiteral() {}
 
+  /**
+   * Why {@code text} is not accepted, for a config error: an IPv4-mapped IPv6 address is named as
+   * such, with the IPv4 address to write instead.
+   */
+  public static String notALiteral(String text) {
+    byte[] mapped = text == null || text.indexOf(':') < 0 ? null : ipv6Unchecked(text);
+    if (mapped != null && isIpv4Mapped(mapped)) {
+      return "\""
+          + text
+          + "\" is an IPv4-mapped IPv6 address (::ffff:a.b.c.d); write the IPv4 address "
+          + (mapped[12] & 0xff)
+          + "."
+          + (mapped[13] & 0xff)
+          + "."
+          + (mapped[14] & 0xff)
+          + "."
+          + (mapped[15] & 0xff)
+          + " instead";
+    }
+    return "\"" + text + "\" is not an IP address literal (names are not resolved)";
+  }
+
   public static Optional<InetAddress> parse(String text) {
     if (text == null || text.isEmpty()) {
       return Optional.empty();
@@ -132,6 +154,12 @@ public final class IpLiteral {
   }
 
   private static byte[] ipv6(String text) {
+    byte[] out = ipv6Unchecked(text);
+    return out == null || isIpv4Mapped(out) ? null : out;
+  }
+
+  /** The 16 bytes of an IPv6 literal, IPv4-mapped ones included; null when not a literal. */
+  private static byte[] ipv6Unchecked(String text) {
     int gap = text.indexOf("::");
     if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
       return null; // "::" at most once
@@ -151,9 +179,6 @@ public final class IpLiteral {
     }
     for (int i = 0; i < tail.length; i++) {
       put(out, 8 - tail.length + i, tail[i]);
-    }
-    if (isIpv4Mapped(out)) {
-      return null;
     }
     return out;
   }

@@ -235,7 +235,7 @@ public final class VirtualIPValidator {
             item,
             text.contains("/")
                 ? "a peer is an address, without /prefix"
-                : "\"" + text + "\" is not an IP address literal (names are not resolved)");
+                : IpLiteral.notALiteral(text));
         continue;
       }
       InetAddress a = parsed.get();

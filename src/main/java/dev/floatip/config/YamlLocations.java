@@ -1,9 +1,11 @@
 package dev.floatip.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -88,16 +90,34 @@ final class YamlLocations {
   private static final Pattern MARK = Pattern.compile("^ in '[^']*', line (\\d+), column (\\d+):");
   private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)'");
 
+  /** Far above any real file (255 VirtualIPs of a few dozen values each): a bound on the work. */
+  static final int MAX_DOCUMENTS = 1024;
+
+  static final int MAX_VALUES = 50_000;
+
   private YamlLocations() {}
 
   /** Indexes every document, empty ones included, in order. */
   static List<Document> index(ObjectMapper yaml, String content) throws SyntaxError {
     List<Document> docs = new ArrayList<>();
     Deque<Frame> stack = new ArrayDeque<>();
+    int values = 0;
+    JsonParser parser = null;
     try (JsonParser p = yaml.createParser(content)) {
+      parser = p;
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        docs.add(document(p, t, stack));
+        Document doc = document(p, t, stack);
+        docs.add(doc);
+        values += doc.entries().size();
+        if (docs.size() > MAX_DOCUMENTS || values > MAX_VALUES) {
+          throw new SyntaxError(
+              doc.start(),
+              "",
+              "more than "
+                  + (values > MAX_VALUES ? MAX_VALUES + " values" : MAX_DOCUMENTS + " documents")
+                  + " in one file; a config file is far smaller");
+        }
       }
     } catch (JsonProcessingException e) {
       String field = stack.isEmpty() ? "" : stack.peek().path();
@@ -107,7 +127,13 @@ final class YamlLocations {
         field = FieldPath.field(field, dup.group(1));
         message = "duplicate key";
       }
-      throw new SyntaxError(e.getLocation(), field, message);
+      if (e instanceof StreamConstraintsException && message.contains("nesting depth")) {
+        message = "nested too deep (at most " + ConfigFile.MAX_NESTING + " levels)";
+      }
+      // a constraint violation has no location of its own: where the parser stopped
+      JsonLocation at =
+          e.getLocation() != null || parser == null ? e.getLocation() : parser.currentLocation();
+      throw new SyntaxError(at, field, message);
     } catch (IOException e) {
       throw new SyntaxError(null, "", e.toString());
     }
@@ -134,6 +160,10 @@ final class YamlLocations {
         boolean container = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
         String text = container || t == JsonToken.VALUE_NULL ? null : p.getText();
         entries.put(path, new Entry(keyAt, p.currentTokenLocation(), text));
+        if (entries.size() > MAX_VALUES) {
+          throw new JsonParseException(
+              p, "more than " + MAX_VALUES + " values in one file; a config file is far smaller");
+        }
         if (container) {
           stack.push(new Frame(path, t == JsonToken.START_ARRAY, new int[1]));
         }

@@ -1,15 +1,19 @@
 package dev.floatip.convert;
 
+import dev.floatip.config.InputFile;
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * Reads keepalived.conf syntax into {@link ConfNode}s, as keepalived.conf(5) describes it: one
@@ -20,6 +24,17 @@ import java.util.stream.Stream;
 public final class ConfParser {
 
   private static final int MAX_INCLUDE_DEPTH = 16;
+
+  /** Blocks nested deeper than this are refused (keepalived's deepest real nesting is 3). */
+  static final int MAX_BLOCK_DEPTH = 64;
+
+  /** The largest file read, includes each. */
+  static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+  /** Files one include pattern may match, and directory entries it may look at. */
+  static final int MAX_INCLUDED_FILES = 256;
+
+  static final int MAX_GLOB_ENTRIES = 10_000;
 
   private enum Kind {
     WORD,
@@ -63,10 +78,11 @@ public final class ConfParser {
     }
     String text;
     try {
-      text = Files.readString(file);
-    } catch (IOException e) {
+      // regular files only, bounded: never a FIFO, a device or /proc (blocks, or leaks secrets)
+      text = InputFile.read(file, MAX_FILE_BYTES);
+    } catch (InputFile.Refused e) {
       Location at = includedFrom == null ? new Location(file.toString(), 0) : includedFrom;
-      throw new ConfSyntaxError(at, "cannot read " + file + ": " + reason(e));
+      throw new ConfSyntaxError(at, "cannot read " + file + ": " + e.getMessage());
     }
     including.push(real);
     try {
@@ -79,7 +95,7 @@ public final class ConfParser {
 
   private List<ConfNode> statements(String name, String text, Path dir) throws ConfSyntaxError {
     List<Token> tokens = tokens(name, text);
-    return block(new Cursor(tokens), dir, null);
+    return block(new Cursor(tokens), dir, null, 0);
   }
 
   private static final class Cursor {
@@ -115,7 +131,11 @@ public final class ConfParser {
   }
 
   /** Statements up to the closing brace of {@code open} (or the end of the file if null). */
-  private List<ConfNode> block(Cursor c, Path dir, Token open) throws ConfSyntaxError {
+  private List<ConfNode> block(Cursor c, Path dir, Token open, int depth) throws ConfSyntaxError {
+    if (depth > MAX_BLOCK_DEPTH) {
+      throw new ConfSyntaxError(
+          open.at, "blocks nested more than " + MAX_BLOCK_DEPTH + " deep ('{' inside '{')");
+    }
     List<ConfNode> out = new ArrayList<>();
     while (true) {
       c.skipLines();
@@ -136,7 +156,7 @@ public final class ConfParser {
         }
         case OPEN -> throw new ConfSyntaxError(t.at, "'{' without a keyword before it");
         case WORD -> {
-          ConfNode node = statement(c, dir, t);
+          ConfNode node = statement(c, dir, t, depth);
           if (node.keyword().equals("include") && !node.hasBlock()) {
             out.addAll(include(node, dir));
           } else {
@@ -148,7 +168,7 @@ public final class ConfParser {
     }
   }
 
-  private ConfNode statement(Cursor c, Path dir, Token keyword) throws ConfSyntaxError {
+  private ConfNode statement(Cursor c, Path dir, Token keyword, int depth) throws ConfSyntaxError {
     List<String> args = new ArrayList<>();
     while (c.peek() != null && c.peek().kind == Kind.WORD) {
       args.add(c.next().text);
@@ -164,7 +184,7 @@ public final class ConfParser {
     }
     if (after != null && after.kind == Kind.OPEN) {
       c.next();
-      children = block(c, dir, after);
+      children = block(c, dir, after, depth + 1);
     }
     return new ConfNode(keyword.text, args, children, keyword.at);
   }
@@ -177,7 +197,12 @@ public final class ConfParser {
     List<Path> files = expand(dir, pattern, node.at());
     if (files.isEmpty()) {
       if (!hasGlob(pattern)) {
-        throw new ConfSyntaxError(node.at(), "include: " + pattern + ": no such file");
+        throw new ConfSyntaxError(
+            node.at(),
+            "include: "
+                + pattern
+                + ": "
+                + (Files.exists(dir.resolve(pattern)) ? "not a regular file" : "no such file"));
       }
       warnings.add(
           new ConvertWarning(node.at(), "include", "pattern " + pattern + " matches no file"));
@@ -215,20 +240,78 @@ public final class ConfParser {
     if (!Files.isDirectory(base)) {
       return List.of();
     }
-    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + p);
-    try (Stream<Path> walk = Files.walk(base, depth)) {
-      return walk.filter(f -> Files.isRegularFile(f) && matcher.matches(f)).sorted().toList();
-    } catch (IOException e) {
-      throw new ConfSyntaxError(at, "include: cannot list " + base + ": " + reason(e));
+    PathMatcher matcher;
+    try {
+      matcher = FileSystems.getDefault().getPathMatcher("glob:" + p);
+    } catch (IllegalArgumentException e) {
+      throw new ConfSyntaxError(at, "include: not a valid pattern: " + pattern);
     }
+    Glob glob = new Glob(matcher, depth);
+    try {
+      Files.walkFileTree(base, Set.of(), depth, glob);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfSyntaxError(at, "include: cannot list " + base);
+    }
+    if (glob.tooMany) {
+      throw new ConfSyntaxError(
+          at,
+          "include: "
+              + pattern
+              + " matches too much (at most "
+              + MAX_INCLUDED_FILES
+              + " files among "
+              + MAX_GLOB_ENTRIES
+              + " entries)");
+    }
+    return glob.files.stream().sorted().toList();
   }
 
-  private static String reason(IOException e) {
-    return switch (e) {
-      case java.nio.file.NoSuchFileException x -> "no such file";
-      case java.nio.file.AccessDeniedException x -> "permission denied";
-      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    };
+  /**
+   * Collects what a pattern matches, bounded: unreadable directories are skipped, the kernel's
+   * pseudo file systems are not entered, and the walk stops after {@link #MAX_GLOB_ENTRIES}.
+   */
+  private static final class Glob extends SimpleFileVisitor<Path> {
+    private static final Set<Path> SKIPPED = Set.of(Path.of("/proc"), Path.of("/sys"));
+    final PathMatcher matcher;
+    final int depth;
+    final List<Path> files = new ArrayList<>();
+    int seen;
+    boolean tooMany;
+
+    Glob(PathMatcher matcher, int depth) {
+      this.matcher = matcher;
+      this.depth = depth;
+    }
+
+    @Override
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+      return SKIPPED.contains(dir) ? FileVisitResult.SKIP_SUBTREE : count();
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+      if (matcher.matches(file) && Files.isRegularFile(file)) {
+        files.add(file);
+        if (files.size() > MAX_INCLUDED_FILES) {
+          tooMany = true;
+          return FileVisitResult.TERMINATE;
+        }
+      }
+      return count();
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException e) {
+      return count(); // unreadable: keepalived's glob skips it too
+    }
+
+    private FileVisitResult count() {
+      if (++seen > MAX_GLOB_ENTRIES) {
+        tooMany = true;
+        return FileVisitResult.TERMINATE;
+      }
+      return FileVisitResult.CONTINUE;
+    }
   }
 
   /** Words, braces and line ends; comments and blank lines dropped. */

@@ -6,6 +6,6 @@ public final class ConfSyntaxError extends Exception {
   private static final long serialVersionUID = 1L;
 
   public ConfSyntaxError(Location at, String message) {
-    super(at + ": " + message);
+    super(at + ": " + Excerpt.of(message, 400));
   }
 }

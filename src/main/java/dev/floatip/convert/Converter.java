@@ -36,9 +36,15 @@ public final class Converter {
 
   /** Converts one keepalived config file (with its includes). */
   public static Conversion convert(Path file, ConvertOptions options) throws ConfSyntaxError {
-    List<ConvertWarning> parseWarnings = new ArrayList<>();
-    List<ConfNode> top = ConfParser.parse(file, parseWarnings);
-    return new Converter(options).run(file.toString(), top, parseWarnings);
+    try {
+      List<ConvertWarning> parseWarnings = new ArrayList<>();
+      List<ConfNode> top = ConfParser.parse(file, parseWarnings);
+      return new Converter(options).run(file.toString(), top, parseWarnings);
+    } catch (RuntimeException | StackOverflowError e) {
+      // a bug, not the input: still an error on stderr, never a stack trace on stdout
+      throw new ConfSyntaxError(
+          new Location(file.toString(), 0), "cannot convert: " + e.getClass().getSimpleName());
+    }
   }
 
   private Conversion run(String file, List<ConfNode> top, List<ConvertWarning> parseWarnings)

@@ -343,15 +343,37 @@ public final class ProcessRunner {
       }
     }
 
-    private synchronized String tail() {
+    synchronized String tail() {
       int length = (int) Math.min(total, OUTPUT_TAIL);
       byte[] out = new byte[length];
       for (int i = 0; i < length; i++) {
         out[i] = ring[(int) ((total - length + i) % OUTPUT_TAIL)];
       }
-      String s = new String(out, StandardCharsets.UTF_8).strip();
-      return total > OUTPUT_TAIL ? "..." + s : s;
+      return printable(out, total > OUTPUT_TAIL);
     }
+  }
+
+  /**
+   * The kept output as text for logs and {@code /status}: a character cut at the start is dropped,
+   * control characters other than line ends and tabs (terminal escapes, NUL) are escaped.
+   */
+  static String printable(byte[] tail, boolean cut) {
+    int start = 0;
+    while (cut && start < tail.length && start < 3 && (tail[start] & 0xc0) == 0x80) {
+      start++; // UTF-8 continuation bytes of a character whose start was not kept
+    }
+    String s = new String(tail, start, tail.length - start, StandardCharsets.UTF_8);
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch != '\n' && ch != '\t' && (Character.isISOControl(ch) || ch == '\u2028')) {
+        b.append(String.format("\\u%04x", (int) ch));
+      } else {
+        b.append(ch);
+      }
+    }
+    String out = b.toString().strip();
+    return cut ? "..." + out : out;
   }
 
   /** The process group of a live process from {@code /proc}, or -1. */

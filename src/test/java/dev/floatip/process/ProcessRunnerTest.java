@@ -188,6 +188,29 @@ class ProcessRunnerTest {
     assertThat(r.output()).isEqualTo("..." + "a".repeat(2043) + "\nend");
   }
 
+  /** Issue 12 item 11: a check's stderr in /status is bounded and printable. */
+  @Test
+  void aFloodOfStderrIsKeptBoundedAndPrintable() throws Exception {
+    RunResult r =
+        runner.run(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "head -c 1000000 /dev/zero >&2; printf '\\033[31mred\\007 caf\\303\\251\\n' >&2;"
+                    + " exit 3"),
+            LONG);
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.output()).startsWith("...").endsWith("\\u001b[31mred\\u0007 café");
+    assertThat(r.output().length()).isLessThanOrEqualTo(3 + 6 * ProcessRunner.OUTPUT_TAIL);
+    assertThat(r.output().chars().filter(c -> c < 0x20 && c != '\n' && c != '\t')).isEmpty();
+  }
+
+  @Test
+  void aCharacterCutAtTheStartOfTheTailIsDropped() {
+    byte[] tail = {(byte) 0xa9, 'o', 'k'}; // the end of "é" (0xc3 0xa9)
+    assertThat(ProcessRunner.printable(tail, true)).isEqualTo("...ok");
+  }
+
   @Test
   void aBackgroundChildHoldingTheOutputDoesNotHoldUpTheResult() throws Exception {
     Path s =
