@@ -27,6 +27,7 @@ public class Main implements QuarkusApplication {
   @Inject CommandLine.IFactory factory;
 
   public static void main(String... args) {
+    FatalErrors.install(); // an Error in any thread ends the process: no half-alive agent
     configureHttp(List.of(args));
     Quarkus.run(Main.class, args);
   }
