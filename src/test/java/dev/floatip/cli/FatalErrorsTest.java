@@ -27,8 +27,7 @@ class FatalErrorsTest {
     assertThat(FatalErrors.fatal(new StackOverflowError())).isTrue();
     assertThat(FatalErrors.fatal(new NoClassDefFoundError("x"))).isTrue();
     assertThat(FatalErrors.fatal(new AssertionError("bug"))).isTrue();
-    assertThat(FatalErrors.fatal(new RuntimeException("wrapped", new OutOfMemoryError())))
-        .isTrue();
+    assertThat(FatalErrors.fatal(new RuntimeException("wrapped", new OutOfMemoryError()))).isTrue();
     assertThat(FatalErrors.fatal(new IllegalStateException("a bug in one handler"))).isFalse();
     assertThat(FatalErrors.fatal(new RuntimeException(new java.io.IOException("x")))).isFalse();
   }

@@ -29,7 +29,8 @@ class FatalErrorFlagsTest {
 
   @Test
   void theImageHasItInJavaOptsWhichTheChartOnlyAppendsTo() throws IOException {
-    String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile")).replace("\\\n", " ");
+    String dockerfile =
+        Files.readString(Path.of("src/main/docker/Dockerfile")).replace("\\\n", " ");
     assertThat(dockerfile).containsPattern("ENV JAVA_OPTS=\"[^\"]*" + FLAG.replace("+", "\\+"));
     String chart = Files.readString(Helm.CHART.resolve("templates/deployment.yaml"));
     assertThat(chart).doesNotContain("name: JAVA_OPTS\n");
