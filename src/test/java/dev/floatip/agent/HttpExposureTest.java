@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -103,7 +104,27 @@ class HttpExposureTest {
 
     // Quarkus counts per HTTP verticle (one per IO thread): one thread makes the cap exact
     assertThat(config.getValue("quarkus.http.io-threads", Integer.class)).isEqualTo(1);
-    assertThat(request("GET", "/q/health/live")).isEqualTo(200);
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < max; i++) {
+        Socket s = new Socket();
+        open.add(s);
+        s.connect(server(), 5_000);
+        s.setSoTimeout(10_000);
+        // a whole request on a kept-alive connection: the server has taken it
+        s.getOutputStream()
+            .write(
+                "GET /q/health/live HTTP/1.1\r\nHost: t\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        assertThat(s.getInputStream().readNBytes(12).length).isEqualTo(12);
+      }
+      assertThat(request("GET", "/q/health/live")).as("connection %s", max + 1).isEqualTo(-1);
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+    await().atMost(DEADLINE).until(() -> request("GET", "/q/health/live") == 200);
   }
 
   @Test
