@@ -52,6 +52,8 @@ RES_VIPS=${RES_VIPS:-"1 100"}
 RES_SECS=${RES_SECS:-30}
 RES_WARMUP=${RES_WARMUP:-20}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC"}
+# an agent out of heap must end at once, whatever JAVA_OPTS says (issue 12)
+FATAL_OPTS="-XX:+ExitOnOutOfMemoryError"
 OUT=${OUT:-/tmp/fipbench-$(date +%Y%m%d-%H%M%S)}
 PY=${PYTHON:-python3}
 PROBE=$ROOT/hack/bench_probe.py
@@ -128,7 +130,7 @@ daemon_cmd() { # DAEMON ROUTER -> the command run in the router's namespace
   if [ "$dm" = keepalived ]; then
     echo "keepalived -n -l -D -G -P -f $RUN/$r.conf -p $RUN/$r.pid -r $RUN/$r.vrrp.pid"
   else
-    echo "$JAVA --enable-native-access=ALL-UNNAMED $JAVA_OPTS -jar $JAR agent --config $RUN/$r.conf --node-name $r"
+    echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS -jar $JAR agent --config $RUN/$r.conf --node-name $r"
   fi
 }
 
@@ -436,7 +438,7 @@ trap 'exit 130' INT TERM
   echo "memory: $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
   echo "keepalived: $(keepalived --version 2>&1 | head -1)"
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
-  echo "agent: java --enable-native-access=ALL-UNNAMED $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar agent ..."
+  echo "agent: java --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar agent ..."
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/env.txt"
 setup

@@ -47,6 +47,13 @@ public final class EventLoop implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(EventLoop.class);
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+
+  /**
+   * The loop checks its timers at least every {@link #MAX_IDLE}; one that has not for this long is
+   * stuck (a handler that blocks, a queue it cannot drain) and liveness fails.
+   */
+  public static final Duration STALLED_AFTER = MAX_IDLE.multipliedBy(5);
+
   private static final String LINK_DOWN = "interface %s down";
   private static final String NO_SOCKET = "no VRRP socket";
   private static final Duration SOCKET_RETRY = Duration.ofSeconds(1);
@@ -79,6 +86,10 @@ public final class EventLoop implements AutoCloseable {
   private final Sockets sockets;
   private final Thread thread;
   private volatile boolean running = true;
+
+  /** When the loop last checked its timers: its heartbeat, read by liveness. */
+  private volatile Instant lastTick;
+
   private Instant lastSocketRetry = Instant.MIN;
 
   /** Node maintenance: every router, running or started later, is held in Backup. Loop only. */
@@ -92,6 +103,16 @@ public final class EventLoop implements AutoCloseable {
         Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dataplane-", 0).factory());
     this.sockets = new Sockets(dataplane, this::received);
     this.thread = Thread.ofPlatform().name("vrrp-loop").unstarted(this::run);
+    this.lastTick = clock.instant();
+  }
+
+  /**
+   * How long ago the loop last checked its timers, on its own clock; more than {@link
+   * #STALLED_AFTER} means it no longer advances.
+   */
+  public Duration sinceLastTick() {
+    Duration ago = Duration.between(lastTick, clock.instant());
+    return ago.isNegative() ? Duration.ZERO : ago;
   }
 
   public void start() {
@@ -224,6 +245,7 @@ public final class EventLoop implements AutoCloseable {
         }
         if (running) {
           fireTimers();
+          lastTick = clock.instant();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -35,6 +35,7 @@ public class Main implements QuarkusApplication {
   private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
 
   public static void main(String... args) {
+    FatalErrors.install(); // an Error in any thread ends the process: no half-alive agent
     if (runsAgent(List.of(args))) {
       // before anything else: a TERM during start-up must not be lost (see AgentSignals)
       AgentSignals.install();

@@ -76,6 +76,7 @@ public final class LabDaemon {
                 "--enable-native-access=ALL-UNNAMED",
                 // small and quick to start: up to four agents share two CPUs in these tests
                 "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-Xmx64m",
                 "-XX:TieredStopAtLevel=1",
                 "-jar",
