@@ -2,6 +2,7 @@ package dev.floatip.agent;
 
 import dev.floatip.vrrp.Action;
 import dev.floatip.vrrp.DropReason;
+import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.State;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +25,11 @@ import java.util.function.ToDoubleFunction;
  * Prometheus metrics of the agent. Events (transitions, announcements, failovers) are counted as
  * they happen; per-router gauges and protocol counters read the latest {@link RouterStatus}
  * snapshot, which {@link #update(List)} replaces (the agent calls it about once a second).
+ *
+ * <p>{@code floatip_vrrp_dropped_total} has two sources: the drops of each router ({@code vip} set,
+ * from its snapshot) and the packets dropped before any router took them ({@code vip=""}, counted
+ * as they happen: undecodable, a VRID nobody here runs, the receive queue full). Together they
+ * count every received packet that was not used.
  */
 public final class AgentMetrics implements EventLoop.Listener {
 
@@ -32,12 +39,37 @@ public final class AgentMetrics implements EventLoop.Listener {
   private final Map<String, StatusView.CheckView> latestChecks = new ConcurrentHashMap<>();
   private final Map<String, List<Meter>> perCheck = new ConcurrentHashMap<>();
   private final AtomicInteger standby = new AtomicInteger();
+  private final Map<IpFamily, Map<DropReason, Counter>> unrouted = new EnumMap<>(IpFamily.class);
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("floatip_node_standby", standby, AtomicInteger::get)
         .description("1 while the node is in maintenance: every router held in Backup")
         .register(registry);
+    // registered up front: a junk packet of a new kind shows as 0 -> 1, not as a new series
+    for (IpFamily family : IpFamily.values()) {
+      Map<DropReason, Counter> byReason = new EnumMap<>(DropReason.class);
+      for (DropReason reason : DropReason.values()) {
+        byReason.put(
+            reason,
+            Counter.builder("floatip_vrrp_dropped")
+                .description("Received packets not used, by reason")
+                .tags(
+                    "vip",
+                    "",
+                    "family",
+                    family.name().toLowerCase(Locale.ROOT),
+                    "reason",
+                    reason.name())
+                .register(registry));
+      }
+      unrouted.put(family, byReason);
+    }
+  }
+
+  @Override
+  public void dropped(IpFamily family, DropReason reason) {
+    unrouted.get(family).get(reason).increment();
   }
 
   /** Same words as {@link StatusView#family()}. */
@@ -204,6 +236,8 @@ public final class AgentMetrics implements EventLoop.Listener {
 
   private Meter counter(String name, Tags tags, String key, ToDoubleFunction<StatusView> f) {
     return FunctionCounter.builder(name, latest, m -> value(m, key, f))
+        .description(
+            name.equals("floatip_vrrp_dropped") ? "Received packets not used, by reason" : null)
         .tags(tags)
         .register(registry);
   }

@@ -8,7 +8,9 @@ import dev.floatip.dataplane.LinkInfo;
 import dev.floatip.dataplane.PacketIo;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.Action;
+import dev.floatip.vrrp.DropReason;
 import dev.floatip.vrrp.Input;
+import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
 import dev.floatip.vrrp.SyncGroup;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -42,6 +46,14 @@ import org.jboss.logging.Logger;
  * address changes, announcements) runs in order on its own {@link SerialExecutor}: a slow netlink
  * call never stalls another router, and a new master's first advert leaves only after its addresses
  * are up and announced.
+ *
+ * <p>Received packets wait in a bounded queue of their own ({@link #PACKET_QUEUE}; beyond it they
+ * are dropped as {@link DropReason#QUEUE_FULL}, undecoded) and the loop handles at most {@link
+ * #PACKETS_PER_TURN} of them before it serves the timers: a flood of adverts costs memory and time
+ * bounded by the queue and never starves Master_Down_Timer (issue 12: a 50k packets/s flood made a
+ * backup's receive path fall behind and a second master for a second). A timer fires once every
+ * packet received before its deadline has been handled, so a master's advert that arrived in time
+ * still counts; the queue bounds how late that makes the timer.
  */
 public final class EventLoop implements AutoCloseable {
 
@@ -58,6 +70,14 @@ public final class EventLoop implements AutoCloseable {
   private static final String NO_SOCKET = "no VRRP socket";
   private static final Duration SOCKET_RETRY = Duration.ofSeconds(1);
 
+  /** Received packets waiting for the loop; more are dropped ({@link DropReason#QUEUE_FULL}). */
+  static final int PACKET_QUEUE = 1024;
+
+  /** Packets handled between two looks at the timers. */
+  static final int PACKETS_PER_TURN = 64;
+
+  private static final Runnable WAKE = () -> {};
+
   /** Told of every state change, on the loop thread: must return quickly. */
   public interface Listener {
     void stateChanged(RouterSpec spec, Action.StateChanged change);
@@ -73,12 +93,27 @@ public final class EventLoop implements AutoCloseable {
 
     /** The node entered ({@code true}) or left node maintenance ({@link #standby(boolean)}). */
     default void standbyChanged(boolean on) {}
+
+    /**
+     * A received packet was dropped before any router took it (undecodable, a VRID nobody here
+     * runs, the receive queue full). Called on a receive thread or the loop thread: must be
+     * thread-safe and quick. Drops a router counts itself are in its {@link RouterStatus}.
+     */
+    default void dropped(IpFamily family, DropReason reason) {}
   }
+
+  /** A packet as received, stamped on the receive thread. */
+  private record Inbound(Sockets.Entry entry, ReceivedPacket packet, Instant at) {}
 
   private final InstantSource clock;
   private final Dataplane dataplane;
   private final List<Listener> listeners;
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Inbound> packets = new ArrayBlockingQueue<>(PACKET_QUEUE);
+
+  /** A {@link #WAKE} is queued for packets that arrived since the loop last took packets. */
+  private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
   private final Map<RouterId, ManagedRouter> routers = new LinkedHashMap<>();
   private final AnnouncementSchedule<RouterId> announcements = new AnnouncementSchedule<>();
   private final SyncGroups syncGroups = new SyncGroups();
@@ -101,7 +136,7 @@ public final class EventLoop implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
     this.workers =
         Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dataplane-", 0).factory());
-    this.sockets = new Sockets(dataplane, this::received);
+    this.sockets = new Sockets(dataplane, this::received, this::dropped);
     this.thread = Thread.ofPlatform().name("vrrp-loop").unstarted(this::run);
     this.lastTick = clock.instant();
   }
@@ -237,14 +272,17 @@ public final class EventLoop implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        // packets queued before a deadline are handled before its timer fires
-        Runnable task = queue.poll(waitTime().toNanos(), TimeUnit.NANOSECONDS);
+        Duration wait = packets.isEmpty() ? waitTime() : Duration.ZERO;
+        Runnable task = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
         while (task != null) {
           task.run();
           task = running ? queue.poll() : null;
         }
         if (running) {
-          fireTimers();
+          handlePackets();
+        }
+        if (running) {
+          fireTimers(timerClock());
           lastTick = clock.instant();
         }
       } catch (InterruptedException e) {
@@ -276,8 +314,29 @@ public final class EventLoop implements AutoCloseable {
     return wait.isNegative() ? Duration.ZERO : wait;
   }
 
-  private void fireTimers() {
+  /** At most {@link #PACKETS_PER_TURN} received packets, oldest first. */
+  private void handlePackets() {
+    wakeQueued.set(false); // packets queued from now on queue a new WAKE
+    for (int i = 0; i < PACKETS_PER_TURN; i++) {
+      Inbound in = packets.poll();
+      if (in == null) {
+        return;
+      }
+      route(in);
+    }
+  }
+
+  /**
+   * The time up to which timers may fire: now, or just before the oldest packet still queued, so
+   * that a packet received before a deadline is handled before its timer fires.
+   */
+  private Instant timerClock() {
     Instant now = clock.instant();
+    Inbound oldest = packets.peek();
+    return oldest == null || !oldest.at().isBefore(now) ? now : oldest.at().minusNanos(1);
+  }
+
+  private void fireTimers(Instant now) {
     retrySockets(now);
     for (ManagedRouter m : List.copyOf(routers.values())) {
       Optional<Instant> deadline = m.router.nextDeadline();
@@ -295,19 +354,40 @@ public final class EventLoop implements AutoCloseable {
 
   // ---- inputs
 
+  /** On a receive thread: queue the packet for the loop, or drop it when the queue is full. */
   private void received(Sockets.Entry entry, ReceivedPacket packet) {
     Instant at = clock.instant(); // stamped on the receive thread, as close to the wire as we get
-    execute(
-        () ->
-            entry
-                .demux
-                .route(
-                    at,
-                    packet.payload(),
-                    packet.source(),
-                    packet.destination(),
-                    packet.ttlOrHopLimit())
-                .ifPresent(d -> feed(d.target(), d.input())));
+    if (!packets.offer(new Inbound(entry, packet, at))) {
+      dropped(entry.key.family(), DropReason.QUEUE_FULL);
+      return;
+    }
+    if (!wakeQueued.getAndSet(true)) {
+      queue.add(WAKE);
+    }
+  }
+
+  private void dropped(IpFamily family, DropReason reason) {
+    for (Listener l : listeners) {
+      l.dropped(family, reason);
+    }
+  }
+
+  private void route(Inbound in) {
+    ReceivedPacket packet = in.packet();
+    Optional<dev.floatip.vrrp.Demux.Delivery<ManagedRouter>> delivery =
+        in.entry()
+            .demux
+            .route(
+                in.at(),
+                packet.payload(),
+                packet.source(),
+                packet.destination(),
+                packet.ttlOrHopLimit());
+    if (delivery.isPresent()) {
+      feed(delivery.get().target(), delivery.get().input());
+    } else {
+      in.entry().learnForeign(packet.payload());
+    }
   }
 
   private void linkEvent(LinkEvent event) {

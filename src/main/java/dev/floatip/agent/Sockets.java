@@ -5,7 +5,10 @@ import dev.floatip.dataplane.IoResult;
 import dev.floatip.dataplane.PacketIo;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.Demux;
+import dev.floatip.vrrp.DropReason;
+import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.RouterKey;
+import dev.floatip.vrrp.VrrpCodec;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +27,11 @@ import org.jboss.logging.Logger;
  * The VRRP sockets of the agent, one per (interface, family), each with a receive thread that only
  * hands packets to the event loop, and a {@link Demux} that picks the router. Loop thread only,
  * except the receive threads.
+ *
+ * <p>The receive thread drops, before anything is queued or decoded, what a few byte reads reject
+ * ({@link VrrpCodec#precheck}: length, version, type, TTL) and adverts of VRIDs that no router here
+ * runs once the loop has heard a well-formed one of them (a foreign router, or a flood): a flood of
+ * junk costs the loop nothing. Every drop is counted ({@code dropped}).
  */
 final class Sockets implements AutoCloseable {
 
@@ -34,8 +42,15 @@ final class Sockets implements AutoCloseable {
     final SocketKey key;
     final PacketIo io;
     final boolean multicast;
-    final Demux<ManagedRouter> demux = new Demux<>();
+    final Demux<ManagedRouter> demux;
     final Set<RouterId> users = new HashSet<>();
+
+    /** The VRIDs routers here run: published by the loop, read by the receive thread. */
+    private volatile Set<Integer> vrids = Set.of();
+
+    /** VRIDs the loop found foreign ({@link Demux#isForeign}): dropped on the receive thread. */
+    private final Set<Integer> foreign = ConcurrentHashMap.newKeySet();
+
     private volatile boolean open = true;
 
     // Sends run on the routers' workers, after the loop thread queued them. A socket whose last
@@ -51,13 +66,55 @@ final class Sockets implements AutoCloseable {
       this.key = key;
       this.io = io;
       this.multicast = multicast;
+      this.demux = new Demux<>(reason -> dropped.accept(key.family(), reason));
+    }
+
+    private void register(RouterKey routerKey, ManagedRouter managed) {
+      demux.register(routerKey, managed);
+      Set<Integer> next = new HashSet<>(vrids);
+      next.add(routerKey.vrid());
+      vrids = Set.copyOf(next);
+    }
+
+    private void unregister(RouterKey routerKey) {
+      demux.unregister(routerKey);
+      Set<Integer> next = new HashSet<>(vrids);
+      next.remove(routerKey.vrid());
+      vrids = Set.copyOf(next);
+    }
+
+    /** Loop thread: after {@link Demux#route} dropped an advert, learn whether it was foreign. */
+    void learnForeign(byte[] message) {
+      if (message.length > 1 && demux.isForeign(VrrpCodec.vrid(message))) {
+        foreign.add(VrrpCodec.vrid(message));
+      }
+    }
+
+    /** Receive thread: why {@code packet} can be dropped before it is queued, or null. */
+    private DropReason early(ReceivedPacket packet) {
+      byte[] message = packet.payload();
+      DropReason cheap = VrrpCodec.precheck(message, packet.ttlOrHopLimit());
+      if (cheap != null) {
+        return cheap;
+      }
+      int vrid = VrrpCodec.vrid(message);
+      return !vrids.contains(vrid) && foreign.contains(vrid) ? DropReason.UNKNOWN_VRID : null;
     }
 
     private void receiveLoop() {
       while (open) {
         switch (io.receive()) {
           case IoResult.Ok<Optional<ReceivedPacket>> ok ->
-              ok.value().ifPresent(packet -> deliver.accept(this, packet));
+              ok.value()
+                  .ifPresent(
+                      packet -> {
+                        DropReason drop = early(packet);
+                        if (drop == null) {
+                          deliver.accept(this, packet);
+                        } else {
+                          dropped.accept(key.family(), drop);
+                        }
+                      });
           case IoResult.Failed<Optional<ReceivedPacket>> failed -> {
             if (!open) {
               return;
@@ -104,6 +161,7 @@ final class Sockets implements AutoCloseable {
 
   private final Dataplane dataplane;
   private final BiConsumer<Entry, ReceivedPacket> deliver;
+  private final BiConsumer<IpFamily, DropReason> dropped;
   private final Map<SocketKey, Entry> entries = new HashMap<>();
   private final Map<RouterId, ManagedRouter> registrations = new HashMap<>();
 
@@ -114,11 +172,18 @@ final class Sockets implements AutoCloseable {
   private final Set<Entry> draining = ConcurrentHashMap.newKeySet();
 
   /**
-   * @param deliver called on a receive thread for every packet; must only enqueue
+   * @param deliver called on a receive thread for every packet that passed the early checks; must
+   *     only enqueue
+   * @param dropped called for every packet dropped before a router took it, on a receive thread or
+   *     the loop thread; must be thread-safe and quick
    */
-  Sockets(Dataplane dataplane, BiConsumer<Entry, ReceivedPacket> deliver) {
+  Sockets(
+      Dataplane dataplane,
+      BiConsumer<Entry, ReceivedPacket> deliver,
+      BiConsumer<IpFamily, DropReason> dropped) {
     this.dataplane = dataplane;
     this.deliver = deliver;
+    this.dropped = dropped;
   }
 
   /** Registers a router on its socket, opening (or reopening, to join multicast) as needed. */
@@ -146,7 +211,7 @@ final class Sockets implements AutoCloseable {
       entry = fresh;
     }
     entry.users.add(spec.id());
-    entry.demux.register(routerKey(spec), managed);
+    entry.register(routerKey(spec), managed);
     registrations.put(spec.id(), managed);
     return IoResult.ok(entry);
   }
@@ -160,7 +225,7 @@ final class Sockets implements AutoCloseable {
       return;
     }
     entry.users.remove(spec.id());
-    entry.demux.unregister(routerKey(spec));
+    entry.unregister(routerKey(spec));
     if (entry.users.isEmpty()) {
       entries.remove(spec.socketKey());
       retire(entry);
@@ -190,7 +255,7 @@ final class Sockets implements AutoCloseable {
     for (RouterId id : from.users) {
       ManagedRouter m = registrations.get(id);
       if (m != null) {
-        to.demux.register(routerKey(m.spec()), m);
+        to.register(routerKey(m.spec()), m);
       }
     }
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Decodes received VRRP messages and routes each to the router of its (VRID, family). Counts what
@@ -22,6 +23,18 @@ public final class Demux<R> {
   private final Map<RouterKey, R> routers = new HashMap<>();
   private final Counters counters = new Counters();
   private final Set<Integer> foreignVrids = new TreeSet<>();
+  private final Consumer<DropReason> onDrop;
+
+  public Demux() {
+    this(reason -> {});
+  }
+
+  /**
+   * @param onDrop told of every drop counted here (on the routing thread), for metrics
+   */
+  public Demux(Consumer<DropReason> onDrop) {
+    this.onDrop = onDrop;
+  }
 
   public void register(RouterKey key, R router) {
     routers.put(key, router);
@@ -39,14 +52,14 @@ public final class Demux<R> {
       Instant at, byte[] message, InetAddress source, InetAddress destination, int ttl) {
     return switch (VrrpCodec.decode(message, source, destination)) {
       case DecodeResult.Rejected rejected -> {
-        counters.drop(rejected.reason());
+        drop(rejected.reason());
         yield Optional.empty();
       }
       case DecodeResult.Decoded decoded -> {
         Advertisement adv = decoded.advertisement();
         R router = routers.get(new RouterKey(adv.vrid(), IpFamily.of(source)));
         if (router == null) {
-          counters.drop(DropReason.UNKNOWN_VRID);
+          drop(DropReason.UNKNOWN_VRID);
           foreignVrids.add(adv.vrid());
           yield Optional.empty();
         }
@@ -54,6 +67,16 @@ public final class Demux<R> {
             new Delivery<>(router, new Input.AdvertisementReceived(at, source, ttl, adv)));
       }
     };
+  }
+
+  private void drop(DropReason reason) {
+    counters.drop(reason);
+    onDrop.accept(reason);
+  }
+
+  /** Whether a well-formed advert of this VRID was heard and no router here took it. */
+  public boolean isForeign(int vrid) {
+    return foreignVrids.contains(vrid);
   }
 
   /**

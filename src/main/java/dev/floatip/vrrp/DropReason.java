@@ -36,4 +36,9 @@ public enum DropReason {
   UNKNOWN_PEER,
   /** Our own advertisement came back to us. */
   OWN_ADVERTISEMENT,
+  /**
+   * The agent's bounded receive queue was full (a flood): dropped on the receive thread, undecoded,
+   * so that the timers keep running.
+   */
+  QUEUE_FULL,
 }

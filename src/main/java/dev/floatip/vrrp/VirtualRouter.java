@@ -31,7 +31,8 @@ import java.util.Set;
  *       more answer (and re-announcement) when that tenth has passed, instead of one each. When
  *       many routers become master at once (equal priorities: after the master dies, every backup's
  *       timer fires at the same instant) each would otherwise answer every lower one: O(n²)
- *       multicasts, 32 000 for 255 routers.
+ *       multicasts, 32 000 for 255 routers. Priority-0 adverts share the holdoff: the first is
+ *       answered at once (RFC 5798 §6.4.3), a flood of forged ones gets one answer per holdoff.
  *   <li>A master that steps down for a higher-priority advertisement sends one last advertisement
  *       of its own first (keepalived's {@code higher_prio_send_advert}). When two masters meet
  *       after a partition and the winner's advert crosses first, this is how the winner learns of
@@ -101,6 +102,7 @@ public final class VirtualRouter {
   private Mismatch lastMismatch;
   private Instant lastAnswer;
   private boolean answerPending;
+  private boolean resignationAnswerPending;
   private final Counters counters = new Counters();
 
   /** Peers dropped from the unicast list, heard until silent: when each was last heard from. */
@@ -196,6 +198,10 @@ public final class VirtualRouter {
       }
     } else if (due(Timer.ADVERTISEMENT, at) && state == State.MASTER) {
       advertise(at, out);
+      if (resignationAnswerPending) {
+        resignationAnswerPending = false;
+        lastAnswer = at; // this advert was a deferred answer: the holdoff starts again
+      }
       if (answerPending) {
         answerPending = false;
         lastAnswer = at;
@@ -315,7 +321,7 @@ public final class VirtualRouter {
 
   private void masterReceived(Instant at, InetAddress source, Advertisement adv, List<Action> out) {
     if (adv.priority() == 0) {
-      advertise(at, out); // RFC 5798 §6.4.3: answer a resigning peer at once
+      answerResignation(at, out);
       return;
     }
     boolean higher =
@@ -344,11 +350,30 @@ public final class VirtualRouter {
     }
   }
 
+  /**
+   * RFC 5798 §6.4.3: a priority-0 advert makes the master send one of its own at once. A genuine
+   * resignation is answered at once; more of them within the holdoff (forged ones, an amplifier
+   * otherwise) get one answer when the holdoff ends, as lower-priority adverts do.
+   */
+  private void answerResignation(Instant at, List<Action> out) {
+    Instant holdoffEnd = holdoffEnd(at);
+    if (!at.isBefore(holdoffEnd)) {
+      lastAnswer = at;
+      advertise(at, out);
+    } else {
+      resignationAnswerPending = true;
+      timers.merge(Timer.ADVERTISEMENT, holdoffEnd, (a, b) -> a.isBefore(b) ? a : b);
+    }
+  }
+
+  private Instant holdoffEnd(Instant at) {
+    return lastAnswer == null
+        ? at
+        : lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
+  }
+
   private void answerLowerMaster(Instant at, List<Action> out) {
-    Instant holdoffEnd =
-        lastAnswer == null
-            ? at
-            : lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
+    Instant holdoffEnd = holdoffEnd(at);
     if (!at.isBefore(holdoffEnd)) {
       lastAnswer = at;
       advertise(at, out);
@@ -554,6 +579,7 @@ public final class VirtualRouter {
     lowerPriorityMasterSince = null;
     lastAnswer = null;
     answerPending = false;
+    resignationAnswerPending = false;
     counters.becameMaster();
     // addresses first, then the advert: see the class comment
     out.add(new Action.AddAddresses(config.addresses()));

@@ -36,6 +36,32 @@ public final class VrrpCodec {
 
   private VrrpCodec() {}
 
+  /**
+   * The checks that cost a few byte reads, for a receive thread to drop a flood before it is queued
+   * and decoded: length of the fixed header, version, type and TTL / hop limit (RFC 5798 §7.1).
+   * Whatever passes still goes through {@link #decode}.
+   *
+   * @return why the packet can be dropped at once, or {@code null} when it must be decoded
+   */
+  public static DropReason precheck(byte[] message, int ttl) {
+    if (message.length < HEADER_LENGTH) {
+      return DropReason.TOO_SHORT;
+    }
+    int version = (message[0] >> 4) & 0x0f;
+    if (version != 2 && version != 3) {
+      return DropReason.BAD_VERSION;
+    }
+    if ((message[0] & 0x0f) != TYPE_ADVERTISEMENT) {
+      return DropReason.BAD_TYPE;
+    }
+    return ttl == TTL ? null : DropReason.BAD_TTL;
+  }
+
+  /** The VRID byte of a message that passed {@link #precheck}. */
+  public static int vrid(byte[] message) {
+    return message[1] & 0xff;
+  }
+
   /** Encodes an advertisement sent from {@code source} to {@code destination}. */
   public static byte[] encode(Advertisement adv, InetAddress source, InetAddress destination) {
     IpFamily family = IpFamily.of(source);

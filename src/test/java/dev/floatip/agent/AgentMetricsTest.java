@@ -149,4 +149,25 @@ class AgentMetricsTest {
                 .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
         .isEqualTo(3609);
   }
+
+  /**
+   * Drops before any router ({@code vip=""}) and a router's own drops are one metric family in the
+   * Prometheus exposition (issue 12 item 10).
+   */
+  @Test
+  void unroutedAndPerRouterDropsShareDroppedTotal() {
+    var prometheus =
+        new io.micrometer.prometheus.PrometheusMeterRegistry(
+            io.micrometer.prometheus.PrometheusConfig.DEFAULT);
+    AgentMetrics m = new AgentMetrics(prometheus);
+    m.update(List.of(view(State.BACKUP, 100, 3, 2)));
+    m.dropped(IpFamily.IPV4, DropReason.BAD_CHECKSUM);
+    m.dropped(IpFamily.IPV4, DropReason.QUEUE_FULL);
+    String scrape = prometheus.scrape();
+    assertThat(scrape)
+        .contains(
+            "floatip_vrrp_dropped_total{family=\"ipv4\",reason=\"BAD_CHECKSUM\",vip=\"\",} 1.0",
+            "floatip_vrrp_dropped_total{family=\"ipv4\",reason=\"QUEUE_FULL\",vip=\"\",} 1.0",
+            "floatip_vrrp_dropped_total{family=\"ipv4\",reason=\"BAD_TTL\",vip=\"web\",} 2.0");
+  }
 }

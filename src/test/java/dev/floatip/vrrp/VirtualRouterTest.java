@@ -262,6 +262,41 @@ class VirtualRouterTest {
     assertEquals(Optional.of(at(6000)), r.nextDeadline());
   }
 
+  /**
+   * Issue 12 item 4: forged priority-0 adverts were answered 1:1 (an amplifier). 10,000 in 10 s now
+   * get at most one answer per holdoff (a tenth of the interval) plus the periodic adverts, while
+   * the first (a genuine resignation) is still answered at once.
+   */
+  @Test
+  void aFloodOfPriorityZeroAdvertsIsAnsweredAtMostOncePerHoldoff() {
+    VirtualRouter r = master();
+    assertEquals(
+        List.of(send(150, List.of(VIP))),
+        r.handle(from(PEER, at(5000), v2(0))),
+        "a genuine resignation is answered at once");
+    int sent = 1;
+    Duration flood = Duration.ofSeconds(10);
+    int adverts = 10_000;
+    Instant start = at(5000);
+    for (int i = 1; i < adverts; i++) {
+      Instant now = start.plus(flood.multipliedBy(i).dividedBy(adverts));
+      Optional<Instant> due = r.nextDeadline();
+      if (due.isPresent() && !now.isBefore(due.get())) {
+        sent += sends(r.handle(new TimerFired(due.get())));
+      }
+      sent += sends(r.handle(from(PEER, now, v2(0))));
+    }
+    long holdoffs = flood.dividedBy(SECOND.dividedBy(VirtualRouter.ANSWER_HOLDOFF_FRACTION));
+    long periodic = flood.dividedBy(SECOND);
+    assertTrue(sent <= holdoffs + periodic + 1, "adverts sent: " + sent);
+    assertTrue(sent >= holdoffs / 2, "still answered, once per holdoff: " + sent);
+    assertEquals(State.MASTER, r.state());
+  }
+
+  private static int sends(List<Action> actions) {
+    return (int) actions.stream().filter(a -> a instanceof SendAdvertisement).count();
+  }
+
   @Test
   void shutdownAsMasterResignsWithPriorityZero() {
     VirtualRouter r = master();
