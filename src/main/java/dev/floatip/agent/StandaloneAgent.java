@@ -15,6 +15,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -74,6 +75,23 @@ public final class StandaloneAgent implements AutoCloseable {
     }
     ConfigFile.Loaded loaded = (ConfigFile.Loaded) result;
     runner.removeOrphans(loaded.virtualIPs());
+    List<ConfigError> own = new ArrayList<>();
+    runner
+        .nodeOwnAddresses(loaded.virtualIPs())
+        .forEach(
+            (name, problems) ->
+                problems.forEach(
+                    p ->
+                        own.add(
+                            new ConfigError(
+                                configFile.toString(),
+                                0,
+                                0,
+                                p.path(),
+                                "VirtualIP \"" + name + "\": " + p.message()))));
+    if (!own.isEmpty()) {
+      return own;
+    }
     runner.start();
     apply(loaded);
     watch();

@@ -4,15 +4,21 @@ import dev.floatip.api.v1alpha1.GratuitousArpSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.Cidr;
 import dev.floatip.config.Durations;
+import dev.floatip.config.FieldPath;
 import dev.floatip.config.NodeNetwork;
 import dev.floatip.config.RouterPlan;
+import dev.floatip.config.Violation;
 import dev.floatip.dataplane.AddressManager.AddressSpec;
+import dev.floatip.dataplane.InterfaceAddress;
 import dev.floatip.vrrp.IpFamily;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Turns VirtualIPs into the router specs of this node. Pure. */
 final class VipPlanner {
@@ -25,6 +31,38 @@ final class VipPlanner {
         .flatMap(v -> v.getSpec().addressList().stream())
         .map(a -> Cidr.parse(a).address())
         .toList();
+  }
+
+  /** The addresses on the node that floatip did not add, with their interface. */
+  static Map<InetAddress, String> nodeOwn(Map<String, List<InterfaceAddress>> interfaces) {
+    Map<InetAddress, String> own = new HashMap<>();
+    interfaces.forEach(
+        (iface, addresses) ->
+            addresses.stream()
+                .filter(a -> !a.addedByFloatip())
+                .forEach(a -> own.putIfAbsent(a.address(), iface)));
+    return own;
+  }
+
+  /** One problem per address of {@code vip} that is in {@code nodeOwn}, naming the field. */
+  static List<Violation> ownAddressProblems(VirtualIP vip, Map<InetAddress, String> nodeOwn) {
+    List<Violation> out = new ArrayList<>();
+    List<String> addresses = vip.getSpec().addressList();
+    for (int i = 0; i < addresses.size(); i++) {
+      InetAddress a = Cidr.parse(addresses.get(i)).address();
+      String iface = nodeOwn.get(a);
+      if (iface != null) {
+        out.add(
+            new Violation(
+                FieldPath.index("spec.addresses", i),
+                a.getHostAddress()
+                    + " is this node's own address on "
+                    + iface
+                    + " (not added by floatip); a virtual address must be one no node has (an"
+                    + " address owner's priority 255 does not exist here)"));
+      }
+    }
+    return out;
   }
 
   /** What {@link #plan} answers for one VirtualIP. */
@@ -48,9 +86,28 @@ final class VipPlanner {
   record NotRun(VirtualIP vip, String reason) implements Planned {}
 
   static List<Planned> plan(List<VipRunner.VipInput> inputs, String nodeName, NodeNetwork network) {
+    return plan(inputs, nodeName, network, Map.of());
+  }
+
+  /**
+   * @param nodeOwn the node's own addresses (not added by floatip) with their interface: a
+   *     VirtualIP with one of them does not run here (its resign would remove the node's address)
+   */
+  static List<Planned> plan(
+      List<VipRunner.VipInput> inputs,
+      String nodeName,
+      NodeNetwork network,
+      Map<InetAddress, String> nodeOwn) {
     List<Planned> planned = new ArrayList<>();
     for (VipRunner.VipInput in : inputs) {
       VirtualIP vip = in.vip();
+      List<Violation> own = ownAddressProblems(vip, nodeOwn);
+      if (!own.isEmpty()) {
+        planned.add(
+            new NotRun(
+                vip, own.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+        continue;
+      }
       RouterPlan.Context ctx =
           new RouterPlan.Context(nodeName, network, in.discoveredPeers(), in.password());
       planned.add(

@@ -1,6 +1,7 @@
 package dev.floatip.agent;
 
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.config.Violation;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.InterfaceAddress;
 import dev.floatip.dataplane.IoResult;
@@ -103,19 +104,30 @@ public final class VipRunner implements AutoCloseable {
   }
 
   /**
-   * No orphans after a crash: we are master of nothing yet, so any of {@code vips}' addresses found
-   * on any interface goes, including those of VirtualIPs that cannot be planned right now.
+   * No orphans after a crash: we are master of nothing yet, so every address a previous run added
+   * goes, whichever VirtualIP it belonged to then (the config may have changed since). The kernel
+   * marks the addresses floatip adds (IFA_PROTO, Linux 6.3+), so exactly those are removed, on any
+   * interface, and never one floatip did not add. Older kernels keep no mark: then the addresses of
+   * {@code vips} found on the node go, as the only ones known to be virtual.
    */
   public void removeOrphans(Collection<VirtualIP> vips) {
+    boolean marks = dataplane.addresses().marksAddresses();
     Set<InetAddress> virtual = Set.copyOf(VipPlanner.virtualAddresses(vips));
+    if (!marks) {
+      LOG.warnf(
+          "this kernel (%s) keeps no IFA_PROTO mark (Linux 6.3+): only addresses of the current"
+              + " VirtualIPs are taken for orphans",
+          System.getProperty("os.version"));
+    }
     if (dataplane.addresses().listAll()
         instanceof IoResult.Ok<Map<String, List<InterfaceAddress>>> ok) {
       ok.value()
           .forEach(
               (iface, addresses) ->
                   addresses.stream()
+                      .filter(a -> marks ? a.addedByFloatip() : virtual.contains(a.address()))
                       .map(InterfaceAddress::address)
-                      .filter(virtual::contains)
+                      .distinct()
                       .forEach(
                           a -> {
                             LOG.infof(
@@ -124,6 +136,29 @@ public final class VipRunner implements AutoCloseable {
                             dataplane.addresses().remove(iface, a);
                           }));
     }
+  }
+
+  /**
+   * The virtual addresses that are already this node's own (on an interface and not added by
+   * floatip), by VirtualIP name: such a VirtualIP must not run here, as its resign would remove the
+   * node's address. Empty when the kernel keeps no mark to tell them apart, or the interfaces
+   * cannot be read.
+   */
+  public Map<String, List<Violation>> nodeOwnAddresses(Collection<VirtualIP> vips) {
+    if (!dataplane.addresses().marksAddresses()
+        || !(dataplane.addresses().listAll()
+            instanceof IoResult.Ok<Map<String, List<InterfaceAddress>>> ok)) {
+      return Map.of();
+    }
+    Map<String, List<Violation>> out = new java.util.TreeMap<>();
+    Map<InetAddress, String> own = VipPlanner.nodeOwn(ok.value());
+    for (VirtualIP vip : vips) {
+      List<Violation> problems = VipPlanner.ownAddressProblems(vip, own);
+      if (!problems.isEmpty()) {
+        out.put(vip.getMetadata().getName(), problems);
+      }
+    }
+    return out;
   }
 
   /**
@@ -140,9 +175,17 @@ public final class VipRunner implements AutoCloseable {
         LOG.errorf("cannot read the node's interfaces: %s", failed.message());
         yield Optional.empty();
       }
-      case IoResult.Ok<Map<String, List<InterfaceAddress>>> ok ->
-          Optional.of(
-              apply(VipPlanner.plan(desired, nodeName, new DataplaneNetwork(ok.value(), virtual))));
+      case IoResult.Ok<Map<String, List<InterfaceAddress>>> ok -> {
+        // With the kernel's mark, an unmarked address is the node's own even when a VirtualIP
+        // names it (that VirtualIP does not run): it stays the source and subnet of the others.
+        Map<InetAddress, String> own =
+            dataplane.addresses().marksAddresses() ? VipPlanner.nodeOwn(ok.value()) : Map.of();
+        virtual.removeAll(own.keySet());
+        yield Optional.of(
+            apply(
+                VipPlanner.plan(
+                    desired, nodeName, new DataplaneNetwork(ok.value(), virtual), own)));
+      }
     };
   }
 

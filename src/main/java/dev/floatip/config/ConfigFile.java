@@ -163,6 +163,9 @@ public final class ConfigFile {
       for (VridConflicts.Conflict c : VridConflicts.check(vips)) {
         error(vipDocs.get(c.index()).locate(vrid), vrid, c.message());
       }
+      for (AddressConflicts.Conflict c : AddressConflicts.check(vips)) {
+        error(vipDocs.get(c.index()).locate(c.path()), c.path(), c.message());
+      }
     }
     if (!errors.isEmpty()) {
       errors.sort(Comparator.comparingInt(ConfigError::line).thenComparingInt(ConfigError::column));

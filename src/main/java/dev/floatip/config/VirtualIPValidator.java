@@ -49,6 +49,7 @@ public final class VirtualIPValidator {
   private final VirtualIPSpec spec;
   private final Mode mode;
   private final Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+  private final Map<InetAddress, Integer> addressIndex = new HashMap<>();
   private VrrpVersion version = VrrpVersion.V3;
 
   private VirtualIPValidator(VirtualIPSpec spec, Mode mode) {
@@ -169,7 +170,10 @@ public final class VirtualIPValidator {
       InetAddress a = cidr.address();
       if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()) {
         v.add(item, "must be a unicast address, not unspecified, loopback or multicast");
+      } else {
+        SubnetAddresses.problem(cidr).ifPresent(m -> v.add(item, m));
       }
+      addressIndex.putIfAbsent(a, i);
       Integer first = seen.putIfAbsent(a, i);
       if (first != null) {
         v.add(item, "duplicate of " + FieldPath.index(path, first));
@@ -245,6 +249,14 @@ public final class VirtualIPValidator {
       Integer first = seen.putIfAbsent(a, i);
       if (first != null) {
         v.add(item, "duplicate of " + FieldPath.index(path, first));
+      }
+      Integer vip = addressIndex.get(a);
+      if (vip != null) {
+        v.add(
+            item,
+            "is the virtual address spec.addresses["
+                + vip
+                + "]: a peer is another node's own address (the agent would take it)");
       }
       IpFamily family = IpFamily.of(a);
       peerFamilies.add(family);

@@ -142,7 +142,9 @@ final class InstanceConverter {
           warn(
               n,
               "255 makes keepalived the address owner; floatip never owns the address and uses"
-                  + " 254, so the node no longer takes over at once on start");
+                  + " 254, so the node no longer takes over at once on start. If a virtual"
+                  + " address is this node's own, floatip refuses it (it would remove the node's"
+                  + " address): give the node another address first");
         }
       }
       case "advert_int" -> advert = Values.seconds(n, MAX_ADVERT_SECONDS);

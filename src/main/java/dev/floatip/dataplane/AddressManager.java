@@ -54,8 +54,21 @@ public interface AddressManager {
    */
   IoResult<Void> add(String interfaceName, AddressSpec spec);
 
-  /** Removes every entry of this address on the interface; an address already gone is success. */
+  /**
+   * Removes every entry of this address on the interface that floatip added; an address already
+   * gone is success. Where the kernel keeps the mark (see {@link #marksAddresses}), an entry
+   * without it (the node's own address, or one an administrator added) is left alone.
+   */
   IoResult<Void> remove(String interfaceName, InetAddress address);
+
+  /**
+   * Whether the kernel keeps IFA_PROTO {@link InterfaceAddress#FLOATIP_PROTOCOL} on the addresses
+   * {@link #add} puts on (Linux 6.3+): then {@link InterfaceAddress#addedByFloatip} tells the
+   * addresses floatip added from all others, beyond the process's life.
+   */
+  default boolean marksAddresses() {
+    return false;
+  }
 
   /**
    * The address VRRP packets go out from: see {@link PrimaryAddress#choose}; EADDRNOTAVAIL when the

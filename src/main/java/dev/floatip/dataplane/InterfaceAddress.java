@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param flags IFA_F_* (IFA_FLAGS attribute when present, else ifa_flags)
  * @param scope ifa_scope (RT_SCOPE_*: 0 universe, 253 link, 254 host)
  * @param label IFA_LABEL (IPv4 only)
+ * @param protocol IFA_PROTO (Linux 6.3+): who added the address, 0 when unset; {@link
+ *     #FLOATIP_PROTOCOL} on the addresses floatip added
  */
 public record InterfaceAddress(
     int interfaceIndex,
@@ -20,7 +22,17 @@ public record InterfaceAddress(
     int prefixLength,
     int flags,
     int scope,
-    Optional<String> label) {
+    Optional<String> label,
+    int protocol) {
+
+  /**
+   * The IFA_PROTO value floatip puts on every address it adds: the kernel keeps it with the address
+   * beyond the process, so the next start knows exactly which addresses a crashed run left (and
+   * never takes one it did not add). The kernel names 0..3 (IFAPROT_UNSPEC, KERNEL_LO, KERNEL_RA,
+   * KERNEL_LL, include/uapi/linux/if_addr.h); any other value is the adder's to choose. 102 is 'f';
+   * {@code ip address show} prints it as {@code proto 102}.
+   */
+  public static final int FLOATIP_PROTOCOL = 102;
 
   public static final int IFA_F_SECONDARY = 0x01;
   public static final int IFA_F_NODAD = 0x02;
@@ -31,6 +43,21 @@ public record InterfaceAddress(
   public static final int RT_SCOPE_UNIVERSE = 0;
   public static final int RT_SCOPE_LINK = 253;
   public static final int RT_SCOPE_HOST = 254;
+
+  public InterfaceAddress(
+      int interfaceIndex,
+      InetAddress address,
+      int prefixLength,
+      int flags,
+      int scope,
+      Optional<String> label) {
+    this(interfaceIndex, address, prefixLength, flags, scope, label, 0);
+  }
+
+  /** Whether floatip added it (IFA_PROTO {@link #FLOATIP_PROTOCOL}). */
+  public boolean addedByFloatip() {
+    return protocol == FLOATIP_PROTOCOL;
+  }
 
   public boolean secondary() {
     return (flags & IFA_F_SECONDARY) != 0;

@@ -10,6 +10,7 @@ import dev.floatip.config.Durations;
 import dev.floatip.config.Mode;
 import dev.floatip.config.Violation;
 import dev.floatip.config.VirtualIPValidator;
+import dev.floatip.operator.model.AddressClaims;
 import dev.floatip.operator.model.Labels;
 import dev.floatip.operator.model.NodeInfo;
 import dev.floatip.operator.model.StatusAggregator;
@@ -189,6 +190,9 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
     Map<String, List<Violation>> violations = new HashMap<>();
     all.forEach(v -> violations.put(v.getMetadata().getName(), validate(v)));
+    AddressClaims.conflicts(
+            all.stream().filter(v -> violations.get(v.getMetadata().getName()).isEmpty()).toList())
+        .forEach((n, shared) -> violations.put(n, shared));
     List<VirtualIP> valid =
         all.stream().filter(v -> violations.get(v.getMetadata().getName()).isEmpty()).toList();
     Map<String, VridAllocator.Decision> decisions = VridAllocator.allocate(valid, nodeInfos);

@@ -40,7 +40,15 @@ final class FakeDataplane implements Dataplane {
   /** An advert the agent sent, decoded. */
   record Sent(InetAddress destination, DecodeResult decoded) {}
 
+  /** Addresses the agent added (the kernel's IFA_PROTO mark says floatip). */
   final Set<InetAddress> addresses = ConcurrentHashMap.newKeySet();
+
+  /** Addresses someone else added: the node's own, an administrator's (no floatip mark). */
+  final Set<InetAddress> foreign = ConcurrentHashMap.newKeySet();
+
+  /** Every address the agent asked to remove, in order. */
+  final List<InetAddress> removeCalls = new CopyOnWriteArrayList<>();
+
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   final List<InetAddress> announced = new CopyOnWriteArrayList<>();
 
@@ -155,7 +163,12 @@ final class FakeDataplane implements Dataplane {
       public IoResult<List<InterfaceAddress>> list(String name) {
         List<InterfaceAddress> out = new ArrayList<>();
         out.add(new InterfaceAddress(2, PRIMARY, 24, 0, 0, Optional.empty()));
-        addresses.forEach(a -> out.add(new InterfaceAddress(2, a, 32, 1, 0, Optional.empty())));
+        foreign.forEach(a -> out.add(new InterfaceAddress(2, a, 32, 1, 0, Optional.empty())));
+        addresses.forEach(
+            a ->
+                out.add(
+                    new InterfaceAddress(
+                        2, a, 32, 1, 0, Optional.empty(), InterfaceAddress.FLOATIP_PROTOCOL)));
         return IoResult.ok(out);
       }
 
@@ -182,8 +195,14 @@ final class FakeDataplane implements Dataplane {
 
       @Override
       public IoResult<Void> remove(String name, InetAddress address) {
-        addresses.remove(address);
+        removeCalls.add(address);
+        addresses.remove(address); // as the kernel: only entries with floatip's mark
         return IoResult.ok();
+      }
+
+      @Override
+      public boolean marksAddresses() {
+        return true;
       }
     };
   }

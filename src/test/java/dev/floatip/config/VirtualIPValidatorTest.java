@@ -109,6 +109,15 @@ class VirtualIPValidatorTest {
           CLUSTER | {addresses: [192.0.2.1], transport: {peers: [192.0.2.2, 2001:db8::2]}} | spec.transport.peers[1] | no IPv6 address in spec.addresses
           CLUSTER | {addresses: [192.0.2.1, 2001:db8::1], transport: {peers: [192.0.2.2]}} | spec.transport.peers | no IPv6 peer for the IPv6 addresses
           CLUSTER | {addresses: [192.0.2.1], transport: {peers: [224.0.0.18]}} | spec.transport.peers[0] | must be a unicast address
+          CLUSTER | {addresses: [192.0.2.1/24], transport: {peers: [192.0.2.1]}} | spec.transport.peers[0] | is the virtual address spec.addresses[0]
+          CLUSTER | {addresses: [192.0.2.1, 2001:db8::1], transport: {peers: [192.0.2.2, 2001:db8::1]}} | spec.transport.peers[1] | is the virtual address spec.addresses[1]
+          CLUSTER | {addresses: [255.255.255.255]} | spec.addresses[0] | limited broadcast address
+          CLUSTER | {addresses: [192.0.2.0/24]} | spec.addresses[0] | 192.0.2.0/24 is the network address of its subnet
+          CLUSTER | {addresses: [192.0.2.255/24]} | spec.addresses[0] | 192.0.2.255/24 is the broadcast address of its subnet
+          CLUSTER | {addresses: [198.51.100.64/26]} | spec.addresses[0] | network address of its subnet
+          CLUSTER | {addresses: [198.51.100.127/26]} | spec.addresses[0] | broadcast address of its subnet
+          CLUSTER | {addresses: [2001:db8::/64]} | spec.addresses[0] | Subnet-Router anycast address
+          CLUSTER | {addresses: [2001:db8:0:1::/64]} | spec.addresses[0] | Subnet-Router anycast address
           CLUSTER | {addresses: [192.0.2.1], transport: {mode: Multicast, peers: [192.0.2.2]}} | spec.transport.peers | only used with mode Unicast
           STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1} | spec.transport.peers | required with mode Unicast in a standalone file
           CLUSTER | {addresses: [192.0.2.1], nodeSelector: {matchLabel: {a: b}}} | spec.nodeSelector.matchLabel | unknown field
@@ -243,6 +252,25 @@ class VirtualIPValidatorTest {
   void longerThanEightCharactersIsAnErrorNotATruncation() {
     assertTrue(VirtualIPValidator.passwordProblem("12345678").isEmpty());
     assertTrue(VirtualIPValidator.passwordProblem("123456789").isPresent());
+  }
+
+  /** Host addresses at a subnet's edges that are a host's: /31 and /127 links, host routes. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "192.0.2.0/31",
+        "192.0.2.1/31",
+        "192.0.2.0/32",
+        "192.0.2.255/32",
+        "192.0.2.254/24",
+        "192.0.2.1/24",
+        "2001:db8::/127",
+        "2001:db8::/128",
+        "2001:db8::ffff/64"
+      })
+  void edgeAddressesThatAreAHostsAreValid(String address) {
+    String spec = "{addresses: [\"" + address + "\"]}";
+    assertEquals(List.of(), VirtualIPValidator.validate(TestVips.withSpec(spec), Mode.CLUSTER));
   }
 
   /** Track files where keepalived users keep them, and paths that only look like system ones. */

@@ -16,8 +16,21 @@ import java.util.Optional;
 final class NetlinkAddressManager implements AddressManager, AutoCloseable {
   private final NetlinkRequester netlink;
 
+  private final boolean marks;
+
   NetlinkAddressManager(NetlinkRequester netlink) {
+    this(netlink, KernelVersion.atLeast(System.getProperty("os.version", ""), 6, 3));
+  }
+
+  NetlinkAddressManager(NetlinkRequester netlink, boolean marks) {
     this.netlink = netlink;
+    this.marks = marks;
+  }
+
+  /** IFA_PROTO came with Linux 6.3 (commit 47f0bd503210, "net: Add new protocol attribute"). */
+  @Override
+  public boolean marksAddresses() {
+    return marks;
   }
 
   @Override
@@ -129,8 +142,8 @@ final class NetlinkAddressManager implements AddressManager, AutoCloseable {
       return f.cast();
     }
     for (InterfaceAddress a : present.orElseThrow()) {
-      if (!a.address().equals(address)) {
-        continue;
+      if (!a.address().equals(address) || (marks && !a.addedByFloatip())) {
+        continue; // never an address floatip did not add
       }
       String op = "RTM_DELADDR " + a + " dev " + interfaceName;
       IoResult<List<NetlinkMessage>> r =

@@ -45,7 +45,8 @@ final class RouteCodec {
   /**
    * RTM_NEWADDR with NLM_F_CREATE|NLM_F_REPLACE (add, or refresh when present) and NLM_F_ACK. IPv4
    * gets IFA_LOCAL and IFA_ADDRESS (equal: not point-to-point) and the optional IFA_LABEL; IPv6
-   * gets IFA_ADDRESS and IFA_F_NODAD.
+   * gets IFA_ADDRESS and IFA_F_NODAD. Both get IFA_PROTO {@link InterfaceAddress#FLOATIP_PROTOCOL}:
+   * the kernel's mark of an address floatip added.
    */
   static byte[] newAddress(int sequence, int ifindex, AddressSpec spec) {
     boolean v4 = spec.address() instanceof Inet4Address;
@@ -65,6 +66,8 @@ final class RouteCodec {
     } else {
       b.attribute(IFA_ADDRESS, addr).attributeU32(IFA_FLAGS, flags);
     }
+    // older kernels ignore the attribute (RTM_NEWADDR is parsed leniently): no marker, no error
+    b.attribute(IFA_PROTO, new byte[] {(byte) InterfaceAddress.FLOATIP_PROTOCOL});
     return b.build();
   }
 
@@ -150,7 +153,10 @@ final class RouteCodec {
             ? ByteBuffer.wrap(wide).order(NetlinkMessage.ORDER).getInt()
             : headerFlags;
     Optional<String> label = Optional.ofNullable(attrs.get(IFA_LABEL)).map(RouteCodec::string);
-    return address(raw).map(a -> new InterfaceAddress(index, a, prefix, flags, scope, label));
+    byte[] proto = attrs.get(IFA_PROTO);
+    int protocol = proto != null && proto.length >= 1 ? Byte.toUnsignedInt(proto[0]) : 0;
+    return address(raw)
+        .map(a -> new InterfaceAddress(index, a, prefix, flags, scope, label, protocol));
   }
 
   /** Decodes RTM_NEWLINK / RTM_DELLINK. */

@@ -43,6 +43,7 @@ final class Rtnetlink {
   static final int IFA_LOCAL = 2;
   static final int IFA_LABEL = 3;
   static final int IFA_FLAGS = 8;
+  static final int IFA_PROTO = 11; // Linux 6.3+, u8
 
   // ifinfomsg attributes
   static final int IFLA_ADDRESS = 1;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.floatip.dataplane.AddressManager;
 import dev.floatip.dataplane.AddressManager.AddressSpec;
@@ -123,6 +124,40 @@ class NetlinkAddressManagerIT {
     } finally {
       lab.exec(r1, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0");
     }
+  }
+
+  /** Issue 12 items 5/6: the kernel keeps floatip's IFA_PROTO mark; others' addresses stay. */
+  @Test
+  void addressesFloatipAddedAreMarkedAndOnlyThoseAreRemoved() throws Exception {
+    assumeTrue(addresses.marksAddresses(), "IFA_PROTO needs Linux 6.3+");
+    var mine = InetAddress.getByName("203.0.113.8");
+    var admins = InetAddress.getByName("203.0.113.9");
+    var mine6 = InetAddress.getByName("2001:db8::8");
+    addresses.add("eth0", new AddressSpec(mine, 24)).orElseThrow();
+    addresses.add("eth0", new AddressSpec(mine6, 64)).orElseThrow();
+    lab.exec(r1, "ip", "addr", "add", "203.0.113.9/24", "dev", "eth0");
+    try {
+      List<InterfaceAddress> all = addresses.list("eth0").orElseThrow();
+      assertTrue(find(all, mine).addedByFloatip(), all.toString());
+      assertTrue(find(all, mine6).addedByFloatip(), all.toString());
+      assertFalse(find(all, admins).addedByFloatip(), all.toString());
+      assertFalse(find(all, r1.ipv4()).addedByFloatip(), all.toString());
+
+      addresses.remove("eth0", admins).orElseThrow();
+      addresses.remove("eth0", r1.ipv4()).orElseThrow();
+      assertTrue(ipAddr().contains("203.0.113.9/24"), ipAddr());
+      assertTrue(ipAddr().contains("192.0.2.11/24"), "the node's own address stays");
+      addresses.remove("eth0", mine).orElseThrow();
+      addresses.remove("eth0", mine6).orElseThrow();
+      assertFalse(ipAddr().contains("203.0.113.8"), ipAddr());
+      assertFalse(ipAddr().contains("2001:db8::8/"), ipAddr());
+    } finally {
+      lab.run(r1, "ip", "addr", "del", "203.0.113.9/24", "dev", "eth0");
+    }
+  }
+
+  private static InterfaceAddress find(List<InterfaceAddress> all, InetAddress a) {
+    return all.stream().filter(x -> x.address().equals(a)).findFirst().orElseThrow();
   }
 
   @Test
