@@ -122,8 +122,9 @@ public final class ClusterAgent implements AutoCloseable {
               public Optional<Effective> checks(String vip) {
                 return runner.checks(vip);
               }
-            });
-    this.passwords = new Passwords(client, namespace);
+            },
+            clock);
+    this.passwords = new Passwords(client, namespace, clock);
   }
 
   /**

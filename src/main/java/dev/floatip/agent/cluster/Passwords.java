@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,7 @@ final class Passwords {
 
   private final KubernetesClient client;
   private final String defaultNamespace;
+  private final InstantSource clock;
 
   /** Plans run on every status write of every agent: read each Secret at most this often. */
   private static final Duration REFRESH = Duration.ofSeconds(30);
@@ -43,9 +45,10 @@ final class Passwords {
   /**
    * @param defaultNamespace where Secrets without a namespace live: the namespace floatip runs in
    */
-  Passwords(KubernetesClient client, String defaultNamespace) {
+  Passwords(KubernetesClient client, String defaultNamespace, InstantSource clock) {
     this.client = client;
     this.defaultNamespace = defaultNamespace;
+    this.clock = clock;
   }
 
   Result resolve(VirtualIP vip) {
@@ -57,7 +60,7 @@ final class Passwords {
     String namespace = ref.namespace() != null ? ref.namespace() : defaultNamespace;
     String where = "Secret " + namespace + "/" + ref.name() + " key " + ref.key();
     Fetched last = known.get(ref);
-    if (last != null && last.at().plus(REFRESH).isAfter(Instant.now())) {
+    if (last != null && last.at().plus(REFRESH).isAfter(clock.instant())) {
       return new Resolved(last.value());
     }
     try {
@@ -67,7 +70,7 @@ final class Passwords {
         known.remove(ref);
         return new Missing(where + " not found");
       }
-      known.put(ref, new Fetched(value, Instant.now()));
+      known.put(ref, new Fetched(value, clock.instant()));
       return new Resolved(value);
     } catch (KubernetesClientException e) {
       if (last != null) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,6 +106,7 @@ final class StatusReporter implements AutoCloseable {
   private final KubernetesClient client;
   private final String nodeName;
   private final Source source;
+  private final InstantSource clock;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("status-writer").factory());
@@ -122,10 +124,11 @@ final class StatusReporter implements AutoCloseable {
   private Duration backoff = Duration.ZERO;
   private long writes;
 
-  StatusReporter(KubernetesClient client, String nodeName, Source source) {
+  StatusReporter(KubernetesClient client, String nodeName, Source source, InstantSource clock) {
     this.client = client;
     this.nodeName = nodeName;
     this.source = source;
+    this.clock = clock;
   }
 
   void start() {
@@ -225,7 +228,7 @@ final class StatusReporter implements AutoCloseable {
   }
 
   private void flush() {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     if (now.isBefore(retryAt)) {
       return;
     }
@@ -348,7 +351,7 @@ final class StatusReporter implements AutoCloseable {
               : backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
                   ? MAX_BACKOFF
                   : backoff.multipliedBy(2);
-      retryAt = Instant.now().plus(backoff);
+      retryAt = clock.instant().plus(backoff);
       LOG.warnf(
           "cannot write status of %s (%s); retrying in %ss, VRRP keeps running",
           vip, e.getMessage(), backoff.toSeconds());

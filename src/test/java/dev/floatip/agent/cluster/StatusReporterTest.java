@@ -93,7 +93,8 @@ class StatusReporterTest {
   }
 
   private StatusReporter reporter(String node, FakeRouters source) {
-    StatusReporter r = new StatusReporter(cluster.newClient(), node, source);
+    StatusReporter r =
+        new StatusReporter(cluster.newClient(), node, source, java.time.InstantSource.system());
     reporters.add(r);
     r.start();
     return r;
