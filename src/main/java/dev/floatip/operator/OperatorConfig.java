@@ -3,6 +3,7 @@ package dev.floatip.operator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.floatip.kube.ApiRate;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,6 +33,11 @@ import java.util.Objects;
  * @param secretNamespaces namespaces besides {@code namespace} where VirtualIPs may keep their
  *     {@code passwordSecretRef} Secrets: the agents may read Secrets there (chart value {@code
  *     agent.secretNamespaces}, which renders a Role in each); any other namespace is refused
+ * @param allowance where the agents run and what they may do (chart values only)
+ * @param maxCandidates at most this many nodes run one VirtualIP (chart value {@code
+ *     maxCandidates}); past it the first ones by preference do, and a condition says so
+ * @param operatorApiRate the operator's client-side request rate to the API server
+ * @param agentApiRate each agent's client-side request rate to the API server
  */
 public record OperatorConfig(
     String namespace,
@@ -48,12 +54,23 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaseName,
     List<String> imagePullSecrets,
-    List<String> secretNamespaces) {
+    List<String> secretNamespaces,
+    AgentAllowance allowance,
+    int maxCandidates,
+    ApiRate operatorApiRate,
+    ApiRate agentApiRate) {
 
   public static final String DEFAULT_NAMESPACE = "floatip-system";
   public static final String DEFAULT_AGENT_NAME = "floatip-agent";
   public static final String DEFAULT_IMAGE = "floatip/floatip:latest";
   public static final int DEFAULT_AGENT_METRICS_PORT = 9654;
+  public static final int DEFAULT_MAX_CANDIDATES = 16;
+
+  /** kube-controller-manager's client defaults (--kube-api-qps 20, --kube-api-burst 30). */
+  public static final ApiRate DEFAULT_OPERATOR_API_RATE = new ApiRate(20, 30);
+
+  /** Per agent: a mass failover of 100 masters writes its status in about 7 s. */
+  public static final ApiRate DEFAULT_AGENT_API_RATE = new ApiRate(10, 30);
 
   public OperatorConfig {
     Objects.requireNonNull(namespace, "namespace");
@@ -69,6 +86,12 @@ public record OperatorConfig(
     Objects.requireNonNull(leaseName, "leaseName");
     imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
     secretNamespaces = secretNamespaces == null ? List.of() : List.copyOf(secretNamespaces);
+    allowance = allowance == null ? AgentAllowance.defaults() : allowance;
+    if (maxCandidates < 2) {
+      throw new IllegalArgumentException("maxCandidates must be at least 2, was " + maxCandidates);
+    }
+    operatorApiRate = operatorApiRate == null ? DEFAULT_OPERATOR_API_RATE : operatorApiRate;
+    agentApiRate = agentApiRate == null ? DEFAULT_AGENT_API_RATE : agentApiRate;
   }
 
   /**
@@ -99,7 +122,11 @@ public record OperatorConfig(
         true,
         "floatip-operator",
         List.of(),
-        List.of());
+        List.of(),
+        AgentAllowance.defaults(),
+        DEFAULT_MAX_CANDIDATES,
+        DEFAULT_OPERATOR_API_RATE,
+        DEFAULT_AGENT_API_RATE);
   }
 
   /**
@@ -164,7 +191,11 @@ public record OperatorConfig(
         leaderElection,
         leaseName,
         imagePullSecrets,
-        secretNamespaces);
+        secretNamespaces,
+        allowance,
+        maxCandidates,
+        operatorApiRate,
+        agentApiRate);
   }
 
   public OperatorConfig withFinalizerTimeout(Duration timeout) {
@@ -183,6 +214,10 @@ public record OperatorConfig(
         leaderElection,
         leaseName,
         imagePullSecrets,
-        secretNamespaces);
+        secretNamespaces,
+        allowance,
+        maxCandidates,
+        operatorApiRate,
+        agentApiRate);
   }
 }

@@ -110,6 +110,10 @@ public interface OperatorSettings {
         leaderElection().enabled(),
         leaderElection().leaseName(),
         OperatorConfig.parseList(a.imagePullSecrets().orElse("")),
-        OperatorConfig.parseList(a.secretNamespaces().orElse("")));
+        OperatorConfig.parseList(a.secretNamespaces().orElse("")),
+        d.allowance(),
+        d.maxCandidates(),
+        d.operatorApiRate(),
+        d.agentApiRate());
   }
 }

@@ -293,7 +293,11 @@ class HelmChartTest {
                 fromChart.leaderElection(),
                 fromChart.leaseName(),
                 fromChart.imagePullSecrets(),
-                fromChart.secretNamespaces()))
+                fromChart.secretNamespaces(),
+                null,
+                OperatorConfig.DEFAULT_MAX_CANDIDATES,
+                null,
+                null))
         .isEqualTo(defaults);
   }
 

@@ -29,7 +29,11 @@ class SecretNamespacesTest {
           true,
           "floatip-operator",
           List.of(),
-          List.of("vrrp-secrets"));
+          List.of("vrrp-secrets"),
+          null,
+          OperatorConfig.DEFAULT_MAX_CANDIDATES,
+          null,
+          null);
 
   private static VirtualIP withRef(String namespace) {
     return vip(

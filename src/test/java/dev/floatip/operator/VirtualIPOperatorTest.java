@@ -622,7 +622,11 @@ class VirtualIPOperatorTest {
             true,
             "another-lease",
             cfg.imagePullSecrets(),
-            cfg.secretNamespaces());
+            cfg.secretNamespaces(),
+            null,
+            OperatorConfig.DEFAULT_MAX_CANDIDATES,
+            null,
+            null);
     // the chart grants the operator its own Lease only: the control replica's Lease, as admin
     grantLease("another-lease");
     CountingReconciler counting = new CountingReconciler();

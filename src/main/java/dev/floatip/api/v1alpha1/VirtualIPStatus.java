@@ -35,7 +35,11 @@ public record VirtualIPStatus(
     @JsonPropertyDescription(
             "spec.addresses of observedGeneration as one text (\"192.0.2.200/24,"
                 + " 2001:db8::200/64\"), for the ADDRESSES column.")
-        String addressList) {
+        String addressList,
+    @JsonPropertyDescription(
+            "The nodes whose agents run this VirtualIP (at most the operator's maxCandidates),"
+                + " chosen by the operator; most preferred first.")
+        List<Candidate> candidates) {
 
   /** A status without addressList. */
   public VirtualIPStatus(
@@ -49,9 +53,31 @@ public record VirtualIPStatus(
     this(observedGeneration, virtualRouterId, master, phase, nodesReady, nodes, conditions, null);
   }
 
+  /** A status without candidates. */
+  public VirtualIPStatus(
+      Long observedGeneration,
+      Integer virtualRouterId,
+      String master,
+      Phase phase,
+      String nodesReady,
+      Map<String, NodeStatus> nodes,
+      List<Condition> conditions,
+      String addressList) {
+    this(
+        observedGeneration,
+        virtualRouterId,
+        master,
+        phase,
+        nodesReady,
+        nodes,
+        conditions,
+        addressList,
+        null);
+  }
+
   /** An empty status, for building merge patches. */
   public static VirtualIPStatus empty() {
-    return new VirtualIPStatus(null, null, null, null, null, null, null, null);
+    return new VirtualIPStatus(null, null, null, null, null, null, null, null, null);
   }
 
   /** The text of {@code addressList} for these addresses: {@code "a, b"}. */

@@ -235,7 +235,11 @@ class AgentDaemonSetFactoryTest {
             CFG.leaderElection(),
             CFG.leaseName(),
             CFG.imagePullSecrets(),
-            CFG.secretNamespaces());
+            CFG.secretNamespaces(),
+            null,
+            OperatorConfig.DEFAULT_MAX_CANDIDATES,
+            null,
+            null);
     VirtualIP a = vip("a", "{addresses: [192.0.2.1], tolerations: [{key: k1, operator: Exists}]}");
     VirtualIP b = vip("b", "{addresses: [192.0.2.2], tolerations: [{key: k2, operator: Exists}]}");
     List<Toleration> tolerations =

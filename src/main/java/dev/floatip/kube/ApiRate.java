@@ -1,0 +1,20 @@
+package dev.floatip.kube;
+
+/**
+ * A client-side bound on the requests one process sends to the API server: {@code burst} at once,
+ * then {@code qps} a second (client-go's token bucket; Fabric8 has none).
+ *
+ * @param qps sustained requests per second, &gt; 0
+ * @param burst requests allowed at once, &ge; 1
+ */
+public record ApiRate(double qps, int burst) {
+
+  public ApiRate {
+    if (!(qps > 0) || Double.isInfinite(qps)) {
+      throw new IllegalArgumentException("qps must be a positive number, was " + qps);
+    }
+    if (burst < 1) {
+      throw new IllegalArgumentException("burst must be at least 1, was " + burst);
+    }
+  }
+}
