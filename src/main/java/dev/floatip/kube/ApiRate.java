@@ -9,6 +9,12 @@ package dev.floatip.kube;
  */
 public record ApiRate(double qps, int burst) {
 
+  /** The operator's default: kube-controller-manager's (--kube-api-qps 20, --kube-api-burst 30). */
+  public static final ApiRate OPERATOR_DEFAULT = new ApiRate(20, 30);
+
+  /** Each agent's default: a mass failover of 100 masters writes its status in about 7 s. */
+  public static final ApiRate AGENT_DEFAULT = new ApiRate(10, 30);
+
   public ApiRate {
     if (!(qps > 0) || Double.isInfinite(qps)) {
       throw new IllegalArgumentException("qps must be a positive number, was " + qps);

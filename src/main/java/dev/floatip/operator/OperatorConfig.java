@@ -66,12 +66,6 @@ public record OperatorConfig(
   public static final int DEFAULT_AGENT_METRICS_PORT = 9654;
   public static final int DEFAULT_MAX_CANDIDATES = 16;
 
-  /** kube-controller-manager's client defaults (--kube-api-qps 20, --kube-api-burst 30). */
-  public static final ApiRate DEFAULT_OPERATOR_API_RATE = new ApiRate(20, 30);
-
-  /** Per agent: a mass failover of 100 masters writes its status in about 7 s. */
-  public static final ApiRate DEFAULT_AGENT_API_RATE = new ApiRate(10, 30);
-
   public OperatorConfig {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(agentName, "agentName");
@@ -90,8 +84,8 @@ public record OperatorConfig(
     if (maxCandidates < 2) {
       throw new IllegalArgumentException("maxCandidates must be at least 2, was " + maxCandidates);
     }
-    operatorApiRate = operatorApiRate == null ? DEFAULT_OPERATOR_API_RATE : operatorApiRate;
-    agentApiRate = agentApiRate == null ? DEFAULT_AGENT_API_RATE : agentApiRate;
+    operatorApiRate = operatorApiRate == null ? ApiRate.OPERATOR_DEFAULT : operatorApiRate;
+    agentApiRate = agentApiRate == null ? ApiRate.AGENT_DEFAULT : agentApiRate;
   }
 
   /**
@@ -125,8 +119,8 @@ public record OperatorConfig(
         List.of(),
         AgentAllowance.defaults(),
         DEFAULT_MAX_CANDIDATES,
-        DEFAULT_OPERATOR_API_RATE,
-        DEFAULT_AGENT_API_RATE);
+        ApiRate.OPERATOR_DEFAULT,
+        ApiRate.AGENT_DEFAULT);
   }
 
   /**
