@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param agentRequests resource requests of the agent container (e.g. {@code cpu: 50m})
  * @param agentLimits resource limits of the agent container
  * @param priorityClassName priority class of the agent pods; empty for none
- * @param agentTolerations tolerations every agent pod gets, added to those of the VirtualIPs
+ * @param agentTolerations the tolerations of the agent pods (chart value {@code
+ *     agent.tolerations}); a VirtualIP's own tolerations never reach the pods
  * @param agentMetricsPort port of the agents' /q/metrics and /q/health on the node's address
  * @param logFormat agent log format, {@code text} or {@code json} (env {@code FLOATIP_LOG_FORMAT})
  * @param finalizerTimeout how long a deleted VirtualIP waits for its agents to release it
@@ -35,7 +36,7 @@ import java.util.Objects;
  *     agent.secretNamespaces}, which renders a Role in each); any other namespace is refused
  * @param allowance where the agents run and what they may do (chart values only)
  * @param maxCandidates at most this many nodes run one VirtualIP (chart value {@code
- *     maxCandidates}); past it the first ones by preference do, and a condition says so
+ *     operator.maxCandidates}); past it the first ones by preference do, and a condition says so
  * @param operatorApiRate the operator's client-side request rate to the API server
  * @param agentApiRate each agent's client-side request rate to the API server
  */
@@ -82,7 +83,9 @@ public record OperatorConfig(
     secretNamespaces = secretNamespaces == null ? List.of() : List.copyOf(secretNamespaces);
     allowance = allowance == null ? AgentAllowance.defaults() : allowance;
     if (maxCandidates < 2) {
-      throw new IllegalArgumentException("maxCandidates must be at least 2, was " + maxCandidates);
+      throw new IllegalArgumentException(
+          "operator.maxCandidates (env FLOATIP_OPERATOR_MAX_CANDIDATES) must be at least 2, was "
+              + maxCandidates);
     }
     operatorApiRate = operatorApiRate == null ? ApiRate.OPERATOR_DEFAULT : operatorApiRate;
     agentApiRate = agentApiRate == null ? ApiRate.AGENT_DEFAULT : agentApiRate;
@@ -169,6 +172,66 @@ public record OperatorConfig(
     }
   }
 
+  /**
+   * Parses {@code floatip.operator.agent.node-selector}: a YAML or JSON map of node labels, as the
+   * chart writes it ({@code toJson .Values.agent.nodeSelector}).
+   *
+   * @throws IllegalArgumentException naming the setting when the text is not such a map
+   */
+  public static Map<String, String> parseNodeSelector(String text) {
+    if (text == null || text.isBlank()) {
+      return Map.of();
+    }
+    try {
+      Map<String, String> map =
+          new YAMLMapper().readValue(text, new TypeReference<Map<String, String>>() {});
+      if (map == null) {
+        return Map.of();
+      }
+      if (map.containsValue(null)) {
+        throw new IllegalArgumentException(
+            "agent.nodeSelector (env FLOATIP_OPERATOR_AGENT_NODE_SELECTOR): a label value is null");
+      }
+      return Map.copyOf(map);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "agent.nodeSelector (env FLOATIP_OPERATOR_AGENT_NODE_SELECTOR) is not a map of node"
+              + " labels such as {\"kubernetes.io/os\": \"linux\"}: "
+              + e.getOriginalMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Parses {@code floatip.operator.agent.host-paths}: a YAML or JSON list of host directories, as
+   * the chart writes it ({@code toJson .Values.agent.hostPaths}); {@link AgentAllowance} checks
+   * each.
+   *
+   * @throws IllegalArgumentException naming the setting when the text is not such a list
+   */
+  public static List<String> parseHostPaths(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    try {
+      List<String> list = new YAMLMapper().readValue(text, new TypeReference<List<String>>() {});
+      if (list == null) {
+        return List.of();
+      }
+      if (list.contains(null)) {
+        throw new IllegalArgumentException(
+            "agent.hostPaths (env FLOATIP_OPERATOR_AGENT_HOST_PATHS): an entry is null");
+      }
+      return List.copyOf(list);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "agent.hostPaths (env FLOATIP_OPERATOR_AGENT_HOST_PATHS) is not a list of host"
+              + " directories such as [\"/run/keepalived\"]: "
+              + e.getOriginalMessage(),
+          e);
+    }
+  }
+
   public OperatorConfig withNamespace(String ns) {
     return new OperatorConfig(
         ns,
@@ -187,6 +250,29 @@ public record OperatorConfig(
         imagePullSecrets,
         secretNamespaces,
         allowance,
+        maxCandidates,
+        operatorApiRate,
+        agentApiRate);
+  }
+
+  public OperatorConfig withAllowance(AgentAllowance a) {
+    return new OperatorConfig(
+        namespace,
+        agentName,
+        image,
+        imagePullPolicy,
+        agentRequests,
+        agentLimits,
+        priorityClassName,
+        agentTolerations,
+        agentMetricsPort,
+        logFormat,
+        finalizerTimeout,
+        leaderElection,
+        leaseName,
+        imagePullSecrets,
+        secretNamespaces,
+        a,
         maxCandidates,
         operatorApiRate,
         agentApiRate);

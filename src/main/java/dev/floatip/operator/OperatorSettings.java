@@ -1,7 +1,9 @@
 package dev.floatip.operator;
 
+import dev.floatip.kube.ApiRate;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,38 @@ public interface OperatorSettings {
   /** Leader election between operator replicas. */
   LeaderElection leaderElection();
 
+  /**
+   * At most this many nodes run one VirtualIP (chart value {@code operator.maxCandidates}): past it
+   * the most preferred do, and a condition says so.
+   */
+  @WithDefault("16")
+  int maxCandidates();
+
+  /** The operator's client-side request rate (chart values {@code operator.kubeApi.*}). */
+  @WithName("kube-api")
+  KubeApi kubeApi();
+
+  /** A client-side request rate to the API server (ApiRate). */
+  interface KubeApi {
+    /** Sustained requests per second; empty: the default of the process. */
+    Optional<Double> qps();
+
+    /** Requests at once; empty: the default of the process. */
+    Optional<Integer> burst();
+
+    /**
+     * @param value the chart value, for messages
+     * @throws IllegalArgumentException naming {@code value}
+     */
+    default ApiRate toRate(ApiRate defaults, String value) {
+      try {
+        return new ApiRate(qps().orElse(defaults.qps()), burst().orElse(defaults.burst()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(value + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** The agent DaemonSet. */
   interface Agent {
     /** Name of the DaemonSet, ServiceAccount and cluster RBAC objects. */
@@ -51,14 +85,38 @@ public interface OperatorSettings {
     String priorityClassName();
 
     /**
-     * Tolerations every agent pod gets, as a YAML or JSON list, added to the union of the
-     * VirtualIPs' tolerations (e.g. to run agents on tainted control-plane nodes).
+     * The tolerations of the agent pods, as a YAML or JSON list (e.g. to run agents on tainted
+     * control-plane nodes); a VirtualIP's own tolerations never reach the pods.
      */
     Optional<String> tolerations();
 
     /** Port of the agents' metrics and health endpoints on the node address. */
     @WithDefault("9654")
     int metricsPort();
+
+    /**
+     * Node labels the agent pods require, as a YAML or JSON map (chart value {@code
+     * agent.nodeSelector}); empty: every node the tolerations admit.
+     */
+    Optional<String> nodeSelector();
+
+    /** hostPID for the agents, needed by {@code track.processes} (chart value). */
+    @WithDefault("false")
+    boolean processTracking();
+
+    /** SETUID/SETGID for scripts run as another user than root (chart value). */
+    @WithDefault("true")
+    boolean scriptUsers();
+
+    /**
+     * Host directories the agents read {@code track.files} under, as a YAML or JSON list (chart
+     * value {@code agent.hostPaths}).
+     */
+    Optional<String> hostPaths();
+
+    /** Each agent's client-side request rate (chart values {@code agent.kubeApi.*}). */
+    @WithName("kube-api")
+    KubeApi kubeApi();
 
     /** text or json. */
     @WithDefault("text")
@@ -94,6 +152,7 @@ public interface OperatorSettings {
   default OperatorConfig toConfig() {
     OperatorConfig d = OperatorConfig.defaults();
     Agent a = agent();
+    // each setting named in its own message: a wrong one fails the start, before any write
     String priorityClass = a.priorityClassName().equals("none") ? "" : a.priorityClassName();
     return new OperatorConfig(
         namespace(),
@@ -111,9 +170,13 @@ public interface OperatorSettings {
         leaderElection().leaseName(),
         OperatorConfig.parseList(a.imagePullSecrets().orElse("")),
         OperatorConfig.parseList(a.secretNamespaces().orElse("")),
-        d.allowance(),
-        d.maxCandidates(),
-        d.operatorApiRate(),
-        d.agentApiRate());
+        new AgentAllowance(
+            OperatorConfig.parseNodeSelector(a.nodeSelector().orElse("")),
+            a.processTracking(),
+            a.scriptUsers(),
+            OperatorConfig.parseHostPaths(a.hostPaths().orElse(""))),
+        maxCandidates(),
+        kubeApi().toRate(ApiRate.OPERATOR_DEFAULT, "operator.kubeApi"),
+        a.kubeApi().toRate(ApiRate.AGENT_DEFAULT, "agent.kubeApi"));
   }
 }

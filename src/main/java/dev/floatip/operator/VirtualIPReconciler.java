@@ -119,11 +119,17 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
                 .withNamespaces(Set.of(cfg.namespace()))
                 .withLabelSelector(Labels.agentSelectorText())
                 .withSecondaryToPrimaryMapper(d -> all(primaries, null))
+                // a spec edit (generation) or a metadata edit: AgentResources repairs drift
                 .withOnUpdateFilter(
                     (now, before) ->
                         !Objects.equals(
-                            now.getMetadata().getAnnotations(),
-                            before.getMetadata().getAnnotations()))
+                                now.getMetadata().getGeneration(),
+                                before.getMetadata().getGeneration())
+                            || !Objects.equals(
+                                now.getMetadata().getLabels(), before.getMetadata().getLabels())
+                            || !Objects.equals(
+                                now.getMetadata().getAnnotations(),
+                                before.getMetadata().getAnnotations()))
                 .build(),
             ctx);
     peerSource =
@@ -199,7 +205,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     List<VirtualIP> runnable =
         valid.stream().filter(v -> decisions.get(v.getMetadata().getName()).runnable()).toList();
 
-    agentResources.sync(runnable, currentDaemonSet());
+    agentResources.sync(!runnable.isEmpty(), currentDaemonSet());
 
     String name = vip.getMetadata().getName();
     List<Violation> mine = violations.getOrDefault(name, validate(vip));

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,7 @@ class FatalErrorFlagsTest {
   @Test
   void theAgentDaemonSetKeepsTheImagesJavaOpts() {
     Container agent =
-        AgentDaemonSetFactory.build(OperatorConfig.defaults(), List.of())
+        AgentDaemonSetFactory.build(OperatorConfig.defaults())
             .getSpec()
             .getTemplate()
             .getSpec()

@@ -727,8 +727,7 @@ class HelmChartTest {
   void imagePullSecretsReachTheAgents() throws IOException {
     Rendered r = render("--set", "imagePullSecrets[0].name=regcred");
     OperatorConfig cfg = bind(deployment(r));
-    var agentPod =
-        AgentDaemonSetFactory.build(cfg, exampleVirtualIPs()).getSpec().getTemplate().getSpec();
+    var agentPod = AgentDaemonSetFactory.build(cfg).getSpec().getTemplate().getSpec();
     assertThat(agentPod.getImagePullSecrets())
         .singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo("regcred"));

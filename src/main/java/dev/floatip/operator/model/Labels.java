@@ -11,8 +11,11 @@ public final class Labels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "floatip-operator";
 
-  /** Hash of the desired agent objects, on the DaemonSet: unchanged hash → nothing to apply. */
-  public static final String SPEC_HASH = "floatip.dev/spec-hash";
+  /**
+   * Hash of the desired agent objects that operators before issue 13 recorded on the DaemonSet;
+   * dropped when the DaemonSet is next updated (AgentResources compares with the live object).
+   */
+  public static final String LEGACY_SPEC_HASH = "floatip.dev/spec-hash";
 
   private Labels() {}
 

@@ -1,13 +1,12 @@
 package dev.floatip.operator.model;
 
-import static dev.floatip.operator.model.Vips.vip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.kube.ApiRate;
+import dev.floatip.operator.AgentAllowance;
 import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -15,8 +14,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,19 +26,34 @@ class AgentDaemonSetFactoryTest {
 
   private static final OperatorConfig CFG = OperatorConfig.defaults();
 
-  private static final VirtualIP PLAIN = vip("plain", "{addresses: [192.0.2.10/24]}");
-
-  private static PodSpec pod(VirtualIP... vips) {
-    return AgentDaemonSetFactory.build(CFG, List.of(vips)).getSpec().getTemplate().getSpec();
+  private static PodSpec pod(OperatorConfig cfg) {
+    return AgentDaemonSetFactory.build(cfg).getSpec().getTemplate().getSpec();
   }
 
-  private static Container agent(VirtualIP... vips) {
-    return pod(vips).getContainers().get(0);
+  private static Container agent(OperatorConfig cfg) {
+    return pod(cfg).getContainers().get(0);
+  }
+
+  private static OperatorConfig allow(
+      Map<String, String> nodeSelector,
+      boolean processTracking,
+      boolean scriptUsers,
+      List<String> hostPaths) {
+    return CFG.withAllowance(
+        new AgentAllowance(nodeSelector, processTracking, scriptUsers, hostPaths));
+  }
+
+  private static String env(Container c, String name) {
+    return c.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
   void baseShape() {
-    DaemonSet ds = AgentDaemonSetFactory.build(CFG, List.of(PLAIN));
+    DaemonSet ds = AgentDaemonSetFactory.build(CFG);
     assertThat(ds.getMetadata().getName()).isEqualTo("floatip-agent");
     assertThat(ds.getMetadata().getNamespace()).isEqualTo("floatip-system");
     assertThat(ds.getSpec().getSelector().getMatchLabels())
@@ -58,6 +72,7 @@ class AgentDaemonSetFactoryTest {
     assertThat(pod.getServiceAccountName()).isEqualTo("floatip-agent");
     assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
     assertThat(pod.getAffinity()).isNull();
+    assertThat(pod.getNodeSelector()).isNull();
     assertThat(pod.getTolerations()).isEmpty();
 
     Container c = pod.getContainers().get(0);
@@ -68,8 +83,6 @@ class AgentDaemonSetFactoryTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getSecurityContext().getCapabilities().getAdd())
-        .containsExactly("NET_ADMIN", "NET_RAW");
     EnvVar node =
         c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
     assertThat(node.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
@@ -79,144 +92,82 @@ class AgentDaemonSetFactoryTest {
         .containsEntry("cpu", new Quantity("50m"))
         .containsEntry("memory", new Quantity("96Mi"));
     assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("192Mi"));
-    // only the writable /tmp: no hostPath while nothing tracks files
-    assertThat(pod.getVolumes()).extracting(v -> v.getHostPath()).containsOnlyNulls();
+    // the chart's defaults: scripts may run as other users, no process tracking, no host paths
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_ADMIN", "NET_RAW", "SETGID", "SETUID");
+    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+    assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("FLOATIP_HOST_ROOT");
+    assertThat(env(c, "FLOATIP_KUBE_API_QPS")).isEqualTo("10");
+    assertThat(env(c, "FLOATIP_KUBE_API_BURST")).isEqualTo("30");
   }
 
   static Stream<Arguments> privileges() {
     return Stream.of(
-        // spec, hostPID, extra capabilities
-        Arguments.of("{addresses: [192.0.2.1]}", false, List.of()),
-        Arguments.of(
-            "{addresses: [192.0.2.1], track: {processes: [{name: named}]}}", true, List.of()),
-        Arguments.of(
-            "{addresses: [192.0.2.1], track: {scripts: [{name: s, command: [true]}]}}",
-            false,
-            List.of("SETGID", "SETUID")),
-        Arguments.of(
-            "{addresses: [192.0.2.1], track: {scripts: [{name: s, command: [true], user: www}]}}",
-            false,
-            List.of("SETGID", "SETUID")),
-        Arguments.of(
-            "{addresses: [192.0.2.1], track: {scripts: [{name: s, command: [true], user: root}]}}",
-            false,
-            List.of()),
-        Arguments.of(
-            "{addresses: [192.0.2.1], track: {scripts: [{name: s, command: [true], user: '0:0'}]}}",
-            false,
-            List.of()));
+        // processTracking, scriptUsers, hostPID, extra capabilities
+        Arguments.of(false, false, false, List.of()),
+        Arguments.of(true, false, true, List.of()),
+        Arguments.of(false, true, false, List.of("SETGID", "SETUID")),
+        Arguments.of(true, true, true, List.of("SETGID", "SETUID")));
   }
 
   @ParameterizedTest
   @MethodSource
-  void privileges(String spec, boolean hostPid, List<String> extraCaps) {
-    VirtualIP v = vip("v", spec);
-    assertThat(pod(PLAIN, v).getHostPID()).isEqualTo(hostPid);
+  void privileges(
+      boolean processTracking, boolean scriptUsers, boolean hostPid, List<String> extraCaps) {
+    OperatorConfig cfg = allow(Map.of(), processTracking, scriptUsers, List.of());
+    assertThat(pod(cfg).getHostPID()).isEqualTo(hostPid);
     List<String> caps = new ArrayList<>(List.of("NET_ADMIN", "NET_RAW"));
     caps.addAll(extraCaps);
-    assertThat(agent(PLAIN, v).getSecurityContext().getCapabilities().getAdd())
+    assertThat(agent(cfg).getSecurityContext().getCapabilities().getAdd())
         .containsExactlyElementsOf(caps);
-    assertThat(agent(PLAIN, v).getSecurityContext().getPrivileged()).isFalse();
+    assertThat(agent(cfg).getSecurityContext().getPrivileged()).isFalse();
+    assertThat(agent(cfg).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
   }
 
   /**
    * Issue 11, defect 4: two files in /tmp used to mount the host's /tmp at /tmp, twice and over the
    * agent's own emptyDir (a duplicate mountPath, refused by the API server), and /etc/flags hid the
-   * image's /etc/flags. Now: the host's root once, read-only, under /host.
+   * image's /etc/flags. Now: each allowed host directory once, read-only, under /host.
    */
   @Test
-  void trackedFilesAreReadUnderOneReadOnlyHostRoot() {
-    VirtualIP a =
-        vip(
-            "a",
-            "{addresses: [192.0.2.1], track: {files: [{path: /tmp/vrrp-a}, {path: /tmp/vrrp-b}]}}");
-    VirtualIP b = vip("b", "{addresses: [192.0.2.2], track: {files: [{path: /etc/flags/two}]}}");
-    PodSpec pod = pod(a, b);
+  void eachAllowedHostPathIsMountedReadOnlyUnderTheHostRoot() {
+    Container agent;
+    PodSpec pod = pod(allow(Map.of(), false, true, List.of("/run/vrrp", "/etc/keepalived")));
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getHostPath() != null)
-        .singleElement()
-        .satisfies(
-            v -> {
-              assertThat(v.getHostPath().getPath()).isEqualTo("/");
-              assertThat(v.getHostPath().getType()).isEqualTo("Directory");
-            });
+        .extracting(v -> v.getHostPath().getPath(), v -> v.getHostPath().getType())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("/etc/keepalived", "Directory"),
+            org.assertj.core.groups.Tuple.tuple("/run/vrrp", "Directory"));
     assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotHaveDuplicates();
-    Container agent = pod.getContainers().get(0);
+    agent = pod.getContainers().get(0);
     assertThat(agent.getVolumeMounts()).extracting(VolumeMount::getName).doesNotHaveDuplicates();
     assertThat(agent.getVolumeMounts())
         .extracting(VolumeMount::getMountPath)
-        .doesNotHaveDuplicates()
-        .containsExactly("/tmp", "/host");
+        .containsExactly("/tmp", "/host/etc/keepalived", "/host/run/vrrp");
     assertThat(agent.getVolumeMounts())
-        .filteredOn(m -> m.getMountPath().equals("/host"))
-        .singleElement()
-        .satisfies(
+        .filteredOn(m -> m.getMountPath().startsWith("/host"))
+        .allSatisfy(
             m -> {
               assertThat(m.getReadOnly()).isTrue();
               assertThat(m.getMountPropagation()).isEqualTo("HostToContainer");
             });
-    assertThat(agent.getEnv())
-        .filteredOn(e -> e.getName().equals("FLOATIP_HOST_ROOT"))
-        .extracting(EnvVar::getValue)
-        .containsExactly("/host");
+    // each mount's volume is the hostPath of the directory it shows
+    for (VolumeMount m : agent.getVolumeMounts()) {
+      Volume v =
+          pod.getVolumes().stream()
+              .filter(x -> x.getName().equals(m.getName()))
+              .findFirst()
+              .orElseThrow();
+      if (v.getHostPath() != null) {
+        assertThat(m.getMountPath()).isEqualTo("/host" + v.getHostPath().getPath());
+      }
+    }
+    assertThat(env(agent, "FLOATIP_HOST_ROOT")).isEqualTo("/host");
   }
 
   @Test
-  void withoutTrackedFilesNoHostDirectoryIsMounted() {
-    PodSpec pod = pod(PLAIN, vip("p", "{addresses: [192.0.2.9], track: {processes: [{name: x}]}}"));
-    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tmp");
-    assertThat(pod.getContainers().get(0).getEnv())
-        .extracting(EnvVar::getName)
-        .doesNotContain("FLOATIP_HOST_ROOT");
-  }
-
-  @Test
-  void affinityIsTheUnionOfTheSelectors() {
-    VirtualIP a =
-        vip(
-            "a",
-            "{addresses: [192.0.2.1], nodeSelector: {matchLabels: {role: ingress, zone: z1}}}");
-    VirtualIP b =
-        vip(
-            "b",
-            "{addresses: [192.0.2.2], nodeSelector: {matchExpressions:"
-                + " [{key: dns, operator: Exists}]}}");
-    VirtualIP dup =
-        vip(
-            "c",
-            "{addresses: [192.0.2.3], nodeSelector: {matchLabels: {zone: z1, role: ingress}}}");
-    var terms =
-        pod(a, b, dup)
-            .getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms();
-    assertThat(terms).hasSize(2);
-    assertThat(terms.get(0).getMatchExpressions())
-        .containsExactly(
-            new NodeSelectorRequirement("role", "In", List.of("ingress")),
-            new NodeSelectorRequirement("zone", "In", List.of("z1")));
-    assertThat(terms.get(1).getMatchExpressions())
-        .containsExactly(new NodeSelectorRequirement("dns", "Exists", null));
-    // a VirtualIP without a selector selects every node: no affinity at all
-    assertThat(pod(a, b, PLAIN).getAffinity()).isNull();
-  }
-
-  @Test
-  void tolerationsAreTheUnion() {
-    VirtualIP a =
-        vip(
-            "a",
-            "{addresses: [192.0.2.1], tolerations: [{key: k1, operator: Exists},"
-                + " {key: k2, operator: Equal, value: v, effect: NoSchedule}]}");
-    VirtualIP b = vip("b", "{addresses: [192.0.2.2], tolerations: [{key: k1, operator: Exists}]}");
-    assertThat(pod(a, b).getTolerations())
-        .extracting(Toleration::getKey)
-        .containsExactly("k1", "k2");
-  }
-
-  @Test
-  void theOperatorsAgentTolerationsAreAddedToTheVirtualIPs() {
+  void theNodeSelectorIsTheChartsAndTheTolerationsAreTheChartsOnly() {
     OperatorConfig cfg =
         new OperatorConfig(
             CFG.namespace(),
@@ -236,43 +187,42 @@ class AgentDaemonSetFactoryTest {
             CFG.leaseName(),
             CFG.imagePullSecrets(),
             CFG.secretNamespaces(),
-            null,
+            new AgentAllowance(
+                Map.of("kubernetes.io/os", "linux", "floatip.dev/agent", "true"),
+                false,
+                true,
+                List.of()),
             OperatorConfig.DEFAULT_MAX_CANDIDATES,
             null,
-            null);
-    VirtualIP a = vip("a", "{addresses: [192.0.2.1], tolerations: [{key: k1, operator: Exists}]}");
-    VirtualIP b = vip("b", "{addresses: [192.0.2.2], tolerations: [{key: k2, operator: Exists}]}");
-    List<Toleration> tolerations =
-        AgentDaemonSetFactory.build(cfg, List.of(a, b))
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getTolerations();
-    // k1 from both the settings and VirtualIP a appears once
-    assertThat(tolerations)
+            new ApiRate(2.5, 5));
+    PodSpec pod = pod(cfg);
+    assertThat(pod.getNodeSelector())
+        .containsExactly(
+            Map.entry("floatip.dev/agent", "true"), Map.entry("kubernetes.io/os", "linux"));
+    assertThat(pod.getAffinity()).as("no affinity from VirtualIPs any more").isNull();
+    assertThat(pod.getTolerations())
         .extracting(Toleration::getKey)
-        .containsExactly("k1", "k2", "node-role.kubernetes.io/control-plane");
-    assertThat(tolerations.get(2).getEffect()).isEqualTo("NoSchedule");
-    // with no VirtualIP tolerations at all, the settings' still apply
-    assertThat(
-            AgentDaemonSetFactory.build(cfg, List.of(PLAIN))
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getTolerations())
-        .hasSize(2);
+        .containsExactly("node-role.kubernetes.io/control-plane", "k1");
+    assertThat(pod.getTolerations().get(0).getEffect()).isEqualTo("NoSchedule");
+    assertThat(env(pod.getContainers().get(0), "FLOATIP_KUBE_API_QPS")).isEqualTo("2.5");
+    assertThat(env(pod.getContainers().get(0), "FLOATIP_KUBE_API_BURST")).isEqualTo("5");
+  }
+
+  /** DESIGN §2 rule 6: the DaemonSet is a function of the config alone. */
+  @Test
+  void theSameConfigGivesTheSameDaemonSet() {
+    OperatorConfig cfg = allow(Map.of("a", "b"), true, false, List.of("/run/x", "/opt/flags"));
+    OperatorConfig reordered =
+        allow(Map.of("a", "b"), true, false, List.of("/opt/flags", "/run/x"));
+    assertThat(AgentDaemonSetFactory.build(reordered)).isEqualTo(AgentDaemonSetFactory.build(cfg));
+    assertThat(AgentDaemonSetFactory.build(cfg))
+        .isNotEqualTo(AgentDaemonSetFactory.build(allow(Map.of("a", "b"), true, false, List.of())));
   }
 
   @Test
-  void orderOfTheVirtualIPsDoesNotMatter() {
-    List<VirtualIP> vips =
-        new ArrayList<>(
-            List.of(
-                vip("a", "{addresses: [192.0.2.1], tolerations: [{key: x, operator: Exists}]}"),
-                vip("b", "{addresses: [192.0.2.2], nodeSelector: {matchLabels: {r: b}}}"),
-                vip("c", "{addresses: [192.0.2.3], nodeSelector: {matchLabels: {r: c}}}")));
-    DaemonSet first = AgentDaemonSetFactory.build(CFG, vips);
-    Collections.reverse(vips);
-    assertThat(AgentDaemonSetFactory.build(CFG, vips)).isEqualTo(first);
+  void ratesAreWrittenAsTheAgentParsesThem() {
+    assertThat(AgentDaemonSetFactory.rate(10)).isEqualTo("10");
+    assertThat(AgentDaemonSetFactory.rate(0.5)).isEqualTo("0.5");
+    assertThat(Double.parseDouble(AgentDaemonSetFactory.rate(1e-3))).isEqualTo(1e-3);
   }
 }
