@@ -8,7 +8,8 @@
 #   5. `kubectl events` shows the operator's Events (namespace default)
 #   6. a disk-pressure taint on the master node changes nothing (no release, no second master)
 #   7. kill the leading operator replica: the other takes the Lease and reconciles a change, a second
-#      VirtualIP with another nodeSelector (hack/e2e/virtualip-other.yaml), added then removed
+#      VirtualIP with another nodeSelector (hack/e2e/virtualip-other.yaml), added then removed, without
+#      touching the agent DaemonSet (its generation stays: the pod template follows the chart's values)
 #   8. helm upgrade to a chart whose CRD changed (one more printer column): the cluster's CRD has it
 #   9. stop the master node's container; assert the address moves to the other worker and status follows
 #  10. start the node again, delete the VirtualIPs: no node still holds an address; helm uninstall keeps the CRD
@@ -202,7 +203,9 @@ fi
 run kind load docker-image "$IMAGE" --name "$CLUSTER"
 run "$HELM" --kube-context "$KCTX" install floatip helm/floatip --namespace "$NS" --create-namespace \
   --set image.repository="${IMAGE%:*}" --set image.tag="${IMAGE##*:}" --set image.pullPolicy=Never \
-  --set operator.replicas=2 --wait --timeout "${TIMEOUT}s"
+  --set operator.replicas=2 --set agent.tolerations[0].key=node-role.kubernetes.io/control-plane \
+  --set agent.tolerations[0].operator=Exists --set agent.tolerations[0].effect=NoSchedule \
+  --wait --timeout "${TIMEOUT}s"
 run "$KUBECTL" --context "$KCTX" label ns "$NS" pod-security.kubernetes.io/enforce=privileged --overwrite
 run "$KUBECTL" --context "$KCTX" -n "$NS" rollout status deploy/floatip-operator --timeout "${TIMEOUT}s"
 
@@ -249,15 +252,20 @@ leader=floatip-operator-LEADER
 run "$KUBECTL" --context "$KCTX" -n "$NS" delete pod "$leader" --grace-period=0 --force --wait=false
 wait_for "another replica than $leader holds Lease $LEASE" leader_is_not "$leader"
 run "$KUBECTL" --context "$KCTX" label node "${NODES[0]}" floatip.dev/e2e-other=true
+gen=GENERATION
+[ "$DRY" = 1 ] || gen=$(k -n "$NS" get ds floatip-agent -o 'jsonpath={.metadata.generation}')
+ds_generation_is() { [ "$(k -n "$NS" get ds floatip-agent -o 'jsonpath={.metadata.generation}')" = "$1" ]; }
 [ "$DRY" = 0 ] || grep -v '^#' "$OTHER_FILE" | sed 's/^/      /'
 run "$KUBECTL" --context "$KCTX" apply -f "$OTHER_FILE"
-wait_for "the agent DaemonSet grew onto ${NODES[0]} (3 ready)" agents_ready 3
+wait_for "the agents on all 3 nodes stay ready" agents_ready 3
+wait_for "the agent DaemonSet is unchanged (generation $gen)" ds_generation_is "$gen"
 wait_for "${NODES[0]} holds $OTHER_ADDR" only_holder_is "${NODES[0]}" "$OTHER_ADDR"
 wait_for "$first is still the only holder of $VIP_ADDR" only_holder_is "$first"
 run "$KUBECTL" --context "$KCTX" delete -f "$OTHER_FILE" --wait=false
 wait_for "VirtualIP $OTHER_NAME is gone" vip_gone "$OTHER_NAME"
 wait_for "no node holds $OTHER_ADDR" nobody_holds "$OTHER_ADDR"
-wait_for "the agent DaemonSet is back on the 2 workers" agents_ready 2
+wait_for "the agent DaemonSet is still unchanged (generation $gen)" ds_generation_is "$gen"
+wait_for "the agents on all 3 nodes stay ready" agents_ready 3
 wait_for "$first is still the only holder of $VIP_ADDR" only_holder_is "$first"
 
 # --- 8. helm upgrade applies a changed CRD ----------------------------------------------------------

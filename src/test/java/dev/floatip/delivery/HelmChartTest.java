@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.crd.CrdFileTest;
+import dev.floatip.kube.ApiRate;
+import dev.floatip.operator.AgentAllowance;
 import dev.floatip.operator.OperatorConfig;
 import dev.floatip.operator.OperatorSettings;
 import dev.floatip.operator.SecretNamespaces;
@@ -294,11 +296,23 @@ class HelmChartTest {
                 fromChart.leaseName(),
                 fromChart.imagePullSecrets(),
                 fromChart.secretNamespaces(),
-                null,
-                OperatorConfig.DEFAULT_MAX_CANDIDATES,
-                null,
-                null))
+                fromChart.allowance(),
+                fromChart.maxCandidates(),
+                fromChart.operatorApiRate(),
+                fromChart.agentApiRate()))
         .isEqualTo(defaults);
+    assertThat(env(deployment(render())))
+        .as("every setting of issue 13 is passed, not left to the operator's default")
+        .containsKeys(
+            "FLOATIP_OPERATOR_MAX_CANDIDATES",
+            "FLOATIP_OPERATOR_KUBE_API_QPS",
+            "FLOATIP_OPERATOR_KUBE_API_BURST",
+            "FLOATIP_OPERATOR_AGENT_NODE_SELECTOR",
+            "FLOATIP_OPERATOR_AGENT_PROCESS_TRACKING",
+            "FLOATIP_OPERATOR_AGENT_SCRIPT_USERS",
+            "FLOATIP_OPERATOR_AGENT_HOST_PATHS",
+            "FLOATIP_OPERATOR_AGENT_KUBE_API_QPS",
+            "FLOATIP_OPERATOR_AGENT_KUBE_API_BURST");
   }
 
   @Test
@@ -325,8 +339,29 @@ class HelmChartTest {
             "--set", "operator.leaderElection.leaseName=vip-lease",
             "--set", "imagePullSecrets[0].name=regcred",
             "--set", "imagePullSecrets[1].name=mirror",
-            "--set", "agent.secretNamespaces[0]=vrrp-secrets");
+            "--set", "agent.secretNamespaces[0]=vrrp-secrets",
+            "--set", "agent.nodeSelector.kubernetes\\.io/os=linux",
+            "--set", "agent.nodeSelector.floatip\\.dev/agent=",
+            "--set", "agent.processTracking=true",
+            "--set", "agent.scriptUsers=false",
+            "--set", "agent.hostPaths[0]=/run/vrrp",
+            "--set", "agent.hostPaths[1]=/etc/keepalived",
+            "--set-json", "agent.kubeApi.qps=2.5",
+            "--set", "agent.kubeApi.burst=4",
+            "--set", "operator.maxCandidates=5",
+            "--set", "operator.kubeApi.qps=50",
+            "--set", "operator.kubeApi.burst=100");
     OperatorConfig cfg = bind(deployment(r));
+    assertThat(cfg.allowance())
+        .isEqualTo(
+            new AgentAllowance(
+                Map.of("kubernetes.io/os", "linux", "floatip.dev/agent", ""),
+                true,
+                false,
+                List.of("/etc/keepalived", "/run/vrrp")));
+    assertThat(cfg.agentApiRate()).isEqualTo(new ApiRate(2.5, 4));
+    assertThat(cfg.operatorApiRate()).isEqualTo(new ApiRate(50, 100));
+    assertThat(cfg.maxCandidates()).isEqualTo(5);
     assertThat(cfg.imagePullSecrets()).containsExactly("regcred", "mirror");
     assertThat(cfg.secretNamespaces()).containsExactly("vrrp-secrets");
     assertThat(cfg.image()).isEqualTo("registry.example/floatip:1.2.3");
@@ -398,6 +433,11 @@ class HelmChartTest {
         "serviceAccount.create=false           | serviceAccount.name is required",
         "agent.secretNamespaces[0]=Not_A_Namespace | at '/agent/secretNamespaces/0'",
         "crds.keep=yes                         | at '/crds/keep'",
+        "agent.hostPaths[0]=run/vrrp           | at '/agent/hostPaths/0'",
+        "agent.processTracking=yes             | at '/agent/processTracking'",
+        "operator.maxCandidates=1              | at '/operator/maxCandidates'",
+        "agent.kubeApi.burst=0                 | at '/agent/kubeApi/burst'",
+        "operator.kubeApi.qps=0                | at '/operator/kubeApi/qps'",
       })
   void invalidValuesFailWithAMessage(String set, String message) {
     Helm.Result r = Helm.templateResult("--set", set);

@@ -25,8 +25,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,21 +47,28 @@ class AgentResourcesTest {
       OperatorConfig.defaults().withNamespace(MockApiServer.NAMESPACE);
   private final EventCorrelatorTest.FakeClock clock = new EventCorrelatorTest.FakeClock();
 
-  private MockApiServer mock;
-  private KubernetesClient admin;
-  private KubernetesClient operator;
+  /** One server for the class (starting one takes seconds); each test starts without agents. */
+  private static MockApiServer mock;
 
-  @BeforeEach
-  void start() {
+  private static KubernetesClient admin;
+  private static KubernetesClient operator;
+
+  @BeforeAll
+  static void start() {
     mock = MockApiServer.start();
     admin = mock.client();
     operator = mock.client(Identity.OPERATOR);
   }
 
-  @AfterEach
-  void stop() {
-    assertThat(mock.componentRefusals()).as("requests the API server refused").isEmpty();
+  @AfterAll
+  static void stop() {
     mock.close();
+  }
+
+  @AfterEach
+  void noRefusalsAndNoAgents() {
+    assertThat(mock.componentRefusals()).as("requests the API server refused").isEmpty();
+    new AgentResources(admin, cfg, clock).deleteAll();
   }
 
   private AgentResources resources() {
