@@ -87,7 +87,11 @@ class HelmChartTest {
                 "--set", "logFormat=json",
                 "--set", "imagePullSecrets[0].name=regcred",
                 "--set", "agent.secretNamespaces[0]=vrrp-secrets",
-                "--set", "agent.priorityClassName=system-cluster-critical"))) {
+                "--set", "agent.priorityClassName=system-cluster-critical",
+                "--set", "agent.nodeSelector.kubernetes\\.io/os=linux",
+                "--set", "agent.processTracking=true",
+                "--set", "agent.hostPaths[0]=/run/vrrp",
+                "--set", "operator.maxCandidates=8"))) {
       List<String> cmd = new ArrayList<>(List.of(Helm.binary().toString(), "lint", "--strict"));
       cmd.add(Helm.CHART.toString());
       cmd.addAll(extra);

@@ -162,6 +162,40 @@ class AgentTemplateTest {
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
   }
 
+  /** Issue 13's number: adding and deleting 100 VirtualIPs changes the pod template 0 times. */
+  @Test
+  void aHundredVirtualIPsAddedAndDeletedWriteTheDaemonSetNever() {
+    String version = awaitBase().getMetadata().getResourceVersion();
+    List<String> names = new java.util.ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      String name = "many-" + i;
+      names.add(name);
+      create(
+          name,
+          "{addresses: [198.51.100."
+              + (i + 1)
+              + "/24], nodeSelector: {matchLabels: {vip: v"
+              + i
+              + "}}, tolerations: [{key: t"
+              + i
+              + ", operator: Exists}]"
+              + (i % 3 == 0 ? ", track: {processes: [{name: p" + i + "}]}" : "")
+              + (i % 3 == 1 ? ", track: {files: [{path: /run/vrrp/f" + i + "}]}" : "")
+              + "}");
+    }
+    await().atMost(Duration.ofSeconds(120)).until(() -> names.stream().allMatch(this::hasVrid));
+    long added = System.nanoTime();
+    names.forEach(n -> client.resources(VirtualIP.class).withName(n).delete());
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> client.resources(VirtualIP.class).list().getItems().size() == 1);
+    System.out.printf(
+        "AgentTemplateTest: 100 VirtualIPs reconciled in %d ms, deleted in %d ms%n",
+        (added - start) / 1_000_000, (System.nanoTime() - added) / 1_000_000);
+    assertUnwritten(version);
+  }
+
   @Test
   void handEditsAreRepairedAndRestartsAndPullSecretsKept() {
     DaemonSet before = awaitBase();
