@@ -128,19 +128,18 @@ public class AgentResources {
   }
 
   /**
-   * The live DaemonSet: the cached one, unless the cache has not seen this process's last write yet
-   * (it still holds the version that write replaced, or nothing after a create: then one GET tells
-   * a lagging cache from a DaemonSet someone deleted).
+   * The live DaemonSet: the cached one, unless the cache has not seen this process's last update
+   * yet (it still holds the version that update replaced). With nothing cached, one GET tells a
+   * cache that lags behind a create, or misses a DaemonSet whose labels someone changed, from a
+   * DaemonSet that is not there (a POST of an existing one would fail every time).
    */
   private Optional<DaemonSet> live(Optional<DaemonSet> cached) {
-    if (written == null) {
-      return cached;
-    }
     if (cached.isEmpty()) {
       return Optional.ofNullable(
           client.apps().daemonSets().inNamespace(cfg.namespace()).withName(cfg.agentName()).get());
     }
-    if (replacedVersion != null
+    if (written != null
+        && replacedVersion != null
         && replacedVersion.equals(cached.get().getMetadata().getResourceVersion())) {
       return Optional.of(written);
     }

@@ -410,6 +410,26 @@ class AgentResourcesTest {
     assertThat(live()).isNotNull();
   }
 
+  /**
+   * A DaemonSet the informer does not see (its labels changed by hand, so the label selector misses
+   * it) is read by name and repaired, never POSTed again (409 every time).
+   */
+  @Test
+  void aDaemonSetTheCacheMissesIsReadAndRepaired() throws InterruptedException {
+    resources().sync(true, Optional.empty());
+    editAsAdmin(
+        d -> {
+          d.getMetadata().getLabels().remove("app.kubernetes.io/component");
+          return d;
+        });
+    requests();
+    // a restarted operator whose informer does not list it
+    assertThat(resources().sync(true, Optional.empty())).isTrue();
+    assertThat(writes())
+        .containsExactly("PUT /apis/apps/v1/namespaces/floatip/daemonsets/floatip-agent");
+    assertThat(live().getMetadata().getLabels()).containsKey("app.kubernetes.io/component");
+  }
+
   /** The RBAC objects are read back now and then: a hand edit there is repaired too. */
   @Test
   void theRbacObjectsAreReadBackEveryFewMinutes() throws InterruptedException {
