@@ -93,9 +93,11 @@ grep -q "$OTHER_ADDR/" "$OTHER_FILE" || die "$OTHER_FILE does not hold $OTHER_AD
 
 HELM=helm KUBECTL=kubectl
 if [ "$DRY" = 0 ]; then
-  for tool in docker kind mvn; do
-    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed (this test needs Docker, Kind and Maven)"
+  for tool in docker kind; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed (this test needs Docker and Kind)"
   done
+  . hack/setup.sh
+  floatip_setup || die "set-up failed (see above)"
   docker info >/dev/null 2>&1 || die "the Docker daemon is not reachable (docker info failed)"
   if ! command -v helm >/dev/null 2>&1 || ! command -v kubectl >/dev/null 2>&1; then
     tools=$(hack/tools.sh) || die "cannot fetch helm/kubectl (hack/tools.sh)"
@@ -196,7 +198,7 @@ step "2. build $IMAGE, load it into the nodes, helm install (2 operator replicas
 if [ "$SKIP_BUILD" = 1 ]; then
   echo "  SKIP_BUILD=1: using $IMAGE as built"
 else
-  run mvn -B -q package -DskipTests
+  run ./mvnw -B -q package -DskipTests
   run docker build -f src/main/docker/Dockerfile -t "$IMAGE" .
 fi
 run kind load docker-image "$IMAGE" --name "$CLUSTER"
