@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end test on a throwaway Kind cluster (needs Docker, kind, Maven and a JDK >= 21; helm and
-# kubectl come from hack/tools.sh unless on PATH). It proves what only a real cluster can prove:
+# End-to-end test on a throwaway Kind cluster (needs Docker and kind; Maven is ./mvnw, hack/setup.sh
+# finds a JDK >= 21; helm and kubectl come from hack/tools.sh unless on PATH). It proves what only a real cluster can prove:
 #   1. create a 3-node cluster (control plane + 2 workers), label the workers
 #   2. build the jar and the image, load it into the nodes, helm install helm/floatip (2 operator replicas)
 #   3. apply hack/e2e/virtualip.yaml, wait until `kubectl get vip` names a master that holds the address
