@@ -63,13 +63,13 @@ floatip_jdk() {
       if apt-cache show "$pkg" >/dev/null 2>&1; then
         _floatip_say "installing $pkg"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >&2 &&
-          floatip_jdk && return 0
+          FLOATIP_NO_INSTALL=1 floatip_jdk 2>/dev/null && return 0
       fi
     done
   fi
   cat >&2 <<EOF
 setup: no JDK >= $FLOATIP_JDK_MIN found (looked at \$JAVA_HOME, javac on PATH and /usr/lib/jvm/*).
-  Ubuntu 24.04+: sudo apt-get install openjdk-21-jdk-headless (this script does it when run as root).
+  Ubuntu 22.04+: sudo apt-get install openjdk-21-jdk-headless (this script does it when run as root).
   Debian 12 has no JDK 21 in its archive; install Eclipse Temurin from its apt repository:
     sudo apt-get install -y wget apt-transport-https gpg
     wget -qO- https://packages.adoptium.net/artifactory/api/gpg/key/public | sudo gpg --dearmor -o /etc/apt/keyrings/adoptium.gpg
