@@ -144,7 +144,7 @@ dry_run() {
     if command -v "$t" >/dev/null; then echo "  $t: $(command -v "$t")"; else echo "  $t: MISSING"; miss=1; fi
   done
   echo "  java: ${JAVA:-MISSING}"
-  echo "  jar: $([ -f "$JAR" ] && echo "$JAR" || echo "missing, would build it with: mvn ${MVN_FLAGS:--B -q -ntp} package -DskipTests")"
+  echo "  jar: $([ -f "$JAR" ] && echo "$JAR" || echo "missing, would build it with: ./mvnw ${MVN_FLAGS:--B -q -ntp} package -DskipTests")"
   echo
   echo "topology: namespaces ${NSS[*]}; bridge br0 in $P-sw (STP off, snooping off);"
   echo "  r1/r2/r3 = ${IP[r1]}/${IP[r2]}/${IP[r3]} (priorities ${PRIO[r1]}/${PRIO[r2]}/${PRIO[r3]}), client ${IP[cl]}; VIP $VIP/24, VRID $VRID; $MODE"
@@ -401,11 +401,10 @@ run_resources() { # DAEMON NVIPS
 }
 
 # ------------------------------------------------------------------ main
-if [ -z "${JAVA_HOME:-}" ]; then
-  for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
-    [ -x "$jdk/bin/java" ] && { export JAVA_HOME=$jdk; break; }
-  done
-fi
+. "$ROOT/hack/setup.sh"
+[ "$DRY" = 1 ] && export FLOATIP_NO_INSTALL=1
+floatip_jdk 2>/dev/null || true   # reported below as "java: MISSING" when absent
+MVN=$ROOT/mvnw
 JAVA=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java" || true)
 
 if [ "$DRY" = 1 ]; then dry_run; exit $?; fi
@@ -418,11 +417,11 @@ for t in ip ping "$PY"; do command -v "$t" >/dev/null || missing+=("$t"); done
 [ ${#missing[@]} = 0 ] || die "missing: ${missing[*]} (Debian: apt-get install iproute2 iputils-ping python3 keepalived)"
 
 if [[ " $DAEMONS " == *" floatip "* ]] && [ ! -f "$JAR" ]; then
-  command -v mvn >/dev/null || die "the agent jar is missing and so is mvn"
-  log "building floatip (mvn ${MVN_FLAGS:--B -q -ntp} package -DskipTests)"
+  floatip_setup || die "the agent jar is missing and the build's set-up failed (see above)"
+  log "building floatip (./mvnw ${MVN_FLAGS:--B -q -ntp} package -DskipTests)"
   mkdir -p "$ROOT/target"
   # shellcheck disable=SC2086
-  mvn ${MVN_FLAGS:--B -q -ntp} package -DskipTests >"$ROOT/target/bench-build.log" 2>&1 || { tail -30 "$ROOT/target/bench-build.log"; die "build failed"; }
+  "$MVN" ${MVN_FLAGS:--B -q -ntp} package -DskipTests >"$ROOT/target/bench-build.log" 2>&1 || { tail -30 "$ROOT/target/bench-build.log"; die "build failed"; }
 fi
 
 mkdir -p "$OUT/configs" "$OUT/logs" || die "cannot create $OUT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end test on a throwaway Kind cluster (needs Docker, kind, Maven and a JDK >= 21; helm and
-# kubectl come from hack/tools.sh unless on PATH). It proves what only a real cluster can prove:
+# End-to-end test on a throwaway Kind cluster (needs Docker and kind; Maven is ./mvnw, hack/setup.sh
+# finds a JDK >= 21; helm and kubectl come from hack/tools.sh unless on PATH). It proves what only a real cluster can prove:
 #   1. create a 3-node cluster (control plane + 2 workers), label the workers
 #   2. build the jar and the image, load it into the nodes, helm install helm/floatip (2 operator replicas)
 #   3. apply hack/e2e/virtualip.yaml, wait until `kubectl get vip` names a master that holds the address
@@ -94,9 +94,11 @@ grep -q "$OTHER_ADDR/" "$OTHER_FILE" || die "$OTHER_FILE does not hold $OTHER_AD
 
 HELM=helm KUBECTL=kubectl
 if [ "$DRY" = 0 ]; then
-  for tool in docker kind mvn; do
-    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed (this test needs Docker, Kind and Maven)"
+  for tool in docker kind; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed (this test needs Docker and Kind)"
   done
+  . hack/setup.sh
+  floatip_setup || die "set-up failed (see above)"
   docker info >/dev/null 2>&1 || die "the Docker daemon is not reachable (docker info failed)"
   if ! command -v helm >/dev/null 2>&1 || ! command -v kubectl >/dev/null 2>&1; then
     tools=$(hack/tools.sh) || die "cannot fetch helm/kubectl (hack/tools.sh)"
@@ -197,7 +199,7 @@ step "2. build $IMAGE, load it into the nodes, helm install (2 operator replicas
 if [ "$SKIP_BUILD" = 1 ]; then
   echo "  SKIP_BUILD=1: using $IMAGE as built"
 else
-  run mvn -B -q package -DskipTests
+  run ./mvnw -B -q package -DskipTests
   run docker build -f src/main/docker/Dockerfile -t "$IMAGE" .
 fi
 run kind load docker-image "$IMAGE" --name "$CLUSTER"

@@ -46,12 +46,10 @@ say() { printf '%s\n' "${bold}==>${off} $*"; }
 die() { printf '%s\n' "${red}error:${off} $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces): sudo $0"
-for tool in ip ping java ${CLUSTER:+curl}; do command -v "$tool" >/dev/null || die "$tool is missing (see README: Requirements)"; done
-if [ -z "${JAVA_HOME:-}" ]; then
-  for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
-    [ -x "$jdk/bin/java" ] && { export JAVA_HOME=$jdk; break; }
-  done
-fi
+# packages, a JDK >= 21 and the Maven wrapper (hack/setup.sh installs what is missing)
+. hack/setup.sh
+floatip_setup || die "set-up failed (see above)"
+floatip_packages ip:iproute2 ping:iputils-ping || die "set-up failed (see above)"
 
 cleanup() {
   trap - EXIT INT TERM
@@ -83,8 +81,8 @@ for f in "$jar" ${CLUSTER:+target/test-classpath.txt target/test-classes/dev/flo
   [ -f "$f" ] || stale=1
 done
 if [ -n "$stale" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
-  say "building floatip (mvn package -DskipTests)"
-  mvn -B -q -ntp package -DskipTests >"$RUN/build.log" 2>&1 || { tail -40 "$RUN/build.log"; die "build failed"; }
+  say "building floatip (./mvnw package -DskipTests)"
+  "$MVN" -B -q -ntp package -DskipTests >"$RUN/build.log" 2>&1 || { tail -40 "$RUN/build.log"; die "build failed"; }
 fi
 
 say "creating the segment: bridge + ${NODES[*]} + client (192.0.2.0/24, 2001:db8::/64, no route out)"

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The test command: format check, unit + scenario tests, layering, CRD / README drift checks and
 # (as root) the Linux tests; plus the scripts' dry runs, so they cannot rot unnoticed.
+# It sets itself up (hack/setup.sh): as root it installs the tools the Linux tests use, finds or installs a
+# JDK >= 21, and builds with ./mvnw (Maven from Maven Central, whether or not mvn is installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. hack/setup.sh
+floatip_setup
+if [ "$(id -u)" = 0 ]; then
+  floatip_packages ip:iproute2 ping:iputils-ping arping:iputils-arping keepalived:keepalived \
+    tcpdump:tcpdump setpriv:util-linux
+fi
 hack/bench.sh --dry-run >/dev/null
 hack/kind-e2e.sh --dry-run >/dev/null
 # the chart checks (HelmChartTest) run a real helm: the one hack/tools.sh fetched, if any
 if [ -z "${FLOATIP_HELM:-}" ] && tools=$(hack/tools.sh --cached); then
   export FLOATIP_HELM=$tools/helm
 fi
-exec mvn -B -ntp verify "$@"
+exec "$MVN" -B -ntp verify "$@"

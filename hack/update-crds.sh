@@ -6,7 +6,9 @@
 # The test command (hack/test.sh) fails while they are stale; this script is the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -ntp -q test -Dfloatip.update=true -Dtest='CrdFileTest,ApiReferenceTest' \
+. hack/setup.sh
+floatip_setup
+"$MVN" -B -ntp -q test -Dfloatip.update=true -Dtest='CrdFileTest,ApiReferenceTest' \
   -Dsurefire.failIfNoSpecifiedTests=false "$@"
 # The chart renders this copy as a template (helm/floatip/templates/crd.yaml), not from crds/: Helm
 # never upgrades crds/, and `helm upgrade` must apply CRD changes. HelmChartTest checks the copy.

@@ -5,7 +5,9 @@ import dev.floatip.config.Violation;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.InterfaceAddress;
 import dev.floatip.dataplane.IoResult;
+import dev.floatip.notify.NotifyOptions;
 import dev.floatip.notify.NotifyRuntime;
+import dev.floatip.notify.SecretReader;
 import dev.floatip.tracking.Effective;
 import dev.floatip.tracking.Tracking;
 import dev.floatip.vrrp.Action;
@@ -76,6 +78,20 @@ public final class VipRunner implements AutoCloseable {
       Tracking tracking,
       List<EventLoop.Listener> listeners,
       Runnable onNetworkChanged) {
+    this(nodeName, dataplane, clock, tracking, listeners, onNetworkChanged, SecretReader.NONE);
+  }
+
+  /**
+   * @param secrets reads the Secrets notifications name ({@code mail.auth.passwordSecretRef})
+   */
+  public VipRunner(
+      String nodeName,
+      Dataplane dataplane,
+      InstantSource clock,
+      Tracking tracking,
+      List<EventLoop.Listener> listeners,
+      Runnable onNetworkChanged,
+      SecretReader secrets) {
     this.nodeName = nodeName;
     this.dataplane = dataplane;
     List<EventLoop.Listener> all = new ArrayList<>(listeners);
@@ -92,7 +108,9 @@ public final class VipRunner implements AutoCloseable {
           }
         });
     this.loop = new EventLoop(clock, dataplane, all);
-    this.services = new VipServices(nodeName, loop, tracking, new NotifyRuntime());
+    this.services =
+        new VipServices(
+            nodeName, loop, tracking, new NotifyRuntime(NotifyOptions.DEFAULT, secrets));
   }
 
   public void start() {

@@ -41,6 +41,7 @@ public class Main implements QuarkusApplication {
       AgentSignals.install();
     }
     configureHttp(List.of(args));
+    LogFormat.configure(System.getenv(LogFormat.ENV));
     Quarkus.run(Main.class, Main::exit, args);
   }
 
@@ -92,7 +93,6 @@ public class Main implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
-    LogFormat.apply(System.getenv(LogFormat.ENV));
     return new CommandLine(new FloatipCommand(), factory).execute(args);
   }
 

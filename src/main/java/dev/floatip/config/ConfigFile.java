@@ -19,6 +19,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.floatip.api.v1alpha1.AuthenticationSpec;
+import dev.floatip.api.v1alpha1.MailSpec;
+import dev.floatip.api.v1alpha1.NotifySpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -151,6 +153,7 @@ public final class ConfigFile {
       }
       if (errors.size() == before) {
         readPassword(vip, doc, passwords);
+        checkMailFiles(vip, doc);
         vips.add(vip);
         vipDocs.add(doc);
       }
@@ -272,6 +275,33 @@ public final class ConfigFile {
                 error(
                     doc.locate(path), path, "password in " + auth.passwordFile() + ": " + problem),
             () -> out.put(vip.getMetadata().getName(), password));
+  }
+
+  /**
+   * The mail's password and CA files are read at each mail (a rotated password is used from the
+   * next one); unreadable ones are reported now, with the file's position, rather than at the first
+   * transition.
+   */
+  private void checkMailFiles(VirtualIP vip, YamlLocations.Document doc) {
+    NotifySpec n = vip.getSpec().notifications();
+    MailSpec mail = n == null ? null : n.mail();
+    if (mail == null) {
+      return;
+    }
+    if (mail.auth() != null && mail.auth().passwordFile() != null) {
+      readable(doc, "spec.notify.mail.auth.passwordFile", mail.auth().passwordFile());
+    }
+    if (mail.caFile() != null) {
+      readable(doc, "spec.notify.mail.caFile", mail.caFile());
+    }
+  }
+
+  private void readable(YamlLocations.Document doc, String path, String file) {
+    try {
+      InputFile.read(Path.of(file), InputFile.MAX_CONFIG_BYTES);
+    } catch (InputFile.Refused e) {
+      error(doc.locate(path), path, "cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   private void error(JsonLocation at, String field, String message) {

@@ -1,6 +1,8 @@
 package dev.floatip.config;
 
+import dev.floatip.api.v1alpha1.MailAuthSpec;
 import dev.floatip.api.v1alpha1.MailSpec;
+import dev.floatip.api.v1alpha1.MailTls;
 import dev.floatip.api.v1alpha1.NotifySpec;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +21,7 @@ final class NotifyChecks {
 
   private NotifyChecks() {}
 
-  static void notify(Violations v, NotifySpec n) {
+  static void notify(Violations v, NotifySpec n, Mode mode) {
     if (n == null) {
       return;
     }
@@ -29,8 +31,11 @@ final class NotifyChecks {
     command(v, path + ".backup", n.backup());
     command(v, path + ".fault", n.fault());
     command(v, path + ".stop", n.stop());
+    if (n.user() != null && !TrackChecks.USER.matcher(n.user()).matches()) {
+      v.add(path + ".user", "must be user or user:group");
+    }
     v.duration(path + ".timeout", n.timeout(), MIN_TIMEOUT, null);
-    mail(v, path + ".mail", n.mail());
+    mail(v, path + ".mail", n.mail(), mode);
     if (n.webhook() != null && v.requiredText(path + ".webhook.url", n.webhook().url())) {
       httpUrl(v, path + ".webhook.url", n.webhook().url());
     }
@@ -69,7 +74,7 @@ final class NotifyChecks {
     }
   }
 
-  private static void mail(Violations v, String path, MailSpec m) {
+  private static void mail(Violations v, String path, MailSpec m, Mode mode) {
     if (m == null) {
       return;
     }
@@ -93,6 +98,52 @@ final class NotifyChecks {
       }
     }
     v.duration(path + ".connectTimeout", m.connectTimeout(), MIN_TIMEOUT, null);
+    if (m.caFile() != null) {
+      if (mode == Mode.CLUSTER) {
+        v.add(
+            path + ".caFile",
+            "only in a standalone file; in a cluster the image's trust store is used");
+      } else if (!m.caFile().startsWith("/")) {
+        v.add(path + ".caFile", "must be an absolute path");
+      }
+    }
+    auth(v, path + ".auth", m.auth(), m.tlsOrDefault(), mode);
+  }
+
+  /** SMTP AUTH: the password from a Secret or a file, never sent in clear unless allowed. */
+  private static void auth(Violations v, String path, MailAuthSpec a, MailTls tls, Mode mode) {
+    if (a == null) {
+      return;
+    }
+    if (v.requiredText(path + ".username", a.username())
+        && (a.username().length() > 256 || a.username().chars().anyMatch(c -> c < 0x20))) {
+      v.add(path + ".username", "must be 1..256 characters without control characters");
+    }
+    if ((a.passwordSecretRef() != null ? 1 : 0) + (a.passwordFile() != null ? 1 : 0) != 1) {
+      v.add(path, "set exactly one of passwordSecretRef, passwordFile");
+    }
+    if (a.passwordFile() != null) {
+      if (mode == Mode.CLUSTER) {
+        v.add(path + ".passwordFile", "only in a standalone file; use passwordSecretRef");
+      } else if (!a.passwordFile().startsWith("/")) {
+        v.add(path + ".passwordFile", "must be an absolute path");
+      }
+    }
+    if (a.passwordSecretRef() != null) {
+      if (mode == Mode.STANDALONE) {
+        v.add(
+            path + ".passwordSecretRef",
+            "only in a cluster; use passwordFile in a standalone file");
+      } else {
+        VirtualIPValidator.secretKeyRef(v, path + ".passwordSecretRef", a.passwordSecretRef());
+      }
+    }
+    if (tls == MailTls.None && !a.allowCleartextOrDefault()) {
+      v.add(
+          path,
+          "AUTH would send the password in clear text: set tls to StartTLS or Implicit, or"
+              + " auth.allowCleartext to true");
+    }
   }
 
   private static boolean validPort(String port) {

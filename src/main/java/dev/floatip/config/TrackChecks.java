@@ -29,7 +29,8 @@ final class TrackChecks {
 
   static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
 
-  private static final Pattern USER =
+  /** {@code user[:group]}, names or numbers (track.scripts[].user, notify.user). */
+  static final Pattern USER =
       Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._-]*(:[A-Za-z0-9._][A-Za-z0-9._-]*)?");
 
   /**

@@ -117,7 +117,7 @@ public final class VirtualIPValidator {
     preemption();
     authentication();
     TrackChecks.track(v, spec.track(), mode);
-    NotifyChecks.notify(v, spec.notifications());
+    NotifyChecks.notify(v, spec.notifications(), mode);
     gratuitousArp();
     if (spec.syncGroup() != null && !SYNC_GROUP.matcher(spec.syncGroup()).matches()) {
       v.add("spec.syncGroup", "must be 1..63 letters, digits, '.', '_' or '-'");
@@ -361,6 +361,13 @@ public final class VirtualIPValidator {
         v.add(refPath, "only in a cluster; use passwordFile in a standalone file");
         return;
       }
+      secretKeyRef(v, refPath, ref);
+    }
+  }
+
+  /** A Secret key reference's fields, as the API server would check them. */
+  static void secretKeyRef(Violations v, String refPath, SecretKeyRef ref) {
+    {
       if (v.requiredText(refPath + ".name", ref.name())
           && (ref.name().length() > Schema.NAME_MAX_LENGTH
               || !DNS_SUBDOMAIN.matcher(ref.name()).matches())) {

@@ -54,6 +54,11 @@ final class InstanceConverter {
   private final Set<String> peers = new LinkedHashSet<>();
   private ConfNode unicastSource;
   private final Map<String, List<String>> hooks = new LinkedHashMap<>();
+
+  /** keepalived's {@code notify_* "script" user [group]}: hook → user[:group]. */
+  private final Map<String, String> hookUsers = new LinkedHashMap<>();
+
+  private final Map<String, ConfNode> hookNodes = new LinkedHashMap<>();
   private ConfNode smtpAlert;
   private Duration garpDelay;
   private Integer garpRepeat;
@@ -321,13 +326,13 @@ final class InstanceConverter {
 
   private void hook(ConfNode n, String which) throws ConfSyntaxError {
     String script = Values.one(n);
-    if (n.args().size() > 1) {
-      warn(
-          n,
-          "runs as "
-              + String.join(":", n.args().subList(1, n.args().size()))
-              + " under keepalived; floatip runs notify hooks as the agent's user");
+    if (n.args().size() > 3) {
+      throw new ConfSyntaxError(n.at(), n.keyword() + ": expected \"script\" [user [group]]");
     }
+    if (n.args().size() > 1) {
+      hookUsers.put(which, String.join(":", n.args().subList(1, n.args().size())));
+    }
+    hookNodes.put(which, n);
     if (Commands.needsShell(script)) {
       warn(n, "uses shell syntax; runs as /bin/sh -c");
     }
@@ -521,9 +526,40 @@ final class InstanceConverter {
         hooks.get("notify_backup"),
         hooks.get("notify_fault"),
         hooks.get("notify_stop"),
+        hookUser(),
         null,
         mail,
         null);
+  }
+
+  /**
+   * floatip runs every hook of a VirtualIP as one user: a hook's own user, else global_defs
+   * script_user (keepalived's default for scripts and hooks), else the agent's user (null).
+   */
+  private String hookUser() {
+    ConfNode scriptUser = defs.global("script_user");
+    String fallback = scriptUser == null ? null : String.join(":", scriptUser.args());
+    Map<String, String> users = new LinkedHashMap<>();
+    for (String which : hooks.keySet()) {
+      users.put(which, hookUsers.getOrDefault(which, fallback));
+    }
+    List<String> distinct = users.values().stream().distinct().toList();
+    if (distinct.size() <= 1) {
+      return distinct.isEmpty() ? null : distinct.getFirst();
+    }
+    String chosen = distinct.stream().filter(u -> u != null).findFirst().orElse(null);
+    for (var e : users.entrySet()) {
+      if (!java.util.Objects.equals(e.getValue(), chosen)) {
+        warn(
+            hookNodes.get(e.getKey()),
+            "runs as "
+                + (e.getValue() == null ? "keepalived's default user" : e.getValue())
+                + " under keepalived; floatip runs all hooks of a VirtualIP as one user:"
+                + " notify.user "
+                + chosen);
+      }
+    }
+    return chosen;
   }
 
   private MailSpec globalSmtpAlert() throws ConfSyntaxError {
@@ -570,7 +606,10 @@ final class InstanceConverter {
         List.copyOf(defs.notificationEmails),
         helo == null ? null : Values.one(helo),
         Values.format(
-            timeout == null ? Duration.ofSeconds(30) : Values.seconds(timeout, Integer.MAX_VALUE)));
+            timeout == null ? Duration.ofSeconds(30) : Values.seconds(timeout, Integer.MAX_VALUE)),
+        null, // keepalived has no TLS and no AUTH (README: migration)
+        null,
+        null);
   }
 
   private void warn(ConfNode n, String message) {

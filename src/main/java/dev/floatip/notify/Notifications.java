@@ -62,6 +62,8 @@ public final class Notifications implements Notifier {
       script =
           new ScriptDelivery(
               runtime.scripts(),
+              runtime.accounts(),
+              spec.user(),
               spec.command(),
               spec.master(),
               spec.backup(),
@@ -77,7 +79,7 @@ public final class Notifications implements Notifier {
     MailDelivery mail = null;
     if (spec.mail() != null) {
       try {
-        mail = new MailDelivery(spec.mail(), timeout);
+        mail = new MailDelivery(spec.mail(), timeout, runtime.secrets());
       } catch (RuntimeException e) {
         LOG.errorf("notify %s: spec.notify.mail unusable (%s); mail off", vip, e.getMessage());
       }

@@ -1,8 +1,10 @@
 package dev.floatip.notify;
 
 import dev.floatip.api.v1alpha1.NotifySpec;
+import dev.floatip.process.Accounts;
 import dev.floatip.process.ProcessRunner;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -12,13 +14,16 @@ import java.util.concurrent.Executors;
 
 /**
  * What every VirtualIP's {@link Notifications} share: the threads deliveries run on (virtual
- * threads; a hanging hook holds only its own), the hook runner and the HTTP client. One per agent.
+ * threads; a hanging hook holds only its own), the hook runner and the accounts its users resolve
+ * in, the Secret reader of mail passwords and the HTTP client. One per agent.
  */
 public final class NotifyRuntime implements AutoCloseable {
 
   private final NotifyOptions options;
   private final ExecutorService pool;
   private final ProcessRunner scripts;
+  private final Accounts accounts;
+  private final SecretReader secrets;
   private final Set<Notifications> open = ConcurrentHashMap.newKeySet();
   private HttpClient http;
 
@@ -27,16 +32,32 @@ public final class NotifyRuntime implements AutoCloseable {
   }
 
   public NotifyRuntime(NotifyOptions options) {
+    this(options, SecretReader.NONE);
+  }
+
+  /**
+   * @param secrets reads {@code mail.auth.passwordSecretRef} (cluster mode)
+   */
+  public NotifyRuntime(NotifyOptions options, SecretReader secrets) {
     this(
         options,
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("notify-", 0).factory()),
-        ProcessRunner.create(ScriptDelivery.PATH));
+        ProcessRunner.create(ScriptDelivery.PATH),
+        new Accounts(Path.of("/etc/passwd"), Path.of("/etc/group")),
+        secrets);
   }
 
-  NotifyRuntime(NotifyOptions options, ExecutorService pool, ProcessRunner scripts) {
+  NotifyRuntime(
+      NotifyOptions options,
+      ExecutorService pool,
+      ProcessRunner scripts,
+      Accounts accounts,
+      SecretReader secrets) {
     this.options = options;
     this.pool = pool;
     this.scripts = scripts;
+    this.accounts = accounts;
+    this.secrets = secrets;
   }
 
   /**
@@ -79,6 +100,14 @@ public final class NotifyRuntime implements AutoCloseable {
 
   ProcessRunner scripts() {
     return scripts;
+  }
+
+  Accounts accounts() {
+    return accounts;
+  }
+
+  SecretReader secrets() {
+    return secrets;
   }
 
   /** Created on first use: an agent without webhooks runs no HTTP client thread. */

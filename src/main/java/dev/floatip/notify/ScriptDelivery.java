@@ -1,6 +1,8 @@
 package dev.floatip.notify;
 
+import dev.floatip.process.Accounts;
 import dev.floatip.process.ProcessRunner;
+import dev.floatip.process.RunAs;
 import dev.floatip.process.RunResult;
 import dev.floatip.vrrp.IpFamily;
 import java.time.Duration;
@@ -16,9 +18,11 @@ import org.jboss.logging.Logger;
  * <name> <STATE> <priority>} appended (anchors §1.9). Each run has the timeout; a failure is logged
  * and the next hook still runs.
  *
- * <p>Hooks run through {@link ProcessRunner} as the agent's user ({@code spec.notify} has no user
- * field), with {@link #PATH} including {@code /usr/local}, and the transition in {@code FLOATIP_*}
- * environment variables ({@link #environment}).
+ * <p>Hooks run through {@link ProcessRunner} as {@code spec.notify.user} (resolved by {@link
+ * Accounts} at each transition, as script checks are) or, without one, as the agent's user, with
+ * {@link #PATH} including {@code /usr/local}, and the transition in {@code FLOATIP_*} environment
+ * variables ({@link #environment}). A user that is unknown or that the agent may not switch to is
+ * logged, and the hooks do not run.
  */
 final class ScriptDelivery implements Delivery {
 
@@ -34,9 +38,13 @@ final class ScriptDelivery implements Delivery {
   private final Optional<List<String>> fault;
   private final Optional<List<String>> stop;
   private final Duration timeout;
+  private final Accounts accounts;
+  private final String user;
 
   ScriptDelivery(
       ProcessRunner runner,
+      Accounts accounts,
+      String user,
       List<String> generic,
       List<String> master,
       List<String> backup,
@@ -44,6 +52,8 @@ final class ScriptDelivery implements Delivery {
       List<String> stop,
       Duration timeout) {
     this.runner = runner;
+    this.accounts = accounts;
+    this.user = user;
     this.generic = command(generic);
     this.master = command(master);
     this.backup = command(backup);
@@ -88,11 +98,22 @@ final class ScriptDelivery implements Delivery {
 
   @Override
   public void deliver(Transition t) throws InterruptedException {
+    RunAs as = null;
+    if (user != null) {
+      try {
+        as = accounts.resolve(user);
+      } catch (IllegalArgumentException e) {
+        LOG.warnf(
+            "notify %s %s: hooks not run: cannot run as %s: %s",
+            t.vip(), t.stateWord(), user, e.getMessage());
+        return;
+      }
+    }
     for (List<String> argv : commands(t)) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException();
       }
-      RunResult r = runner.run(argv, timeout, null, environment(t));
+      RunResult r = runner.run(argv, timeout, as, environment(t));
       switch (r.status()) {
         case EXITED -> {
           if (r.exitCode() == 0) {

@@ -16,8 +16,9 @@
  * which the oldest waiting one is dropped with a warning. A failing or hanging hook is logged and
  * killed with its process group at {@code spec.notify.timeout}; it never delays a state change.
  *
- * <p>Hooks run as the agent's user ({@code spec.notify} has no user field), with only {@code PATH}
- * and {@code LANG} in the environment, stdin from /dev/null, working directory /, in a session of
- * their own ({@code setsid}).
+ * <p>Hooks run as {@code spec.notify.user} (user[:group], as script checks; CAP_SETUID and
+ * CAP_SETGID needed to switch) or the agent's user, with only {@code PATH} and {@code LANG} (and
+ * the {@code FLOATIP_*} variables) in the environment, stdin from /dev/null, working directory /,
+ * in a session of their own ({@code setsid}).
  */
 package dev.floatip.notify;

@@ -1,6 +1,7 @@
 package dev.floatip.tracking;
 
 import dev.floatip.config.Durations;
+import dev.floatip.process.Accounts;
 import dev.floatip.process.ProcessRunner;
 import dev.floatip.process.RunAs;
 import dev.floatip.process.RunResult;

@@ -9,6 +9,7 @@ import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.config.Durations;
 import dev.floatip.dataplane.AddressManager;
 import dev.floatip.dataplane.LinkMonitor;
+import dev.floatip.process.Accounts;
 import dev.floatip.process.Identity;
 import dev.floatip.process.ProcessRunner;
 import java.net.http.HttpClient;

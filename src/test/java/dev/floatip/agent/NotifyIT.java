@@ -196,6 +196,54 @@ class NotifyIT {
   }
 
   /**
+   * {@code notify.user}: the agent (root) runs its hooks as the given uid:gid through setpriv, so a
+   * hook's {@code id} shows nobody's ids, not root's. The hook and its output live in a directory
+   * of their own that the user may enter.
+   */
+  @Test
+  void hooksRunAsNotifyUser(TestInfo test) throws IOException {
+    Path dir = ItLogs.dir(test);
+    Path own = Files.createTempDirectory("floatip-hook-user");
+    try {
+      Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path ids = Files.createFile(own.resolve("ids.log"));
+      Files.setPosixFilePermissions(ids, PosixFilePermissions.fromString("rw-rw-rw-"));
+      Path hook = own.resolve("ids.sh");
+      Files.writeString(hook, "#!/bin/sh\necho \"$(id -u):$(id -g) $*\" >> \"$1\"\n");
+      Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path config =
+          FloatipYaml.vip("web", 91)
+              .multicast()
+              .addresses(VIP)
+              .interval("100ms")
+              .priority("r1", PRIORITY)
+              .notify(
+                  """
+                  master: [%s, %s]
+                  user: "65534:65534"
+                  timeout: 5s
+                  """
+                      .formatted(hook, ids))
+              .write(dir.resolve("vip.yaml"));
+      LabDaemon a = LabDaemon.agent(lab, r1(), config, dir.resolve("agent-r1.log"));
+      agents.add(a);
+      a.awaitLine(START, "web/v4", "BACKUP -> MASTER");
+      Awaitility.await("the master hook")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> !lines(ids).isEmpty());
+      assertThat(lines(ids)).containsExactly("65534:65534 " + ids);
+    } finally {
+      try (var files = Files.list(own)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(own);
+    }
+  }
+
+  /**
    * A tracked interface flapped ten times faster than the hooks run (each takes 100 ms, and r1
    * never gets to MASTER in between): every transition still reaches the hook, the mail and the
    * webhook, in the agent's order, and no hook starts before the previous one ended.

@@ -209,6 +209,12 @@ class VirtualIPValidatorTest {
           CLUSTER | {addresses: [192.0.2.1], notify: {mail: {smtpServer: "smtp:99999", from: a@b, to: [c@d]}}} | spec.notify.mail.smtpServer | must be host or host:port
           CLUSTER | {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b}}} | spec.notify.mail.to | at least one recipient
           CLUSTER | {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [nobody]}}} | spec.notify.mail.to[0] | must be a mail address
+          CLUSTER | {addresses: [192.0.2.1], notify: {command: [x], user: "root:wheel:x"}} | spec.notify.user | must be user or user:group
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: StartTLS, auth: {username: u, passwordSecretRef: {name: s, key: k}}}}} | spec.notify.mail.auth.passwordSecretRef | only in a cluster; use passwordFile
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: StartTLS, auth: {username: u, passwordFile: smtp.pass}}}} | spec.notify.mail.auth.passwordFile | must be an absolute path
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], auth: {username: u, passwordFile: /etc/floatip/smtp}}}} | spec.notify.mail.auth | AUTH would send the password in clear text
+          STANDALONE | {addresses: [192.0.2.1], virtualRouterId: 1, transport: {mode: Multicast}, notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: Implicit, caFile: ca.pem}}} | spec.notify.mail.caFile | must be an absolute path
+          CLUSTER | {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: StartTLS, auth: {username: u, passwordSecretRef: {name: S_1, key: k}}}}} | spec.notify.mail.auth.passwordSecretRef.name | must be a Secret name
           CLUSTER | {addresses: [192.0.2.1], notify: {webhook: {url: "not a url"}}} | spec.notify.webhook.url | not a URL
           CLUSTER | {addresses: [192.0.2.1], gratuitousArp: {repeat: 0}} | spec.gratuitousArp.repeat | must be 1..100, was 0
           CLUSTER | {addresses: [192.0.2.1], gratuitousArp: {repeat: 101}} | spec.gratuitousArp.repeat | must be 1..100, was 101

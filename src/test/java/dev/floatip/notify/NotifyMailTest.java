@@ -48,13 +48,17 @@ class NotifyMailTest {
         null,
         null,
         null,
+        null,
         "10s",
         new MailSpec(
             server,
             "floatip@example.org",
             List.of("ops@example.org", "dns@example.net"),
             helo,
-            "5s"),
+            "5s",
+            null,
+            null,
+            null),
         null);
   }
 

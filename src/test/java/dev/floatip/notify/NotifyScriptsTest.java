@@ -8,16 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.floatip.api.v1alpha1.NotifySpec;
+import dev.floatip.process.Identity;
 import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +46,55 @@ class NotifyScriptsTest {
       List<String> fault,
       List<String> stop,
       String timeout) {
-    return new NotifySpec(command, master, backup, fault, stop, timeout, null, null);
+    return new NotifySpec(command, master, backup, fault, stop, null, timeout, null, null);
+  }
+
+  private static NotifySpec asUser(List<String> command, String user) {
+    return new NotifySpec(command, null, null, null, null, user, "30s", null, null);
+  }
+
+  /**
+   * {@code notify.user} as script checks resolve it: a numeric user:group runs the hooks with those
+   * ids (setpriv), so the hook's {@code id} shows them. Needs CAP_SETUID/CAP_SETGID (root).
+   */
+  @Test
+  void hooksRunAsTheirUser() throws Exception {
+    Identity self = Identity.current();
+    Assumptions.assumeTrue(self.canSwitchUser(), "switching user needs CAP_SETUID and CAP_SETGID");
+    // the hook runs as nobody: it may enter the directory and append to the log, nothing more
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path log = Files.createFile(dir.resolve("ids.log"));
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path hook = script(dir, "ids", "echo \"$(id -u):$(id -g) $*\" >> " + log);
+    Notifications n = runtime.notifications("dns", asUser(List.of(hook.toString()), "65534:65533"));
+
+    n.notify(Transitions.master("dns", 110));
+    assertThat(n.awaitIdle(DEADLINE)).isTrue();
+
+    assertThat(lines(log)).containsExactly("65534:65533 INSTANCE dns MASTER 110");
+    n.close();
+  }
+
+  @Test
+  void hooksAsTheAgentsOwnIdsNeedNoSwitchAndAnUnknownUserRunsNothing() throws Exception {
+    Identity self = Identity.current();
+    Path log = dir.resolve("ids.log");
+    Path hook = script(dir, "ids", "echo \"$(id -u):$(id -g) $*\" >> " + log);
+    Notifications own =
+        runtime.notifications(
+            "dns", asUser(List.of(hook.toString()), self.uid() + ":" + self.gid()));
+    own.notify(Transitions.master("dns", 110));
+    assertThat(own.awaitIdle(DEADLINE)).isTrue();
+    assertThat(lines(log))
+        .containsExactly(self.uid() + ":" + self.gid() + " INSTANCE dns MASTER 110");
+    own.close();
+
+    Notifications ghost =
+        runtime.notifications("web", asUser(List.of(hook.toString()), "no-such-user-here"));
+    ghost.notify(Transitions.master("web", 110));
+    assertThat(ghost.awaitIdle(DEADLINE)).isTrue();
+    assertThat(lines(log)).as("no hook ran as an unknown user").hasSize(1);
+    ghost.close();
   }
 
   @Test

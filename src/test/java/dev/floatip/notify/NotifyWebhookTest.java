@@ -81,7 +81,7 @@ class NotifyWebhookTest {
   }
 
   private NotifySpec webhook(String url) {
-    return new NotifySpec(null, null, null, null, null, "10s", null, new WebhookSpec(url));
+    return new NotifySpec(null, null, null, null, null, null, "10s", null, new WebhookSpec(url));
   }
 
   private String url() {
@@ -174,7 +174,8 @@ class NotifyWebhookTest {
     Notifications n =
         runtime.notifications(
             "dns",
-            new NotifySpec(command, null, null, null, null, "10m", null, new WebhookSpec(url())));
+            new NotifySpec(
+                command, null, null, null, null, null, "10m", null, new WebhookSpec(url())));
     n.notify(Transitions.master("dns", 100));
     n.notify(Transitions.backup("dns", 90));
     await().atMost(DEADLINE).until(() -> Scripts.lines(log).size() == 2);

@@ -77,4 +77,20 @@ class SecretNamespacesTest {
     assertThat(SecretNamespaces.check(withRef(null), none)).isEmpty();
     assertThat(SecretNamespaces.check(vip("b", "{addresses: [192.0.2.2/24]}"), none)).isEmpty();
   }
+
+  @Test
+  void theSmtpPasswordSecretIsCheckedTheSameWay() {
+    String spec =
+        "{addresses: [192.0.2.1/24], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d],"
+            + " tls: StartTLS, auth: {username: u, passwordSecretRef: {name: smtp, key: pw,"
+            + " namespace: %s}}}}}";
+    assertThat(SecretNamespaces.check(vip("a", spec.formatted("vrrp-secrets")), CFG)).isEmpty();
+    assertThat(SecretNamespaces.check(vip("a", spec.formatted("kube-system")), CFG))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.path()).isEqualTo("spec.notify.mail.auth.passwordSecretRef.namespace");
+              assertThat(x.message()).contains("kube-system").contains("agent.secretNamespaces");
+            });
+  }
 }

@@ -2,6 +2,7 @@ package dev.floatip.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.floatip.process.Accounts;
 import dev.floatip.process.Identity;
 import dev.floatip.process.ProcessRunner;
 import dev.floatip.process.RunAs;

@@ -98,6 +98,7 @@ public final class ClusterAgent implements AutoCloseable {
     this.client = client;
     this.nodeName = nodeName;
     this.clock = clock;
+    this.passwords = new Passwords(client, namespace, clock);
     this.pods = new KubePodWatch(client, nodeName);
     Tracking tracking =
         Tracking.create(
@@ -107,7 +108,9 @@ public final class ClusterAgent implements AutoCloseable {
             pods);
     List<EventLoop.Listener> all = new ArrayList<>(listeners);
     all.add((spec, change) -> requestFlush());
-    this.runner = new VipRunner(nodeName, dataplane, clock, tracking, all, this::requestPlan);
+    this.runner =
+        new VipRunner(
+            nodeName, dataplane, clock, tracking, all, this::requestPlan, passwords::secret);
     this.reporter =
         new StatusReporter(
             client,
@@ -124,7 +127,6 @@ public final class ClusterAgent implements AutoCloseable {
               }
             },
             clock);
-    this.passwords = new Passwords(client, namespace, clock);
   }
 
   /**

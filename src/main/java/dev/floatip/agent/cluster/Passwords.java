@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * VRRP v2 passwords from Secrets ({@code authentication.passwordSecretRef}), read with {@code get}
- * (the agent's role names each Secret) and remembered, so that an API outage does not stop a
- * running VirtualIP.
+ * VRRP v2 passwords from Secrets ({@code authentication.passwordSecretRef}), and the SMTP ones
+ * ({@code notify.mail.auth.passwordSecretRef}), read with {@code get} (the agent's role names each
+ * Secret) and remembered, so that an API outage does not stop a running VirtualIP.
  */
 final class Passwords {
 
@@ -57,6 +57,22 @@ final class Passwords {
     if (ref == null) {
       return new Resolved(null);
     }
+    return read(ref, vip.getMetadata().getName());
+  }
+
+  /**
+   * A Secret key for notifications ({@code mail.auth.passwordSecretRef}), on a notify thread.
+   *
+   * @throws IllegalStateException saying why it is missing or unreadable
+   */
+  String secret(SecretKeyRef ref) {
+    return switch (read(ref, "notify")) {
+      case Resolved r -> r.password();
+      case Missing m -> throw new IllegalStateException(m.reason());
+    };
+  }
+
+  private Result read(SecretKeyRef ref, String forWhom) {
     String namespace = ref.namespace() != null ? ref.namespace() : defaultNamespace;
     String where = "Secret " + namespace + "/" + ref.name() + " key " + ref.key();
     Fetched last = known.get(ref);
@@ -74,9 +90,7 @@ final class Passwords {
       return new Resolved(value);
     } catch (KubernetesClientException e) {
       if (last != null) {
-        LOG.debugf(
-            "%s: %s unreadable (%s); using the last value",
-            vip.getMetadata().getName(), where, e.getMessage());
+        LOG.debugf("%s: %s unreadable (%s); using the last value", forWhom, where, e.getMessage());
         return new Resolved(last.value());
       }
       return new Missing(where + " unreadable: " + e.getMessage());

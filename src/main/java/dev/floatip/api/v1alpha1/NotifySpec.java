@@ -23,6 +23,10 @@ public record NotifySpec(
     @JsonPropertyDescription("Run on entering FAULT (keepalived notify_fault).") List<String> fault,
     @JsonPropertyDescription("Run when the agent stops the router (keepalived notify_stop).")
         List<String> stop,
+    @JsonPropertyDescription(
+            "Run the hooks as user[:group] (keepalived notify ... user, script_user); default:"
+                + " the agent's user.")
+        String user,
     @Pattern(Schema.DURATION)
         @Default(Schema.NOTIFY_TIMEOUT)
         @JsonPropertyDescription("A hook running longer is killed (default 30s).")

@@ -160,6 +160,11 @@ class CrdSchemaTest {
           {addresses: [192.0.2.1], track: {scripts: [{name: s, command: []}]}} | spec.track.scripts[0].command: must have at least 1 items | spec.track.scripts[0].command: must name a program
           {addresses: [192.0.2.1], track: {files: [{weight: 1}]}} | spec.track.files[0]: required property 'path' not found | spec.track.files[0].path: required
           {addresses: [192.0.2.1], track: {http: [{name: h, url: "http://x/", expectedStatus: 600}]}} | spec.track.http[0].expectedStatus: maximum value of 599 | spec.track.http[0].expectedStatus: must be 100..599
+          {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: StartTLS, auth: {username: u}}}} | spec.notify.mail.auth: set exactly one of passwordSecretRef, passwordFile | spec.notify.mail.auth: set exactly one of passwordSecretRef, passwordFile
+          {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: StartTLS, auth: {username: u, passwordFile: /etc/floatip/smtp}}}} | spec.notify.mail.auth.passwordFile: only in a standalone file | spec.notify.mail.auth.passwordFile: only in a standalone file
+          {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], auth: {username: u, passwordSecretRef: {name: smtp, key: password}}}}} | spec.notify.mail.auth: AUTH would send the password in clear text | spec.notify.mail.auth: AUTH would send the password in clear text
+          {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: Implicit, caFile: /etc/ssl/smtp-ca.pem}}} | spec.notify.mail.caFile: only in a standalone file | spec.notify.mail.caFile: only in a standalone file
+          {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: SSL}}} | spec.notify.mail.tls: does not have a value in the enumeration | parse
           object:{apiVersion: floatip.dev/v1alpha1, kind: VirtualIP, metadata: {name: Not_A_Name}, spec: {addresses: [192.0.2.1]}} | metadata.name: RFC 1123 subdomain | metadata.name: must be a DNS subdomain
           """)
   void invalidObjectsAreRefusedByBoth(String spec, String crdExpected, String validatorExpected)

@@ -1,6 +1,5 @@
-package dev.floatip.tracking;
+package dev.floatip.process;
 
-import dev.floatip.process.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +8,10 @@ import java.util.Optional;
 
 /**
  * User and group names from {@code /etc/passwd} and {@code /etc/group} (paths injectable). Only
- * these files: no NSS, so no directory service can make a check wait.
+ * these files: no NSS, so no directory service can make a check or a hook wait. Shared by script
+ * checks ({@code track.scripts[].user}) and notify hooks ({@code notify.user}).
  */
-final class Accounts {
+public final class Accounts {
 
   /** A user: its ids, {@code gid} being the primary group. */
   record Account(String name, long uid, long gid) {}
@@ -19,7 +19,7 @@ final class Accounts {
   private final Path passwd;
   private final Path group;
 
-  Accounts(Path passwd, Path group) {
+  public Accounts(Path passwd, Path group) {
     this.passwd = passwd;
     this.group = group;
   }
@@ -30,7 +30,7 @@ final class Accounts {
    *
    * @throws IllegalArgumentException with a message for the check's status
    */
-  RunAs resolve(String spec) {
+  public RunAs resolve(String spec) {
     int colon = spec.indexOf(':');
     String userPart = colon < 0 ? spec : spec.substring(0, colon);
     String groupPart = colon < 0 ? null : spec.substring(colon + 1);

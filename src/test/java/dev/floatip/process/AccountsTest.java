@@ -1,9 +1,8 @@
-package dev.floatip.tracking;
+package dev.floatip.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.floatip.process.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
