@@ -84,6 +84,26 @@ class AllowanceCheckTest {
   }
 
   @Test
+  void hooksRunAsAnotherUserNeedTheValue() {
+    String spec =
+        "{addresses: [192.0.2.1/24], notify: {command: [/bin/true], user: 'nobody:nogroup'}}";
+    assertThat(check(spec, NOTHING))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.path()).isEqualTo("spec.notify.user");
+              assertThat(x.message()).contains("agent.scriptUsers=true");
+            });
+    assertThat(check(spec, EVERYTHING)).isEmpty();
+    assertThat(check("{addresses: [192.0.2.1/24], notify: {command: [/bin/true]}}", NOTHING))
+        .isEmpty();
+    assertThat(
+            check(
+                "{addresses: [192.0.2.1/24], notify: {command: [/bin/true], user: root}}", NOTHING))
+        .isEmpty();
+  }
+
+  @Test
   void trackedFilesMustLieUnderAnAllowedHostPath() {
     String spec =
         "{addresses: [192.0.2.1/24], track: {files: [{path: /run/vrrp/a},"
