@@ -133,6 +133,22 @@ class LayeringTest {
   }
 
   @Test
+  void kubeHelpersAreSharedByOperatorAndAgentSoUseOnlyFabric8AndTheJdk() {
+    classes()
+        .that()
+        .resideInAPackage("dev.floatip.kube..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "dev.floatip.kube..",
+            "io.fabric8.kubernetes.client..",
+            "io.vertx.core",
+            "org.jboss.logging..")
+        .check(production);
+  }
+
+  @Test
   void onlyTheLinuxDataplaneTouchesJna() {
     noClasses()
         .that()

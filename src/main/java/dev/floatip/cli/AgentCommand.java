@@ -8,7 +8,13 @@ import dev.floatip.config.ConfigError;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.IoResult;
 import dev.floatip.dataplane.linux.LinuxDataplane;
+import dev.floatip.kube.ApiRate;
+import dev.floatip.kube.ApiRateEnv;
+import dev.floatip.kube.ApiRateLimit;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
@@ -42,7 +48,9 @@ public class AgentCommand implements Callable<Integer> {
   @Inject AgentRuntime runtime;
 
   /** Created only in cluster mode: from KUBECONFIG, ~/.kube/config or the pod's service account. */
-  @Inject Instance<KubernetesClient> kubernetes;
+  @Inject Instance<Config> kubeConfig;
+
+  @Inject Instance<KubernetesSerialization> kubeSerialization;
 
   @Option(
       names = "--config",
@@ -82,6 +90,15 @@ public class AgentCommand implements Callable<Integer> {
               + " mode, driven by VirtualIP resources)");
       return 2;
     }
+    ApiRate rate = null;
+    if (config == null) {
+      try {
+        rate = ApiRateEnv.read(System.getenv(), ApiRate.AGENT_DEFAULT);
+      } catch (IllegalArgumentException e) {
+        System.err.println("floatip agent: " + e.getMessage());
+        return 2;
+      }
+    }
     Dataplane dataplane;
     switch (LinuxDataplane.open()) {
       case IoResult.Ok<LinuxDataplane> ok -> dataplane = ok.value();
@@ -96,7 +113,7 @@ public class AgentCommand implements Callable<Integer> {
     try (dataplane) {
       return config != null
           ? standalone(node != null ? node : shortHostName(), dataplane, signals)
-          : cluster(node, dataplane, signals);
+          : cluster(node, rate, dataplane, signals);
     }
   }
 
@@ -123,9 +140,16 @@ public class AgentCommand implements Callable<Integer> {
     return stopped(stopping);
   }
 
-  private int cluster(String node, Dataplane dataplane, AgentSignals signals)
+  private int cluster(String node, ApiRate rate, Dataplane dataplane, AgentSignals signals)
       throws InterruptedException {
-    KubernetesClient client = kubernetes.get();
+    try (KubernetesClient client = client(rate)) {
+      return cluster(node, client, dataplane, signals);
+    }
+  }
+
+  private int cluster(
+      String node, KubernetesClient client, Dataplane dataplane, AgentSignals signals)
+      throws InterruptedException {
     String namespace =
         Optional.ofNullable(System.getenv("POD_NAMESPACE"))
             .or(() -> Optional.ofNullable(client.getNamespace()))
@@ -145,6 +169,20 @@ public class AgentCommand implements Callable<Integer> {
     runtime.stopped();
     agent.shutdown(SHUTDOWN);
     return stopped(stopping);
+  }
+
+  /**
+   * Quarkus' client settings with the agent's own client-side rate limit ({@link
+   * ApiRateEnv#QPS}/{@link ApiRateEnv#BURST}): every agent of a cluster bounds its requests.
+   */
+  private KubernetesClient client(ApiRate rate) {
+    ApiRateLimit limit = ApiRateLimit.of(rate);
+    LOG.debugf("API requests limited to %s/s, burst %d", rate.qps(), rate.burst());
+    return new KubernetesClientBuilder()
+        .withKubernetesSerialization(kubeSerialization.get())
+        .withConfig(kubeConfig.get())
+        .withHttpClientBuilderConsumer(limit::addTo)
+        .build();
   }
 
   private static long stopping() {

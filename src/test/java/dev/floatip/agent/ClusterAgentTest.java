@@ -8,6 +8,7 @@ import dev.floatip.agent.cluster.ClusterAgent;
 import dev.floatip.agent.cluster.MockCluster;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
+import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.IpLiteral;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.Advertisement;
@@ -96,6 +97,12 @@ class ClusterAgentTest {
         + extra;
   }
 
+  /** Creates or updates the VirtualIP, then chooses its candidates as the operator would. */
+  private void apply(String yaml) {
+    VirtualIP v = cluster.apply(yaml);
+    cluster.chooseCandidates(v.getMetadata().getName());
+  }
+
   private NodeStatus awaitEntry(NodeState state) {
     await()
         .atMost(WAIT)
@@ -105,7 +112,7 @@ class ClusterAgentTest {
 
   @Test
   void runsTheSelectedVirtualIPAndReportsItsEntry() {
-    cluster.apply(vip("  priority: {default: 100, nodes: {n1: 120}}\n"));
+    apply(vip("  priority: {default: 100, nodes: {n1: 120}}\n"));
     startAgent();
 
     NodeStatus master = awaitEntry(NodeState.Master);
@@ -126,7 +133,7 @@ class ClusterAgentTest {
 
   @Test
   void peersFollowTheAddressesOtherAgentsReportAndNodesJoiningLive() {
-    cluster.apply(vip(""));
+    apply(vip(""));
     startAgent();
     awaitEntry(NodeState.Master);
     await().atMost(WAIT).until(() -> destinations().contains(ip("192.0.2.12")));
@@ -143,8 +150,9 @@ class ClusterAgentTest {
             "{\"status\":{\"nodes\":{\"n2\":{\"state\":\"Backup\",\"addresses\":[\"192.0.2.22\"]}}}}");
     await().atMost(WAIT).until(() -> lastDestinations().equals(List.of(ip("192.0.2.22"))));
 
-    // a node joining the selection becomes a peer without restarting anything
+    // a node joining the selection becomes a peer once the operator lists it, without restarting
     cluster.node("n4", "192.0.2.14", Map.of("role", "edge"));
+    cluster.chooseCandidates("web");
     await()
         .atMost(WAIT)
         .until(() -> lastDestinations().equals(List.of(ip("192.0.2.14"), ip("192.0.2.22"))));
@@ -153,7 +161,7 @@ class ClusterAgentTest {
 
   @Test
   void readyPodsOnThisNodeSetThePriorityFromThePodWatch() {
-    cluster.apply(
+    apply(
         vip(
             "  track:\n    pods: [{namespace: shop, selector: {matchLabels: {app: web}}, minReady: 1,"
                 + " weight: -50}]\n"));
@@ -218,8 +226,57 @@ class ClusterAgentTest {
   }
 
   @Test
-  void aSteadyMasterWritesNothingMore() {
+  void waitsForTheOperatorsCandidatesAndStopsWhenNoLongerListed() {
     cluster.apply(vip(""));
+    startAgent();
+    apply(vip("").replace("name: web", "name: other").replace("51", "60"));
+    await().atMost(WAIT).until(() -> cluster.entry("other", "n1").isPresent());
+    assertThat(cluster.entry("web", "n1")).isEmpty();
+    assertThat(dataplane.sent).allMatch(s -> vrid(s) == 60);
+
+    cluster.candidates("web", "n1", "n2");
+    awaitEntry(NodeState.Master);
+    await().atMost(WAIT).until(() -> destinations().contains(ip("192.0.2.12")));
+
+    // the operator moves it to n2 and n3: this node resigns and removes its entry
+    cluster.candidates("web", "n2", "n3");
+    await().atMost(WAIT).until(() -> cluster.entry("web", "n1").isEmpty());
+    await().atMost(WAIT).until(() -> !dataplane.addresses.contains(VIP));
+  }
+
+  @Test
+  void watchesOnlyItsOwnNode() throws InterruptedException {
+    apply(vip(""));
+    startAgent();
+    awaitEntry(NodeState.Master);
+    // another Node changes: the agent's node requests never covered it (fieldSelector)
+    cluster
+        .client
+        .nodes()
+        .withName("n2")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("zone", "b");
+              return n;
+            });
+    List<String> nodeRequests = new java.util.ArrayList<>();
+    for (var r = cluster.api.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+        r != null;
+        r = cluster.api.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      String path = r.getPath();
+      if ("GET".equals(r.getMethod()) && path.startsWith("/api/v1/nodes?")) {
+        nodeRequests.add(java.net.URLDecoder.decode(path, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    // one list and at least one watch, all of n1 only
+    assertThat(nodeRequests).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(nodeRequests).allMatch(p -> p.contains("fieldSelector=metadata.name=n1"));
+    assertThat(nodeRequests).anyMatch(p -> p.contains("watch=true"));
+  }
+
+  @Test
+  void aSteadyMasterWritesNothingMore() {
+    apply(vip(""));
     startAgent();
     awaitEntry(NodeState.Master);
     await()
@@ -259,8 +316,8 @@ class ClusterAgentTest {
 
   @Test
   void foreignVridsGoIntoThisNodesEntriesOnlyWhenTheyChangeAndNeverOntoTheNode() {
-    cluster.apply(vip(""));
-    cluster.apply(
+    apply(vip(""));
+    apply(
         vip("")
             .replace("name: web", "name: db")
             .replace("192.0.2.200", "192.0.2.201")
@@ -292,7 +349,7 @@ class ClusterAgentTest {
   void trackedFilesAreReadUnderTheHostsRoot(@TempDir Path host) throws IOException {
     Files.createDirectories(host.resolve("etc/keepalived"));
     Files.writeString(host.resolve("etc/keepalived/prio"), "7\n");
-    cluster.apply(vip("  track:\n    files: [{path: /etc/keepalived/prio, weight: 2}]\n"));
+    apply(vip("  track:\n    files: [{path: /etc/keepalived/prio, weight: 2}]\n"));
     startAgent(host);
 
     NodeStatus entry = awaitEntry(NodeState.Master);
@@ -333,7 +390,7 @@ class ClusterAgentTest {
 
   @Test
   void aVirtualIPThatCannotRunHereIsReportedAsFaultWithTheReason() {
-    cluster.apply(vip("").replace("192.0.2.200/24", "203.0.113.200/24"));
+    apply(vip("").replace("192.0.2.200/24", "203.0.113.200/24"));
     startAgent();
 
     NodeStatus entry = awaitEntry(NodeState.Fault);
@@ -347,9 +404,9 @@ class ClusterAgentTest {
 
   @Test
   void aVirtualIPThatDoesNotSelectThisNodeIsNeitherRunNorReported() {
-    cluster.apply(vip("").replace("role: edge", "role: other"));
+    apply(vip("").replace("role: edge", "role: other"));
     startAgent();
-    cluster.apply(vip("").replace("name: web", "name: canary"));
+    apply(vip("").replace("name: web", "name: canary"));
 
     await().atMost(WAIT).until(() -> cluster.entry("canary", "n1").isPresent());
     assertThat(cluster.entry("web", "n1")).isEmpty();
@@ -358,9 +415,9 @@ class ClusterAgentTest {
 
   @Test
   void waitsForTheOperatorsVridAndStopsOnAConflict() {
-    cluster.apply(vip("").replace("  virtualRouterId: 51\n", ""));
+    apply(vip("").replace("  virtualRouterId: 51\n", ""));
     startAgent();
-    cluster.apply(vip("").replace("name: web", "name: other").replace("51", "60"));
+    apply(vip("").replace("name: web", "name: other").replace("51", "60"));
     await().atMost(WAIT).until(() -> cluster.entry("other", "n1").isPresent());
     assertThat(cluster.entry("web", "n1")).isEmpty();
 
@@ -378,12 +435,12 @@ class ClusterAgentTest {
 
   @Test
   void aLiveOrderChangeMovesThePriorityWithoutRestartingTheRouter() {
-    cluster.apply(vip("  priority: {default: 100, order: [n1, n2]}\n"));
+    apply(vip("  priority: {default: 100, order: [n1, n2]}\n"));
     startAgent();
     NodeStatus first = awaitEntry(NodeState.Master);
     int before = first.priority();
 
-    cluster.apply(vip("  priority: {default: 100, order: [n2, n1]}\n"));
+    apply(vip("  priority: {default: 100, order: [n2, n1]}\n"));
 
     await()
         .atMost(WAIT)
@@ -397,7 +454,7 @@ class ClusterAgentTest {
 
   @Test
   void cordoningTheNodeResignsTheMasterWithPriorityZeroAndHoldsItInBackupUntilUncordoned() {
-    cluster.apply(vip(""));
+    apply(vip(""));
     startAgent();
     awaitEntry(NodeState.Master);
 
@@ -415,8 +472,8 @@ class ClusterAgentTest {
 
   @Test
   void theMaintenanceLabelHoldsEveryVirtualIPInBackupLikeACordon() {
-    cluster.apply(vip(""));
-    cluster.apply(vip("").replace("name: web", "name: api").replace("51", "52"));
+    apply(vip(""));
+    apply(vip("").replace("name: web", "name: api").replace("51", "52"));
     editNode(n -> n.getMetadata().getLabels().put("floatip.dev/maintenance", "true"));
     startAgent();
 
@@ -438,7 +495,7 @@ class ClusterAgentTest {
 
   @Test
   void deletionReleasesTheAddressAndThenReportsStopped() {
-    cluster.apply(
+    apply(
         vip("")
             .replace(
                 "metadata: {name: web}",
@@ -458,7 +515,7 @@ class ClusterAgentTest {
   void aFailingApiDelaysStatusButNeverTheRoutersAndStatusCatchesUp() {
     // every status write fails for a while (an API outage for the agent)
     cluster.api.failNext("PATCH", "/apis/floatip.dev/v1alpha1/virtualips/web/status", 503, 2);
-    cluster.apply(vip(""));
+    apply(vip(""));
     startAgent();
 
     await().atMost(WAIT).until(() -> dataplane.addresses.contains(VIP));
@@ -467,7 +524,7 @@ class ClusterAgentTest {
 
   @Test
   void anAgentWithoutItsApiKeepsRunning() {
-    cluster.apply(vip(""));
+    apply(vip(""));
     startAgent();
     awaitEntry(NodeState.Master);
 

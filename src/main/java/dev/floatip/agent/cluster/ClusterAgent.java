@@ -34,10 +34,12 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * The agent in a cluster: VirtualIPs and Nodes come from informers, this node's status entries go
- * back by merge patch. Informer events only ask for a new plan; plans run on one thread and hand
- * the result to the {@link VipRunner}, whose event loop never waits on the API (DESIGN §2 rule 1):
- * when the API is gone, the routers keep running from the last plan and status catches up later.
+ * The agent in a cluster: VirtualIPs and this node's Node come from informers, this node's status
+ * entries go back by merge patch. It runs a VirtualIP where the operator lists this node in {@code
+ * status.candidates}, with the other candidates as Unicast peers ({@link Placement}). Informer
+ * events only ask for a new plan; plans run on one thread and hand the result to the {@link
+ * VipRunner}, whose event loop never waits on the API (DESIGN §2 rule 1): when the API is gone, the
+ * routers keep running from the last plan and status catches up later.
  */
 public final class ClusterAgent implements AutoCloseable {
 
@@ -167,9 +169,13 @@ public final class ClusterAgent implements AutoCloseable {
             requestPlan();
           }
         };
+    // Only what this node needs stays in memory (DESIGN §2 rule 7): every VirtualIP, trimmed, and
+    // this node's own Node (fieldSelector metadata.name), trimmed to labels and spec.
     vips = client.resources(VirtualIP.class).runnableInformer(0);
+    vips.itemStore(new TrimmedStore<>(v -> CacheTrim.vip(v, nodeName)));
     vips.addEventHandler(cast(plan));
-    nodes = client.nodes().runnableInformer(0);
+    nodes = client.nodes().withName(nodeName).runnableInformer(0);
+    nodes.itemStore(new TrimmedStore<>(CacheTrim::node));
     nodes.addEventHandler(cast(plan));
     // Retry every failure, the first list included: an API server that is down when the agent
     // starts must not leave it without VirtualIPs for good (the default gives up before a sync).
@@ -237,18 +243,12 @@ public final class ClusterAgent implements AutoCloseable {
       return; // the informers call again once they listed
     }
     List<VirtualIP> all = vips.getStore().list();
-    List<Node> allNodes = nodes.getStore().list();
-    Node self =
-        allNodes.stream()
-            .filter(n -> nodeName.equals(n.getMetadata().getName()))
-            .findFirst()
-            .orElse(null);
+    Node self = nodes.getStore().getByKey(nodeName);
     if (!orphansRemoved) {
       runner.removeOrphans(all);
       orphansRemoved = true;
     }
-    List<Placement.Decision> decisions =
-        all.stream().map(v -> Placement.decide(v, self, allNodes)).toList();
+    List<Placement.Decision> decisions = all.stream().map(v -> Placement.decide(v, self)).toList();
     List<VipRunner.VipInput> inputs = new ArrayList<>();
     Map<String, String> unavailable = new HashMap<>();
     for (Placement.Decision d : decisions) {

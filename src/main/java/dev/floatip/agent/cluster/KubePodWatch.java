@@ -68,6 +68,7 @@ public final class KubePodWatch implements PodWatch, AutoCloseable {
     this.node = Objects.requireNonNull(node, "node");
     var pods = client.pods().inAnyNamespace();
     this.informer = (byField ? pods.withField("spec.nodeName", node) : pods).runnableInformer(0);
+    informer.itemStore(new TrimmedStore<>(CacheTrim::pod));
     informer.addEventHandler(
         new ResourceEventHandler<Pod>() {
           @Override

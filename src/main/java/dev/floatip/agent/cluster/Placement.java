@@ -1,21 +1,18 @@
 package dev.floatip.agent.cluster;
 
+import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.ClusterContract;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.config.IpLiteral;
-import dev.floatip.config.LabelSelectors;
 import dev.floatip.config.Mode;
-import dev.floatip.config.Tolerations;
 import dev.floatip.config.Violation;
 import dev.floatip.config.VirtualIPValidator;
 import dev.floatip.vrrp.Addresses;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.net.InetAddress;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,10 +57,12 @@ final class Placement {
   }
 
   /**
+   * Runs {@code vip} here only when the operator lists this node in {@code status.candidates} (it
+   * applies the nodeSelector and tolerations, and bounds how many nodes run it).
+   *
    * @param self this node (null while unknown: nothing runs)
-   * @param nodes every Node, this one included
    */
-  static Decision decide(VirtualIP vip, Node self, Collection<Node> nodes) {
+  static Decision decide(VirtualIP vip, Node self) {
     if (vip.getMetadata().getDeletionTimestamp() != null) {
       return new Release(vip);
     }
@@ -77,9 +76,6 @@ final class Placement {
     if (self == null) {
       return new Skip(vip, "this node's Node object is not known yet");
     }
-    if (!selected(vip, self)) {
-      return new Skip(vip, "its nodeSelector or tolerations do not admit this node");
-    }
     VirtualIPStatus status = vip.getStatus();
     for (String blocking : List.of(ClusterContract.INVALID_SPEC, ClusterContract.VRID_CONFLICT)) {
       if (conditionTrue(status, blocking)) {
@@ -90,49 +86,40 @@ final class Placement {
         && (status == null || status.virtualRouterId() == null)) {
       return new Skip(vip, "waiting for the operator to allocate a virtualRouterId");
     }
+    if (status == null || status.candidates() == null) {
+      return new Skip(vip, WAITING_FOR_CANDIDATES);
+    }
     String me = self.getMetadata().getName();
+    List<Candidate> candidates = status.candidates().stream().filter(Objects::nonNull).toList();
+    if (candidates.stream().noneMatch(c -> me.equals(c.name()))) {
+      return new Skip(vip, "the operator did not choose this node as a candidate");
+    }
     List<InetAddress> peers =
-        nodes.stream()
-            .filter(n -> !me.equals(n.getMetadata().getName()))
-            .filter(n -> selected(vip, n))
-            .flatMap(n -> addresses(vip, n))
+        candidates.stream()
+            .filter(c -> !me.equals(c.name()))
+            .flatMap(c -> addresses(status, c))
             .distinct()
             .sorted(Addresses.ORDER)
             .toList();
     return new Run(vip, peers);
   }
 
-  static boolean selected(VirtualIP vip, Node node) {
-    return LabelSelectors.matches(vip.getSpec().nodeSelector(), labels(node))
-        && Tolerations.admit(
-            vip.getSpec().tolerations(),
-            node.getSpec() == null ? null : node.getSpec().getTaints());
-  }
+  static final String WAITING_FOR_CANDIDATES = "waiting for the operator to choose candidates";
 
   /**
    * A peer's addresses: the ones its agent reports advertising from for this VirtualIP, else the
-   * Node's InternalIPs (before its agent reported, or when it is gone).
+   * Node's InternalIPs the operator wrote into the candidate (before its agent reported, or when it
+   * stopped).
    */
-  private static Stream<InetAddress> addresses(VirtualIP vip, Node node) {
-    NodeStatus reported =
-        Optional.ofNullable(vip.getStatus())
-            .map(VirtualIPStatus::nodes)
-            .map(m -> m.get(node.getMetadata().getName()))
-            .orElse(null);
+  private static Stream<InetAddress> addresses(VirtualIPStatus status, Candidate candidate) {
+    NodeStatus reported = status.nodes() == null ? null : status.nodes().get(candidate.name());
     if (reported != null
         && reported.state() != NodeState.Stopped
         && reported.addresses() != null
         && !reported.addresses().isEmpty()) {
       return parse(reported.addresses().stream());
     }
-    List<NodeAddress> nodeAddresses =
-        node.getStatus() == null || node.getStatus().getAddresses() == null
-            ? List.of()
-            : node.getStatus().getAddresses();
-    return parse(
-        nodeAddresses.stream()
-            .filter(a -> "InternalIP".equals(a.getType()))
-            .map(NodeAddress::getAddress));
+    return parse(candidate.addresses() == null ? Stream.of() : candidate.addresses().stream());
   }
 
   private static Stream<InetAddress> parse(Stream<String> literals) {

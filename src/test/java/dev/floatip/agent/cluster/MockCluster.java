@@ -1,7 +1,9 @@
 package dev.floatip.agent.cluster;
 
+import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.config.LabelSelectors;
 import dev.floatip.testing.MockApiServer;
 import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.Node;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The strict test API server ({@link MockApiServer}: RBAC from the chart, CRD admission) with the
@@ -89,6 +92,62 @@ public final class MockCluster implements AutoCloseable {
             io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                 io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"status\":" + statusJson + "}");
+  }
+
+  /**
+   * Writes {@code status.candidates} as the operator would: the Nodes the VirtualIP's nodeSelector
+   * selects, by name, each with its InternalIPs (tolerations and the agents' own selector are the
+   * operator's business: these tests' Nodes carry no taints).
+   */
+  public void chooseCandidates(String vip) {
+    VirtualIP v = get(vip);
+    var selector = v.getSpec().nodeSelector();
+    candidates(
+        vip,
+        client.nodes().list().getItems().stream()
+            .filter(
+                n ->
+                    LabelSelectors.matches(
+                        selector,
+                        n.getMetadata().getLabels() == null
+                            ? Map.of()
+                            : n.getMetadata().getLabels()))
+            .map(n -> n.getMetadata().getName())
+            .sorted()
+            .toArray(String[]::new));
+  }
+
+  /**
+   * Writes {@code status.candidates} = the named Nodes with their InternalIPs, as admin through the
+   * status subresource (a merge patch replaces the whole list, as the operator's does).
+   */
+  public void candidates(String vip, String... nodes) {
+    List<Candidate> list =
+        Stream.of(nodes)
+            .map(
+                name -> {
+                  Node n = client.nodes().withName(name).get();
+                  List<String> ips =
+                      n.getStatus() == null || n.getStatus().getAddresses() == null
+                          ? List.of()
+                          : n.getStatus().getAddresses().stream()
+                              .filter(a -> "InternalIP".equals(a.getType()))
+                              .map(a -> a.getAddress())
+                              .toList();
+                  return new Candidate(name, ips);
+                })
+            .toList();
+    VirtualIP ref = new VirtualIP();
+    ref.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(vip).build());
+    client
+        .resource(ref)
+        .subresource("status")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"candidates\":"
+                + client.getKubernetesSerialization().asJson(list)
+                + "}}");
   }
 
   /** Closes the server; fails if it refused an agent's or the operator's request (RBAC, 422). */

@@ -12,7 +12,6 @@ import dev.floatip.api.v1alpha1.VirtualIP;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Taint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -80,12 +79,6 @@ class PlacementTest {
     return node(name, Map.of(), internalIps);
   }
 
-  private static Node tainted(String name, String key, String effect) {
-    Node n = node(name, "10.0.0.9");
-    n.getSpec().setTaints(List.of(new Taint(effect, key, null, "x")));
-    return n;
-  }
-
   private static InetAddress ip(String literal) {
     try {
       return InetAddress.getByName(literal); // literals only: no lookup
@@ -100,10 +93,18 @@ class PlacementTest {
 
   private static final Node SELF = node("n1", Map.of("role", "lb"), "10.0.0.1");
 
-  private static Decision decide(VirtualIP vip, Node... others) {
-    List<Node> nodes = new ArrayList<>(List.of(SELF));
-    nodes.addAll(List.of(others));
-    return Placement.decide(vip, SELF, nodes);
+  /** SPEC with the given status fields (YAML flow mapping entries). */
+  private static VirtualIP withStatus(String statusFields) {
+    return vip(SPEC + "\nstatus: {" + statusFields + "}");
+  }
+
+  /** The operator's candidates: this node first, then n2 and n3 with their InternalIPs. */
+  private static final String CANDIDATES =
+      "candidates: [{name: n1, addresses: [10.0.0.1]}, {name: n2, addresses: [10.0.0.2]},"
+          + " {name: n3, addresses: [10.0.0.3]}]";
+
+  private static Decision decide(VirtualIP vip) {
+    return Placement.decide(vip, SELF);
   }
 
   // --- Release / Skip ---------------------------------------------------------------------
@@ -113,12 +114,16 @@ class PlacementTest {
     VirtualIP deleting =
         vip("deletionTimestamp: '2026-01-01T00:00:00Z'", "spec: {addresses: [not-an-ip]}");
 
-    assertThat(Placement.decide(deleting, null, List.of())).isEqualTo(new Release(deleting));
+    assertThat(Placement.decide(deleting, null)).isEqualTo(new Release(deleting));
   }
 
   @Test
   void anInvalidSpecIsSkippedNamingTheProblem() {
-    VirtualIP v = vip("spec: {addresses: ['2001:db8::1/64'], virtualRouterId: 51, version: 2}");
+    VirtualIP v =
+        vip(
+            "spec: {addresses: ['2001:db8::1/64'], virtualRouterId: 51, version: 2}\nstatus: {"
+                + CANDIDATES
+                + "}");
 
     assertThat(decide(v))
         .isInstanceOfSatisfying(
@@ -138,113 +143,67 @@ class PlacementTest {
 
   @Test
   void nothingRunsWhileThisNodesNodeObjectIsUnknown() {
-    VirtualIP v = vip(SPEC);
-
-    assertThat(Placement.decide(v, null, List.of(node("n2", "10.0.0.2"))))
+    assertThat(Placement.decide(withStatus(CANDIDATES), null))
         .isInstanceOfSatisfying(
             Skip.class, s -> assertThat(s.reason()).contains("Node object is not known"));
   }
 
-  static Stream<Arguments> admission() {
+  // --- candidates -------------------------------------------------------------------------
+
+  @Test
+  void withoutCandidatesItWaitsForTheOperator() {
+    assertThat(decide(vip(SPEC)))
+        .isInstanceOfSatisfying(
+            Skip.class,
+            s -> assertThat(s.reason()).isEqualTo("waiting for the operator to choose candidates"));
+    assertThat(decide(withStatus("virtualRouterId: 51, master: n2")))
+        .isInstanceOfSatisfying(
+            Skip.class, s -> assertThat(s.reason()).isEqualTo(Placement.WAITING_FOR_CANDIDATES));
+  }
+
+  static Stream<Arguments> notListed() {
     return Stream.of(
-        Arguments.of("no nodeSelector selects every node", "", true),
-        Arguments.of("matching matchLabels", ", nodeSelector: {matchLabels: {role: lb}}", true),
+        Arguments.of("no candidate at all (nothing selected)", "candidates: []"),
         Arguments.of(
-            "matchLabels with another value", ", nodeSelector: {matchLabels: {role: db}}", false),
+            "other nodes only",
+            "candidates: [{name: n2, addresses: [10.0.0.2]}, {name: n3, addresses: [10.0.0.3]}]"),
         Arguments.of(
-            "matchExpressions NotIn this node's value",
-            ", nodeSelector: {matchExpressions: [{key: role, operator: NotIn, values: [lb]}]}",
-            false));
+            "this node reports an entry but is no candidate any more",
+            "candidates: [{name: n2}], nodes: {n1: {state: Master, addresses: [10.0.0.1]}}"));
   }
 
-  @ParameterizedTest(name = "{0}: runs={2}")
-  @MethodSource("admission")
-  void theNodeSelectorDecidesWhetherThisNodeRunsIt(String why, String selector, boolean runs) {
-    VirtualIP v = vip("spec: {addresses: [192.0.2.100/24], virtualRouterId: 51" + selector + "}");
-
-    Decision d = decide(v);
-
-    assertThat(d).isInstanceOf(runs ? Run.class : Skip.class);
-    if (!runs) {
-      assertThat(((Skip) d).reason()).contains("nodeSelector or tolerations");
-    }
+  @ParameterizedTest(name = "{0}: skipped")
+  @MethodSource("notListed")
+  void aNodeTheOperatorDidNotListDoesNotRunIt(String why, String status) {
+    assertThat(decide(withStatus(status)))
+        .isInstanceOfSatisfying(
+            Skip.class,
+            s -> assertThat(s.reason()).contains("did not choose this node as a candidate"));
   }
 
-  static Stream<Arguments> taints() {
-    return Stream.of(
-        Arguments.of("NoSchedule untolerated", "dedicated", "NoSchedule", "", false),
-        Arguments.of("NoExecute untolerated", "dedicated", "NoExecute", "", false),
-        Arguments.of(
-            "NoSchedule tolerated",
-            "dedicated",
-            "NoSchedule",
-            ", tolerations: [{key: dedicated, operator: Exists}]",
-            true),
-        Arguments.of(
-            "the cordon taint (maintenance, not a stop)",
-            "node.kubernetes.io/unschedulable",
-            "NoSchedule",
-            "",
-            true),
-        Arguments.of("PreferNoSchedule", "dedicated", "PreferNoSchedule", "", true),
-        Arguments.of(
-            "out-of-service (an admin's, for a shut-down node)",
-            "node.kubernetes.io/out-of-service",
-            "NoExecute",
-            "",
-            false));
-  }
-
-  /** Taints the kubelet and the node lifecycle controller set from node conditions. */
-  static Stream<Arguments> conditionTaints() {
-    return Stream.of(
-        Arguments.of("node.kubernetes.io/not-ready", "NoSchedule"),
-        Arguments.of("node.kubernetes.io/not-ready", "NoExecute"),
-        Arguments.of("node.kubernetes.io/unreachable", "NoSchedule"),
-        Arguments.of("node.kubernetes.io/unreachable", "NoExecute"),
-        Arguments.of("node.kubernetes.io/memory-pressure", "NoSchedule"),
-        Arguments.of("node.kubernetes.io/disk-pressure", "NoSchedule"),
-        Arguments.of("node.kubernetes.io/pid-pressure", "NoSchedule"),
-        Arguments.of("node.kubernetes.io/network-unavailable", "NoSchedule"),
-        Arguments.of("node.kubernetes.io/unschedulable", "NoSchedule"));
-  }
-
-  @ParameterizedTest(name = "{0}:{1} on this node: it still runs")
-  @MethodSource("conditionTaints")
-  void aConditionTaintOnThisNodeNeverStopsIt(String key, String effect) {
-    Node self = tainted("n1", key, effect);
-
-    assertThat(Placement.decide(vip(SPEC), self, List.of(self))).isInstanceOf(Run.class);
-  }
-
-  @ParameterizedTest(name = "{0}:{1} on a peer: it stays a peer")
-  @MethodSource("conditionTaints")
-  void aConditionTaintOnAPeerKeepsItAPeer(String key, String effect) {
-    assertThat(peers(vip(SPEC), tainted("n9", key, effect), node("n2", "10.0.0.2")))
-        .containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.9"));
-  }
-
-  @ParameterizedTest(name = "{0}: runs={4}")
-  @MethodSource("taints")
-  void taintsOfThisNodeKeepItOffUnlessToleratedOrIgnored(
-      String why, String key, String effect, String tolerations, boolean runs) {
-    Node self = tainted("n1", key, effect);
+  @Test
+  void theNodeSelectorIsTheOperatorsBusinessTheCandidatesDecide() {
+    // the selector does not match this node's labels (role: lb), but the operator listed it: the
+    // operator's choice stands until it writes new candidates
     VirtualIP v =
-        vip("spec: {addresses: [192.0.2.100/24], virtualRouterId: 51" + tolerations + "}");
+        vip(
+            "spec: {addresses: [192.0.2.100/24], virtualRouterId: 51,"
+                + " nodeSelector: {matchLabels: {role: db}}}\nstatus: {"
+                + CANDIDATES
+                + "}");
 
-    assertThat(Placement.decide(v, self, List.of(self)))
-        .isInstanceOf(runs ? Run.class : Skip.class);
+    assertThat(decide(v)).isInstanceOf(Run.class);
   }
 
   @ParameterizedTest(name = "{0} True skips")
   @MethodSource("blockingConditions")
   void aBlockingConditionTrueSkips(String type) {
     VirtualIP v =
-        vip(
-            SPEC
-                + "\nstatus: {conditions: [{type: Ready, status: 'False'}, {type: "
+        withStatus(
+            CANDIDATES
+                + ", conditions: [{type: Ready, status: 'False'}, {type: "
                 + type
-                + ", status: 'True'}]}");
+                + ", status: 'True'}]");
 
     assertThat(decide(v))
         .isInstanceOfSatisfying(
@@ -258,14 +217,15 @@ class PlacementTest {
   @ParameterizedTest(name = "{0} False runs")
   @MethodSource("blockingConditions")
   void aBlockingConditionFalseDoesNotSkip(String type) {
-    VirtualIP v = vip(SPEC + "\nstatus: {conditions: [{type: " + type + ", status: 'False'}]}");
+    VirtualIP v = withStatus(CANDIDATES + ", conditions: [{type: " + type + ", status: 'False'}]");
 
     assertThat(decide(v)).isInstanceOf(Run.class);
   }
 
   @Test
   void withoutAVridInSpecOrStatusItWaitsForTheOperator() {
-    VirtualIP v = vip("spec: {addresses: [192.0.2.100/24]}\nstatus: {master: n2}");
+    VirtualIP v =
+        vip("spec: {addresses: [192.0.2.100/24]}\nstatus: {master: n2, " + CANDIDATES + "}");
 
     assertThat(decide(v))
         .isInstanceOfSatisfying(
@@ -274,91 +234,91 @@ class PlacementTest {
 
   @Test
   void theVridAllocatedInStatusIsEnoughToRun() {
-    VirtualIP v = vip("spec: {addresses: [192.0.2.100/24]}\nstatus: {virtualRouterId: 7}");
+    VirtualIP v =
+        vip(
+            "spec: {addresses: [192.0.2.100/24]}\nstatus: {virtualRouterId: 7, "
+                + CANDIDATES
+                + "}");
 
     assertThat(decide(v)).isInstanceOf(Run.class);
   }
 
   // --- peers ------------------------------------------------------------------------------
 
-  private static List<InetAddress> peers(VirtualIP vip, Node... others) {
-    Decision d = decide(vip, others);
+  private static List<InetAddress> peers(VirtualIP vip) {
+    Decision d = decide(vip);
     assertThat(d).isInstanceOf(Run.class);
     return ((Run) d).peers();
   }
 
   @Test
-  void peersAreTheOtherSelectedNodesInternalIps() {
+  void peersAreTheOtherCandidatesAtTheAddressesTheOperatorWrote() {
+    assertThat(peers(withStatus(CANDIDATES)))
+        .containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3"));
+  }
+
+  @Test
+  void aNodeThatReportsButIsNoCandidateIsNoPeer() {
+    // n9 ran it before the operator narrowed the candidates; its entry stays until it removes it
+    VirtualIP v = withStatus(CANDIDATES + ", nodes: {n9: {state: Backup, addresses: [10.0.0.9]}}");
+
+    assertThat(peers(v)).containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3"));
+  }
+
+  @Test
+  void aLoneCandidateRunsWithoutPeers() {
+    assertThat(peers(withStatus("candidates: [{name: n1, addresses: [10.0.0.1]}]"))).isEmpty();
+  }
+
+  @Test
+  void theAddressesAPeerReportsInStatusWinOverTheCandidatesAddresses() {
     VirtualIP v =
-        vip(
-            "spec: {addresses: [192.0.2.100/24], virtualRouterId: 51,"
-                + " nodeSelector: {matchLabels: {role: lb}}}");
+        withStatus(
+            CANDIDATES + ", nodes: {n2: {state: Backup, addresses: [192.168.1.2, '2001:db8::2']}}");
 
-    List<InetAddress> peers =
-        peers(
-            v,
-            node("n3", Map.of("role", "lb"), "10.0.0.3"),
-            node("n2", Map.of("role", "lb"), "10.0.0.2"),
-            node("db", Map.of("role", "db"), "10.0.0.50"));
-
-    assertThat(peers).containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3"));
+    assertThat(peers(v))
+        .containsExactlyInAnyOrderElementsOf(ips("192.168.1.2", "2001:db8::2", "10.0.0.3"));
   }
 
   @Test
-  void aTaintedNodeIsNoPeer() {
-    assertThat(peers(vip(SPEC), tainted("n9", "dedicated", "NoSchedule"), node("n2", "10.0.0.2")))
-        .containsExactlyElementsOf(ips("10.0.0.2"));
-  }
-
-  @Test
-  void aLoneNodeRunsWithoutPeers() {
-    assertThat(peers(vip(SPEC))).isEmpty();
-  }
-
-  @Test
-  void theAddressesAPeerReportsInStatusWinOverItsInternalIp() {
+  void aPeerReportedStoppedFallsBackToTheCandidatesAddresses() {
     VirtualIP v =
-        vip(
-            SPEC
-                + "\nstatus: {nodes: {n2: {state: Backup, addresses: [192.168.1.2, '2001:db8::2']}}}");
+        withStatus(CANDIDATES + ", nodes: {n2: {state: Stopped, addresses: [192.168.1.2]}}");
 
-    assertThat(peers(v, node("n2", "10.0.0.2")))
-        .containsExactlyInAnyOrderElementsOf(ips("192.168.1.2", "2001:db8::2"));
+    assertThat(peers(v)).containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3"));
   }
 
   @Test
-  void aPeerReportedStoppedFallsBackToItsInternalIp() {
-    VirtualIP v = vip(SPEC + "\nstatus: {nodes: {n2: {state: Stopped, addresses: [192.168.1.2]}}}");
+  void aPeerReportingNoAddressesFallsBackToTheCandidatesAddresses() {
+    VirtualIP v = withStatus(CANDIDATES + ", nodes: {n2: {state: Initialize}}");
 
-    assertThat(peers(v, node("n2", "10.0.0.2"))).containsExactlyElementsOf(ips("10.0.0.2"));
+    assertThat(peers(v)).containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3"));
   }
 
   @Test
-  void aPeerReportingNoAddressesFallsBackToItsInternalIp() {
-    VirtualIP v = vip(SPEC + "\nstatus: {nodes: {n2: {state: Initialize}}}");
+  void aCandidateWithoutAddressesOrReportIsNoPeerYet() {
+    VirtualIP v = withStatus("candidates: [{name: n1, addresses: [10.0.0.1]}, {name: n2}]");
 
-    assertThat(peers(v, node("n2", "10.0.0.2"))).containsExactlyElementsOf(ips("10.0.0.2"));
+    assertThat(peers(v)).isEmpty();
   }
 
   @Test
   void thisNodesOwnReportIsNeverAPeer() {
-    VirtualIP v = vip(SPEC + "\nstatus: {nodes: {n1: {state: Master, addresses: [10.0.0.1]}}}");
+    VirtualIP v = withStatus(CANDIDATES + ", nodes: {n1: {state: Master, addresses: [10.0.0.1]}}");
 
-    assertThat(peers(v, node("n2", "10.0.0.2"))).containsExactlyElementsOf(ips("10.0.0.2"));
+    assertThat(peers(v)).containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3"));
   }
 
   @Test
-  void dualStackInternalIpsAreBothPeersSortedAndDistinct() {
-    VirtualIP v = vip(SPEC + "\nstatus: {nodes: {n4: {state: Backup, addresses: [10.0.0.2]}}}");
+  void dualStackAddressesAreAllPeersSortedAndDistinct() {
+    VirtualIP v =
+        withStatus(
+            "candidates: [{name: n3, addresses: ['fd00::3', 10.0.0.3]}, {name: n1, addresses:"
+                + " [10.0.0.1]}, {name: n2, addresses: [10.0.0.2, 'fd00::2']}, {name: n4,"
+                + " addresses: [10.0.0.4]}], nodes: {n4: {state: Backup, addresses: [10.0.0.2]}}");
 
-    List<InetAddress> peers =
-        peers(
-            v,
-            node("n3", "fd00::3", "10.0.0.3"),
-            node("n2", "10.0.0.2", "fd00::2"),
-            node("n4", "10.0.0.4"));
-
-    assertThat(peers).containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3", "fd00::2", "fd00::3"));
+    assertThat(peers(v))
+        .containsExactlyElementsOf(ips("10.0.0.2", "10.0.0.3", "fd00::2", "fd00::3"));
   }
 
   // --- maintenance ------------------------------------------------------------------------

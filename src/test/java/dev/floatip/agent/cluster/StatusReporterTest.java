@@ -147,6 +147,27 @@ class StatusReporterTest {
   }
 
   @Test
+  void aFailoverCostsOneWriteAndASteadyStateNone() {
+    // the mass-failover budget of the README: one patch per VirtualIP that becomes master here
+    FakeRouters source = new FakeRouters();
+    StatusReporter r = reporter("node-1", source);
+    source.router = router("node-1", State.BACKUP, 100);
+    r.report("web", new StatusReporter.Running(1, 100));
+    await().atMost(WAIT).until(() -> cluster.entry("web", "node-1").isPresent());
+    assertThat(r.writes()).isEqualTo(1);
+    // steady backup: the periodic flushes (every second) write nothing
+    await().during(Duration.ofMillis(2200)).atMost(WAIT).until(() -> r.writes() == 1);
+
+    // the master died: this node takes over
+    source.router = router("node-1", State.MASTER, 100);
+    r.requestFlush();
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.entry("web", "node-1").orElseThrow().state() == NodeState.Master);
+    await().during(Duration.ofMillis(2200)).atMost(WAIT).until(() -> r.writes() == 2);
+  }
+
+  @Test
   void repeatingAReportKeepsItsTimeAndWritesOnce() {
     StatusReporter r = reporter("node-1", new FakeRouters());
     Instant first = Instant.parse("2026-11-22T01:00:00Z");
