@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.crd.CrdFile;
 import dev.floatip.api.v1alpha1.crd.CrdValidator;
@@ -14,6 +15,7 @@ import dev.floatip.config.VirtualIPValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,6 +35,7 @@ class ConvertCorpusTest {
   static final Path CORPUS = Path.of("src", "test", "resources", "keepalived");
   private static final CrdValidator CRD = CrdValidator.load(CrdFile.COMMITTED);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final YAMLMapper YAML = new YAMLMapper();
 
   @TempDir Path tmp;
 
@@ -78,14 +81,20 @@ class ConvertCorpusTest {
   @MethodSource("corpus")
   void clusterOutputPassesTheCrdSchemaAndTheValidator(Path file) throws Exception {
     Conversion c = convert(file, cluster("node-a"));
+    // what kubectl reads: the printed YAML, not the tree it was printed from
+    List<JsonNode> printed = new ArrayList<>();
+    try (var docs = YAML.readValues(YAML.createParser(c.yaml()), JsonNode.class)) {
+      docs.forEachRemaining(printed::add);
+    }
+    assertThat(printed).hasSameSizeAs(c.documents());
 
-    for (Conversion.Document d : c.documents()) {
-      if (d.tree().path("kind").asText().equals("VirtualIP")) {
-        assertThat(CRD.validate(d.tree())).as(d.tree().toString()).isEmpty();
-        VirtualIP vip = JSON.treeToValue(d.tree(), VirtualIP.class);
+    for (JsonNode d : printed) {
+      if (d.path("kind").asText().equals("VirtualIP")) {
+        assertThat(CRD.validate(d)).as(c.yaml()).isEmpty();
+        VirtualIP vip = JSON.treeToValue(d, VirtualIP.class);
         assertThat(VirtualIPValidator.validate(vip, Mode.CLUSTER)).isEmpty();
       } else {
-        assertThat(d.tree().path("kind").asText()).isEqualTo("Secret");
+        assertThat(d.path("kind").asText()).isEqualTo("Secret");
       }
     }
   }
