@@ -94,9 +94,10 @@ final class InstanceConverter {
       syncGroup(group);
     }
     List<Address> kept = addressList();
-    List<String> addressList = kept.stream().filter(a -> !a.excluded).map(Address::text).toList();
-    List<String> excluded = excluded(kept, addressList);
-    Map<String, String> labels = labels(kept, excluded);
+    List<String> excluded = excluded(kept);
+    List<String> addressList =
+        kept.stream().map(Address::text).filter(t -> !excluded.contains(t)).toList();
+    Map<String, String> labels = labels(kept);
     int ver = version(addressList);
     Duration interval = interval(ver);
     boolean preempt = preempt();
@@ -104,6 +105,8 @@ final class InstanceConverter {
     VirtualIPSpec spec =
         new VirtualIPSpec(
             addressList,
+            excluded.isEmpty() ? null : excluded,
+            labels.isEmpty() ? null : labels,
             interfaceName,
             vrid,
             ver,
@@ -118,9 +121,7 @@ final class InstanceConverter {
             tracks.spec(group),
             notifications(),
             new GratuitousArpSpec(Values.format(garpDelay), garpRepeat, Values.format(garpRefresh)),
-            group == null ? null : Names.syncGroup(group.arg()),
-            labels.isEmpty() ? null : labels,
-            excluded.isEmpty() ? null : excluded);
+            group == null ? null : Names.syncGroup(group.arg()));
     return new Result(
         instance.arg(),
         resourceName,
@@ -403,13 +404,13 @@ final class InstanceConverter {
   }
 
   /**
-   * virtual_ipaddress_excluded: moved with the router of their family, so an excluded address of a
-   * family with no advertised address has nothing to move with (keepalived ran IPv6 ones with an
-   * IPv4 instance).
+   * virtual_ipaddress_excluded: moved with the router of their family. An excluded address of a
+   * family with no advertised address (keepalived moved IPv6 ones with an IPv4 instance) has no
+   * router to move with, so it becomes an advertised address and gets that family's router.
    */
-  private List<String> excluded(List<Address> kept, List<String> advertised) {
-    boolean v4 = advertised.stream().anyMatch(t -> !t.contains(":"));
-    boolean v6 = advertised.stream().anyMatch(t -> t.contains(":"));
+  private List<String> excluded(List<Address> kept) {
+    boolean v4 = kept.stream().anyMatch(a -> !a.excluded && !a.ipv6);
+    boolean v6 = kept.stream().anyMatch(a -> !a.excluded && a.ipv6);
     List<String> out = new ArrayList<>();
     for (Address a : kept) {
       if (!a.excluded) {
@@ -425,17 +426,17 @@ final class InstanceConverter {
                 + ": no "
                 + (a.ipv6 ? "IPv6" : "IPv4")
                 + " address in virtual_ipaddress to move it with (floatip runs one router per"
-                + " family); left out");
+                + " family), so it goes to spec.addresses and is advertised");
       }
     }
     return out;
   }
 
   /** The labels of the kept IPv4 addresses; the kernel ignores IFA_LABEL for IPv6. */
-  private Map<String, String> labels(List<Address> kept, List<String> excluded) {
+  private Map<String, String> labels(List<Address> kept) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Address a : kept) {
-      if (a.label.isEmpty() || (a.excluded && !excluded.contains(a.text))) {
+      if (a.label.isEmpty()) {
         continue;
       }
       String label = a.label.get();

@@ -102,6 +102,8 @@ class ConvertApplyTest {
       assertThat(CRD.validate(vip)).as(c.yaml()).isEmpty();
 
       JsonNode spec = vip.path("spec");
+      assertThat(spec.at("/addressLabels").toString()).isEqualTo("{\"192.0.2.10/24\":\"eth0:1\"}");
+      assertThat(spec.at("/excludedAddresses").toString()).isEqualTo("[\"192.0.2.11/24\"]");
       assertThat(spec.at("/track/scripts/0/name").isTextual()).isTrue();
       assertThat(spec.at("/track/scripts/0/command").toString())
           .isEqualTo("[\"/usr/local/bin/named_check\",\"testdns\",\"0\",\"1\"]");

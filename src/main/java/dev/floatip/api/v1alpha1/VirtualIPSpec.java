@@ -100,6 +100,21 @@ public record VirtualIPSpec(
             "Virtual addresses as IP[/prefix] (default prefix /32 or /128), each at most once."
                 + " IPv4 and IPv6 may mix: one VRRP router per family, same VRID.")
         List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> addresses,
+    @Size(max = Schema.MAX_EXCLUDED_ADDRESSES)
+        @JsonPropertyDescription(
+            "Addresses that move with the VIP like spec.addresses (added, announced by GARP/NA)"
+                + " but are not listed in adverts, so no advert limit applies (keepalived"
+                + " virtual_ipaddress_excluded). Same syntax; each needs an address of its family in"
+                + " spec.addresses.")
+        List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> excludedAddresses,
+    @Size(max = Schema.MAX_ADDRESSES + Schema.MAX_EXCLUDED_ADDRESSES)
+        @JsonPropertyDescription(
+            "Optional IFA_LABEL per IPv4 address (keepalived 'label'; 'ip addr show label eth0:10',"
+                + " ifconfig aliases): key an entry of spec.addresses or spec.excludedAddresses,"
+                + " value at most 15 bytes,"
+                + " starting with the interface name. IPv6 addresses have no labels (the kernel"
+                + " ignores IFA_LABEL for them).")
+        Map<String, @Pattern(Schema.LABEL) String> addressLabels,
     @JsonProperty("interface")
         @JsonPropertyDescription(
             "Interface to put the addresses on. Default: per node, the interface whose connected"
@@ -157,22 +172,7 @@ public record VirtualIPSpec(
         @JsonPropertyDescription(
             "VirtualIPs sharing a syncGroup on a node change state together (keepalived"
                 + " vrrp_sync_group).")
-        String syncGroup,
-    @Size(max = Schema.MAX_ADDRESSES + Schema.MAX_EXCLUDED_ADDRESSES)
-        @JsonPropertyDescription(
-            "Optional IFA_LABEL per IPv4 address (keepalived 'label'; 'ip addr show label eth0:10',"
-                + " ifconfig aliases): key an entry of spec.addresses or spec.excludedAddresses,"
-                + " value at most 15 bytes,"
-                + " starting with the interface name. IPv6 addresses have no labels (the kernel"
-                + " ignores IFA_LABEL for them).")
-        Map<String, @Pattern(Schema.LABEL) String> addressLabels,
-    @Size(max = Schema.MAX_EXCLUDED_ADDRESSES)
-        @JsonPropertyDescription(
-            "Addresses that move with the VIP like spec.addresses (added, announced by GARP/NA)"
-                + " but are not listed in adverts, so no advert limit applies (keepalived"
-                + " virtual_ipaddress_excluded). Same syntax; each needs an address of its family in"
-                + " spec.addresses.")
-        List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> excludedAddresses) {
+        String syncGroup) {
 
   public static final String SYNC_GROUP = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$";
 
