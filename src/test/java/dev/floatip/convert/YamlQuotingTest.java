@@ -2,19 +2,27 @@ package dev.floatip.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.floatip.api.v1alpha1.VirtualIPSpec;
+import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.api.v1alpha1.crd.CrdFile;
 import dev.floatip.api.v1alpha1.crd.CrdValidator;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -258,6 +266,58 @@ class YamlQuotingTest {
       checked++;
     }
     assertThat(checked).isEqualTo(places.size());
+  }
+
+  /**
+   * The string fields of the api.v1alpha1 records, found reflectively from VirtualIPSpec and
+   * VirtualIPStatus: {@code Record.jsonName} for String, List of String and Map to String.
+   */
+  static Set<String> recordStringFields() {
+    Set<String> out = new TreeSet<>();
+    recordStringFields(VirtualIPSpec.class, out, new HashSet<>());
+    recordStringFields(VirtualIPStatus.class, out, new HashSet<>());
+    return out;
+  }
+
+  private static void recordStringFields(Class<?> record, Set<String> out, Set<Class<?>> seen) {
+    if (!seen.add(record)) {
+      return;
+    }
+    for (RecordComponent c : record.getRecordComponents()) {
+      JsonProperty renamed = c.getAccessor().getAnnotation(JsonProperty.class);
+      if (renamed == null) {
+        renamed = c.getAnnotation(JsonProperty.class);
+      }
+      String name = renamed != null ? renamed.value() : c.getName();
+      Type t = c.getGenericType();
+      if (t instanceof ParameterizedType p) {
+        Type[] args = p.getActualTypeArguments();
+        t = args[args.length - 1]; // List<X> or Map<String, X>: X
+      }
+      if (t == String.class) {
+        out.add(record.getSimpleName() + "." + name);
+      } else if (t instanceof Class<?> k && k.isRecord() && k.getPackage() == record.getPackage()) {
+        recordStringFields(k, out, seen);
+      }
+    }
+  }
+
+  @Test
+  void theSchemaWalkReachesEveryStringFieldOfTheRecords() throws Exception {
+    JsonNode crd = JACKSON_YAML.readTree(Files.readString(CrdFile.COMMITTED));
+    Set<String> walked = new HashSet<>();
+    for (List<Step> place : stringPlaces(crd.at("/spec/versions/0/schema/openAPIV3Schema"))) {
+      place.stream()
+          .filter(Field.class::isInstance)
+          .reduce((a, b) -> b)
+          .ifPresent(f -> walked.add(((Field) f).name()));
+    }
+    Set<String> fields = recordStringFields();
+    assertThat(fields).contains("VirtualIPSpec.interface", "AuthenticationSpec.password");
+    assertThat(fields).hasSizeGreaterThan(30);
+    for (String f : fields) {
+      assertThat(walked).as(f).contains(f.substring(f.indexOf('.') + 1));
+    }
   }
 
   @Test
