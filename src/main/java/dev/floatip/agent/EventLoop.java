@@ -419,7 +419,7 @@ public final class EventLoop implements AutoCloseable {
     for (ManagedRouter m : routers.values()) {
       RouterSpec spec = m.spec();
       if (!spec.interfaceName().equals(interfaceName)
-          || !spec.config().addresses().contains(address)) {
+          || !spec.config().allAddresses().contains(address)) {
         continue;
       }
       boolean master = m.router.state() == State.MASTER;
@@ -495,7 +495,7 @@ public final class EventLoop implements AutoCloseable {
     ManagedRouter m = new ManagedRouter(spec, new SerialExecutor(workers));
     routers.put(spec.id(), m);
     // no orphans: whatever a crashed predecessor left, we are not master yet
-    removeAddresses(m, spec.config().addresses());
+    removeAddresses(m, spec.config().allAddresses());
     attach(m);
     checkLink(m);
     spec.syncGroup()
@@ -560,9 +560,9 @@ public final class EventLoop implements AutoCloseable {
 
   private void reconcileAddresses(ManagedRouter m) {
     if (m.router.state() == State.MASTER) {
-      addAddresses(m, m.spec().config().addresses());
+      addAddresses(m, m.spec().config().allAddresses());
     } else {
-      removeAddresses(m, m.spec().config().addresses());
+      removeAddresses(m, m.spec().config().allAddresses());
     }
   }
 
@@ -760,6 +760,23 @@ public final class EventLoop implements AutoCloseable {
         faults(m),
         m.router.standby(),
         m.router.counters(),
-        m.spec().config().primaryAddress());
+        m.spec().config().primaryAddress(),
+        addressTexts(m.spec()));
+  }
+
+  /** The addresses for status: advertised ones first, excluded ones marked. */
+  static List<String> addressTexts(RouterSpec spec) {
+    int advertised = spec.config().addresses().size();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < spec.addresses().size(); i++) {
+      AddressSpec a = spec.addresses().get(i);
+      out.add(
+          a.address().getHostAddress()
+              + "/"
+              + a.prefixLength()
+              + a.label().map(l -> " label " + l).orElse("")
+              + (i >= advertised ? " excluded" : ""));
+    }
+    return out;
   }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param config the protocol configuration; its primary address is the socket's source
  * @param priority the effective priority (base ± tracking, clamped 1..254)
  * @param addresses the virtual addresses with prefix length and label, in the order of {@code
- *     config.addresses()}
+ *     config.allAddresses()} (advertised, then excluded)
  * @param silent unicast with no peer left (a single node): run the state machine, send nothing
  * @param syncGroup the routers of this node sharing it change state together
  */
@@ -34,7 +34,7 @@ public record RouterSpec(
     Objects.requireNonNull(announce, "announce");
     Objects.requireNonNull(syncGroup, "syncGroup");
     addresses = List.copyOf(addresses);
-    if (!addresses.stream().map(AddressSpec::address).toList().equals(config.addresses())) {
+    if (!addresses.stream().map(AddressSpec::address).toList().equals(config.allAddresses())) {
       throw new IllegalArgumentException("address specs must match the router's addresses");
     }
   }

@@ -5,6 +5,7 @@ import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,6 +14,8 @@ import java.util.Set;
  *
  * @param standby held in Backup for node maintenance ({@link EventLoop#standby(boolean)})
  * @param source the address its adverts leave from (its primary address)
+ * @param addresses the addresses it holds as master, as {@code floatip status} shows them: {@code
+ *     IP/prefix}, then {@code label L} and {@code excluded} (not advertised) where they apply
  */
 public record RouterStatus(
     RouterId id,
@@ -26,4 +29,40 @@ public record RouterStatus(
     Set<String> faults,
     boolean standby,
     Counters.Snapshot counters,
-    InetAddress source) {}
+    InetAddress source,
+    List<String> addresses) {
+
+  public RouterStatus {
+    addresses = List.copyOf(addresses);
+  }
+
+  /** Without the address list (tests of what does not show it). */
+  public RouterStatus(
+      RouterId id,
+      String interfaceName,
+      int vrid,
+      State state,
+      int priority,
+      Optional<InetAddress> master,
+      Optional<Instant> since,
+      Optional<Reason> reason,
+      Set<String> faults,
+      boolean standby,
+      Counters.Snapshot counters,
+      InetAddress source) {
+    this(
+        id,
+        interfaceName,
+        vrid,
+        state,
+        priority,
+        master,
+        since,
+        reason,
+        faults,
+        standby,
+        counters,
+        source,
+        List.of());
+  }
+}

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param standby held in Backup because the node is in maintenance (drained, cordoned)
  * @param drops dropped packets by reason (only reasons seen)
  * @param checks the VIP's health checks and what each does to the priority
+ * @param addresses what the router holds as master: {@code IP/prefix}, then {@code label L} and
+ *     {@code excluded} (moved with the VIP, not advertised) where they apply
  */
 public record StatusView(
     String vip,
@@ -39,7 +41,50 @@ public record StatusView(
     long advertisementsSent,
     long advertisementsReceived,
     Map<String, Long> drops,
-    List<CheckView> checks) {
+    List<CheckView> checks,
+    List<String> addresses) {
+
+  public StatusView {
+    addresses = addresses == null ? List.of() : List.copyOf(addresses);
+  }
+
+  /** Without the address list. */
+  public StatusView(
+      String vip,
+      String family,
+      int vrid,
+      String interfaceName,
+      String state,
+      int priority,
+      int basePriority,
+      String master,
+      Instant since,
+      String reason,
+      List<String> faults,
+      boolean standby,
+      long advertisementsSent,
+      long advertisementsReceived,
+      Map<String, Long> drops,
+      List<CheckView> checks) {
+    this(
+        vip,
+        family,
+        vrid,
+        interfaceName,
+        state,
+        priority,
+        basePriority,
+        master,
+        since,
+        reason,
+        faults,
+        standby,
+        advertisementsSent,
+        advertisementsReceived,
+        drops,
+        checks,
+        List.of());
+  }
 
   /**
    * One health check.
@@ -72,7 +117,8 @@ public record StatusView(
         s.counters().advertisementsReceived(),
         s.counters().drops().entrySet().stream()
             .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue)),
-        checks.map(c -> c.effects().stream().map(CheckView::of).toList()).orElse(List.of()));
+        checks.map(c -> c.effects().stream().map(CheckView::of).toList()).orElse(List.of()),
+        s.addresses());
   }
 
   /**

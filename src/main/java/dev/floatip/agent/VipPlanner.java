@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Turns VirtualIPs into the router specs of this node. Pure. */
 final class VipPlanner {
@@ -28,7 +29,10 @@ final class VipPlanner {
   /** All addresses the VirtualIPs configure: never a node's own address. */
   static List<InetAddress> virtualAddresses(Collection<VirtualIP> vips) {
     return vips.stream()
-        .flatMap(v -> v.getSpec().addressList().stream())
+        .flatMap(
+            v ->
+                Stream.concat(
+                    v.getSpec().addressList().stream(), v.getSpec().excludedAddressList().stream()))
         .map(a -> Cidr.parse(a).address())
         .toList();
   }
@@ -47,14 +51,20 @@ final class VipPlanner {
   /** One problem per address of {@code vip} that is in {@code nodeOwn}, naming the field. */
   static List<Violation> ownAddressProblems(VirtualIP vip, Map<InetAddress, String> nodeOwn) {
     List<Violation> out = new ArrayList<>();
-    List<String> addresses = vip.getSpec().addressList();
+    ownAddressProblems(vip.getSpec().addressList(), "spec.addresses", nodeOwn, out);
+    ownAddressProblems(vip.getSpec().excludedAddressList(), "spec.excludedAddresses", nodeOwn, out);
+    return out;
+  }
+
+  private static void ownAddressProblems(
+      List<String> addresses, String field, Map<InetAddress, String> nodeOwn, List<Violation> out) {
     for (int i = 0; i < addresses.size(); i++) {
       InetAddress a = Cidr.parse(addresses.get(i)).address();
       String iface = nodeOwn.get(a);
       if (iface != null) {
         out.add(
             new Violation(
-                FieldPath.index("spec.addresses", i),
+                FieldPath.index(field, i),
                 a.getHostAddress()
                     + " is this node's own address on "
                     + iface
@@ -62,7 +72,6 @@ final class VipPlanner {
                     + " address owner's priority 255 does not exist here)"));
       }
     }
-    return out;
   }
 
   /** What {@link #plan} answers for one VirtualIP. */
@@ -124,13 +133,21 @@ final class VipPlanner {
     return planned;
   }
 
+  /** The label only on IPv4: the kernel ignores IFA_LABEL for IPv6 (addrconf reads no label). */
+  private static AddressSpec addressSpec(String text, Optional<String> label) {
+    Cidr c = Cidr.parse(text);
+    return new AddressSpec(
+        c.address(), c.prefixLength(), c.family() == IpFamily.IPV4 ? label : Optional.empty());
+  }
+
   private static RouterSpec spec(VirtualIP vip, int priority, RouterPlan.Router r) {
     IpFamily family = r.config().family();
+    // in the order of config.allAddresses(): advertised, then excluded
     List<AddressSpec> addresses =
-        vip.getSpec().addressList().stream()
-            .map(Cidr::parse)
-            .filter(c -> c.family() == family)
-            .map(c -> new AddressSpec(c.address(), c.prefixLength(), Optional.empty()))
+        Stream.concat(
+                vip.getSpec().addressList().stream(), vip.getSpec().excludedAddressList().stream())
+            .filter(text -> Cidr.parse(text).family() == family)
+            .map(text -> addressSpec(text, vip.getSpec().labelOf(text)))
             .toList();
     GratuitousArpSpec garp = vip.getSpec().gratuitousArpOrDefault();
     AnnouncePolicy announce =

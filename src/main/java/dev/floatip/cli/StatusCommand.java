@@ -98,6 +98,9 @@ public class StatusCommand implements Callable<Integer> {
           r.master().isEmpty() ? "-" : r.master(),
           r.since() == null ? "-" : age(Duration.between(r.since(), now)),
           why);
+      if (!r.addresses().isEmpty()) {
+        out.printf("  addresses %s%n", String.join(", ", r.addresses()));
+      }
       if (checksShown.add(r.vip())) {
         for (StatusView.CheckView c : r.checks()) {
           String health = c.healthy() == null ? "pending" : c.healthy() ? "ok" : "failing";

@@ -18,7 +18,7 @@ public final class AddressConflicts {
   /**
    * The VirtualIP at {@code index} (of the list given) uses an address an earlier one has.
    *
-   * @param path the field, {@code spec.addresses[i]}
+   * @param path the field, {@code spec.addresses[i]} or {@code spec.excludedAddresses[i]}
    */
   public record Conflict(int index, String path, String message) {}
 
@@ -36,30 +36,44 @@ public final class AddressConflicts {
     for (int i = 0; i < vips.size(); i++) {
       VirtualIP vip = vips.get(i);
       String name = vip.getMetadata().getName();
-      List<String> addresses = vip.getSpec() == null ? List.of() : vip.getSpec().addressList();
-      for (int j = 0; j < addresses.size(); j++) {
-        InetAddress a;
-        try {
-          a = Cidr.parse(addresses.get(j)).address();
-        } catch (IllegalArgumentException e) {
-          continue;
-        }
-        String path = FieldPath.index("spec.addresses", j);
-        Owner first = owner.putIfAbsent(a, new Owner(name, path));
-        if (first != null && !first.name().equals(name)) {
-          out.add(
-              new Conflict(
-                  i,
-                  path,
-                  addresses.get(j)
-                      + " is already used by VirtualIP \""
-                      + first.name()
-                      + "\" ("
-                      + first.path()
-                      + "); two routers would fight over it"));
-        }
+      if (vip.getSpec() == null) {
+        continue;
       }
+      // excluded addresses are held like the advertised ones: the same claim
+      claim(i, name, vip.getSpec().addressList(), "spec.addresses", owner, out);
+      claim(i, name, vip.getSpec().excludedAddressList(), "spec.excludedAddresses", owner, out);
     }
     return out;
+  }
+
+  private static void claim(
+      int i,
+      String name,
+      List<String> addresses,
+      String field,
+      Map<InetAddress, Owner> owner,
+      List<Conflict> out) {
+    for (int j = 0; j < addresses.size(); j++) {
+      InetAddress a;
+      try {
+        a = Cidr.parse(addresses.get(j)).address();
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      String path = FieldPath.index(field, j);
+      Owner first = owner.putIfAbsent(a, new Owner(name, path));
+      if (first != null && !first.name().equals(name)) {
+        out.add(
+            new Conflict(
+                i,
+                path,
+                addresses.get(j)
+                    + " is already used by VirtualIP \""
+                    + first.name()
+                    + "\" ("
+                    + first.path()
+                    + "); two routers would fight over it"));
+      }
+    }
   }
 }

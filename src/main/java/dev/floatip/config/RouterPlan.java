@@ -115,6 +115,11 @@ public final class RouterPlan {
     if (byFamily.isEmpty()) {
       throw new IllegalArgumentException("no addresses");
     }
+    Map<IpFamily, List<Cidr>> excludedByFamily = new EnumMap<>(IpFamily.class);
+    for (String a : spec.excludedAddressList()) {
+      Cidr c = Cidr.parse(a);
+      excludedByFamily.computeIfAbsent(c.family(), f -> new ArrayList<>()).add(c);
+    }
     List<Router> routers = new ArrayList<>();
     List<String> notReady = new ArrayList<>();
     for (Map.Entry<IpFamily, List<Cidr>> e : byFamily.entrySet()) {
@@ -138,6 +143,11 @@ public final class RouterPlan {
                 + " does not exist on this node or has no "
                 + VirtualIPValidator.name(family)
                 + " address");
+        continue;
+      }
+      Optional<String> badLabel = labelProblem(spec, family, ifName.get());
+      if (badLabel.isPresent()) {
+        notReady.add(badLabel.get());
         continue;
       }
       InetAddress source = primary.get();
@@ -168,12 +178,37 @@ public final class RouterPlan {
               spec.preemptOrDefault(),
               preemptDelay,
               peers,
-              auth);
+              auth,
+              excludedByFamily.getOrDefault(family, List.of()).stream()
+                  .map(Cidr::address)
+                  .toList());
       routers.add(new Router(ifName.get(), config, unicast && peers.isEmpty()));
     }
     return routers.isEmpty()
         ? new NotReady(String.join("; ", notReady))
         : new Ready(basePriority, routers, notReady);
+  }
+
+  /**
+   * A label that does not start with the interface the addresses go on here (spec.interface unset:
+   * the validator could not check it). IPv4 only: the kernel ignores IFA_LABEL for IPv6.
+   */
+  private static Optional<String> labelProblem(VirtualIPSpec spec, IpFamily family, String ifName) {
+    if (family != IpFamily.IPV4 || spec.addressLabels() == null) {
+      return Optional.empty();
+    }
+    for (var e : spec.addressLabels().entrySet()) {
+      Optional<String> problem = VirtualIPValidator.labelProblem(e.getValue(), ifName);
+      if (problem.isPresent()) {
+        return Optional.of(
+            FieldPath.field("spec.addressLabels", e.getKey())
+                + ": "
+                + problem.get()
+                + ", the interface its address goes on here; set spec.interface or change the"
+                + " label");
+      }
+    }
+    return Optional.empty();
   }
 
   /** spec.virtualRouterId, else the one the operator allocated into status. */

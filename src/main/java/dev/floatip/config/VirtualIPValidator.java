@@ -13,7 +13,9 @@ import dev.floatip.vrrp.Advertisement;
 import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.VrrpVersion;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -44,6 +46,7 @@ public final class VirtualIPValidator {
   static final int MAX_PASSWORD = 8;
 
   private static final Pattern SYNC_GROUP = Pattern.compile(VirtualIPSpec.SYNC_GROUP);
+  private static final Pattern LABEL = Pattern.compile(Schema.LABEL);
 
   private final Violations v = new Violations();
   private final VirtualIPSpec spec;
@@ -109,6 +112,8 @@ public final class VirtualIPValidator {
   private void run() {
     versionAndInterval();
     addresses();
+    excludedAddresses();
+    addressLabels();
     vrid();
     interfaceName();
     transport();
@@ -190,6 +195,99 @@ public final class VirtualIPValidator {
             v.add(path, "at most 255 " + name(family) + " addresses (one advert's count field)");
           }
         });
+  }
+
+  /** Like spec.addresses, but no advert carries them: each needs a router of its family. */
+  private void excludedAddresses() {
+    String path = "spec.excludedAddresses";
+    List<String> list = spec.excludedAddressList();
+    Map<InetAddress, Integer> seen = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String item = FieldPath.index(path, i);
+      Cidr cidr;
+      try {
+        cidr = Cidr.parse(list.get(i));
+      } catch (IllegalArgumentException e) {
+        v.add(item, e.getMessage());
+        continue;
+      }
+      InetAddress a = cidr.address();
+      if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()) {
+        v.add(item, "must be a unicast address, not unspecified, loopback or multicast");
+      } else {
+        SubnetAddresses.problem(cidr).ifPresent(m -> v.add(item, m));
+      }
+      Integer advertised = addressIndex.get(a);
+      Integer first = seen.putIfAbsent(a, i);
+      if (advertised != null) {
+        v.add(
+            item,
+            "is also spec.addresses["
+                + advertised
+                + "]: an address is either advertised or excluded, not both");
+      } else if (first != null) {
+        v.add(item, "duplicate of " + FieldPath.index(path, first));
+      }
+      if (version == VrrpVersion.V2 && cidr.family() == IpFamily.IPV6) {
+        v.add(item, "IPv6 needs version 3 (VRRPv2 is IPv4 only, RFC 3768)");
+      } else if (!families.contains(cidr.family())) {
+        v.add(
+            item,
+            "no "
+                + name(cidr.family())
+                + " address in spec.addresses: an excluded address moves with the router of its"
+                + " family");
+      }
+    }
+  }
+
+  /**
+   * IFA_LABEL per IPv4 address. The kernel takes at most IFNAMSIZ - 1 bytes and ignores the label
+   * of an IPv6 address; tools that list aliases (ifconfig, {@code ip addr show label eth0:*})
+   * expect it to start with the interface name, which netlink itself does not check.
+   */
+  private void addressLabels() {
+    if (spec.addressLabels() == null) {
+      return;
+    }
+    List<String> entries = new ArrayList<>(spec.addressList());
+    entries.addAll(spec.excludedAddressList());
+    spec.addressLabels()
+        .forEach(
+            (key, label) -> {
+              String item = FieldPath.field("spec.addressLabels", key);
+              if (!entries.contains(key)) {
+                v.add(item, "not an entry of spec.addresses or spec.excludedAddresses");
+              } else if (key.contains(":")) {
+                v.add(item, "IPv6 addresses have no label (the kernel ignores IFA_LABEL for IPv6)");
+              }
+              labelProblem(label, spec.interfaceName()).ifPresent(m -> v.add(item, m));
+            });
+  }
+
+  /** What is wrong with {@code label} on {@code interfaceName} (null: not known yet). */
+  public static Optional<String> labelProblem(String label, String interfaceName) {
+    if (label == null || label.isEmpty()) {
+      return Optional.of("a label must not be empty");
+    }
+    int bytes = label.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > Schema.LABEL_MAX_LENGTH) {
+      return Optional.of(
+          "at most " + Schema.LABEL_MAX_LENGTH + " bytes (IFNAMSIZ - 1), was " + bytes);
+    }
+    if (!LABEL.matcher(label).matches()) {
+      return Optional.of("only printable ASCII characters, no blank or '/'");
+    }
+    if (interfaceName != null && !label.startsWith(interfaceName)) {
+      return Optional.of(
+          label
+              + " does not start with the interface name "
+              + interfaceName
+              + " (e.g. "
+              + interfaceName
+              + ":10)");
+    }
+    return Optional.empty();
   }
 
   private void vrid() {

@@ -64,7 +64,8 @@ final class InstanceConverter {
   private Integer garpRepeat;
   private Duration garpRefresh;
 
-  private record Address(String text, boolean ipv6, boolean excluded, ConfNode at) {}
+  private record Address(
+      String text, boolean ipv6, boolean excluded, Optional<String> label, ConfNode at) {}
 
   InstanceConverter(
       Definitions defs, ConvertOptions options, ConfNode instance, String resourceName) {
@@ -97,7 +98,11 @@ final class InstanceConverter {
     if (group != null) {
       syncGroup(group);
     }
-    List<String> addressList = addressList();
+    List<Address> kept = addressList();
+    List<String> excluded = excluded(kept);
+    List<String> addressList =
+        kept.stream().map(Address::text).filter(t -> !excluded.contains(t)).toList();
+    Map<String, String> labels = labels(kept);
     int ver = version(addressList);
     Duration interval = interval(ver);
     boolean preempt = preempt();
@@ -105,6 +110,8 @@ final class InstanceConverter {
     VirtualIPSpec spec =
         new VirtualIPSpec(
             addressList,
+            excluded.isEmpty() ? null : excluded,
+            labels.isEmpty() ? null : labels,
             interfaceName,
             vrid,
             ver,
@@ -242,18 +249,14 @@ final class InstanceConverter {
         throw new ConfSyntaxError(
             a.at(), block.keyword() + ": \"" + text + "\" is not an address: " + e.getMessage());
       }
-      addressOptions(a);
-      addresses.add(new Address(text, cidr.address() instanceof Inet6Address, excluded, a));
-    }
-    if (excluded && !block.children().isEmpty()) {
-      warn(
-          block,
-          "floatip lists these addresses in its adverts like the others; a keepalived peer's"
-              + " adverts do not, which keepalived tolerates");
+      Optional<String> label = addressOptions(a);
+      addresses.add(new Address(text, cidr.address() instanceof Inet6Address, excluded, label, a));
     }
   }
 
-  private void addressOptions(ConfNode a) throws ConfSyntaxError {
+  /** The options after an address; answers its {@code label}. */
+  private Optional<String> addressOptions(ConfNode a) throws ConfSyntaxError {
+    Optional<String> label = Optional.empty();
     List<String> args = a.args();
     for (int i = 0; i < args.size(); i++) {
       String opt = args.get(i);
@@ -273,11 +276,7 @@ final class InstanceConverter {
                     + "; floatip puts every address on spec.interface");
           }
         }
-        case "label" ->
-            warn(
-                a,
-                "label",
-                "floatip does not label addresses (" + value(a, args, ++i) + " not converted)");
+        case "label" -> label = Optional.of(value(a, args, ++i));
         case "brd", "broadcast", "scope", "preferred_lft", "peer" -> {
           String v = value(a, args, ++i);
           if (!(opt.equals("scope") && v.equals("global"))) {
@@ -298,6 +297,7 @@ final class InstanceConverter {
                 a.at(), "virtual_ipaddress: unknown option \"" + opt + "\" after " + a.keyword());
       }
     }
+    return label;
   }
 
   private static String value(ConfNode a, List<String> args, int i) throws ConfSyntaxError {
@@ -381,19 +381,20 @@ final class InstanceConverter {
     }
   }
 
-  private List<String> addressList() {
+  /** The addresses this instance keeps (those with a unicast peer of their family). */
+  private List<Address> addressList() {
     if (addresses.isEmpty()) {
       return List.of();
     }
     if (peers.isEmpty()) {
-      return addresses.stream().map(Address::text).toList();
+      return List.copyOf(addresses);
     }
-    List<String> out = new ArrayList<>();
+    List<Address> out = new ArrayList<>();
     boolean peer4 = peers.stream().anyMatch(p -> !p.contains(":"));
     boolean peer6 = peers.stream().anyMatch(p -> p.contains(":"));
     for (Address a : addresses) {
       if (a.ipv6 ? peer6 : peer4) {
-        out.add(a.text);
+        out.add(a);
       } else {
         warn(
             a.at,
@@ -402,6 +403,64 @@ final class InstanceConverter {
                 + ": no "
                 + (a.ipv6 ? "IPv6" : "IPv4")
                 + " unicast_peer to elect it with; left out");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * virtual_ipaddress_excluded: moved with the router of their family. An excluded address of a
+   * family with no advertised address (keepalived moved IPv6 ones with an IPv4 instance) has no
+   * router to move with, so it becomes an advertised address and gets that family's router.
+   */
+  private List<String> excluded(List<Address> kept) {
+    boolean v4 = kept.stream().anyMatch(a -> !a.excluded && !a.ipv6);
+    boolean v6 = kept.stream().anyMatch(a -> !a.excluded && a.ipv6);
+    List<String> out = new ArrayList<>();
+    for (Address a : kept) {
+      if (!a.excluded) {
+        continue;
+      }
+      if (a.ipv6 ? v6 : v4) {
+        out.add(a.text);
+      } else {
+        warn(
+            a.at,
+            "virtual_ipaddress_excluded",
+            a.text
+                + ": no "
+                + (a.ipv6 ? "IPv6" : "IPv4")
+                + " address in virtual_ipaddress to move it with (floatip runs one router per"
+                + " family), so it goes to spec.addresses and is advertised");
+      }
+    }
+    return out;
+  }
+
+  /** The labels of the kept IPv4 addresses; the kernel ignores IFA_LABEL for IPv6. */
+  private Map<String, String> labels(List<Address> kept) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Address a : kept) {
+      if (a.label.isEmpty()) {
+        continue;
+      }
+      String label = a.label.get();
+      if (a.ipv6) {
+        warn(
+            a.at,
+            "label",
+            "IPv6 addresses have no label (the kernel ignores it); " + label + " not converted");
+      } else if (label.length() > Schema.LABEL_MAX_LENGTH
+          || !label.matches(Schema.LABEL)
+          || (interfaceName != null && !label.startsWith(interfaceName))) {
+        warn(
+            a.at,
+            "label",
+            label
+                + ": a label is at most 15 characters and starts with the interface name; not"
+                + " converted");
+      } else {
+        out.put(a.text, label);
       }
     }
     return out;

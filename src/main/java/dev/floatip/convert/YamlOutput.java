@@ -1,6 +1,8 @@
 package dev.floatip.convert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
@@ -9,11 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Clean multi-document YAML: no nulls, minimal quotes, comments above the scripts they explain. */
+/**
+ * Clean multi-document YAML: no nulls, quotes only where a plain string would read back as another
+ * type ({@link TypedLookingQuotes}), comments above the scripts they explain.
+ */
 final class YamlOutput {
 
   private static final YAMLMapper YAML =
-      YAMLMapper.builder()
+      YAMLMapper.builder(
+              YAMLFactory.builder().stringQuotingChecker(TypedLookingQuotes.INSTANCE).build())
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -23,16 +29,19 @@ final class YamlOutput {
 
   private YamlOutput() {}
 
+  /** The YAML of one tree, as {@link #render} writes it. */
+  static String write(JsonNode tree) {
+    try {
+      return YAML.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
+  }
+
   static String render(List<Conversion.Document> docs) {
     List<String> out = new ArrayList<>();
     for (Conversion.Document d : docs) {
-      String text;
-      try {
-        text = YAML.writeValueAsString(d.tree());
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("a JSON tree always serializes", e);
-      }
-      out.add(comment(text, d.comments()));
+      out.add(comment(write(d.tree()), d.comments()));
     }
     return String.join("---\n", out);
   }

@@ -2,6 +2,7 @@ package dev.floatip.vrrp;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +23,8 @@ import java.util.Set;
  * @param unicastPeers empty for multicast; otherwise adverts go to, and are accepted only from,
  *     these addresses
  * @param authentication v2 only
+ * @param excludedAddresses held, added, removed and announced with {@code addresses} but not listed
+ *     in adverts (keepalived virtual_ipaddress_excluded), so no advert count bounds them
  */
 public record RouterConfig(
     int vrid,
@@ -33,7 +36,34 @@ public record RouterConfig(
     boolean preempt,
     Duration preemptDelay,
     Set<InetAddress> unicastPeers,
-    Authentication authentication) {
+    Authentication authentication,
+    List<InetAddress> excludedAddresses) {
+
+  /** A router whose addresses are all advertised. */
+  public RouterConfig(
+      int vrid,
+      VrrpVersion version,
+      IpFamily family,
+      InetAddress primaryAddress,
+      List<InetAddress> addresses,
+      Duration adverInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      Set<InetAddress> unicastPeers,
+      Authentication authentication) {
+    this(
+        vrid,
+        version,
+        family,
+        primaryAddress,
+        addresses,
+        adverInterval,
+        preempt,
+        preemptDelay,
+        unicastPeers,
+        authentication,
+        List.of());
+  }
 
   public RouterConfig {
     Objects.requireNonNull(version, "version");
@@ -43,6 +73,7 @@ public record RouterConfig(
     Objects.requireNonNull(preemptDelay, "preemptDelay");
     Objects.requireNonNull(authentication, "authentication");
     addresses = List.copyOf(addresses);
+    excludedAddresses = List.copyOf(excludedAddresses);
     unicastPeers = Set.copyOf(unicastPeers);
     if (vrid < 1 || vrid > 255) {
       throw new IllegalArgumentException("vrid must be 1..255, was " + vrid);
@@ -61,6 +92,15 @@ public record RouterConfig(
         throw new IllegalArgumentException("address " + a.getHostAddress() + " is not " + family);
       }
     }
+    for (InetAddress a : excludedAddresses) {
+      if (!family.contains(a)) {
+        throw new IllegalArgumentException("address " + a.getHostAddress() + " is not " + family);
+      }
+      if (addresses.contains(a)) {
+        throw new IllegalArgumentException(
+            "address " + a.getHostAddress() + " is both advertised and excluded");
+      }
+    }
     for (InetAddress p : unicastPeers) {
       if (!family.contains(p)) {
         throw new IllegalArgumentException("peer " + p.getHostAddress() + " is not " + family);
@@ -73,6 +113,16 @@ public record RouterConfig(
       throw new IllegalArgumentException("authentication is VRRPv2 only");
     }
     Advertisement.validateInterval(version, adverInterval);
+  }
+
+  /** Every address the master holds: the advertised ones, then the excluded ones. */
+  public List<InetAddress> allAddresses() {
+    if (excludedAddresses.isEmpty()) {
+      return addresses;
+    }
+    List<InetAddress> all = new ArrayList<>(addresses);
+    all.addAll(excludedAddresses);
+    return List.copyOf(all);
   }
 
   /** Multicast group, or the unicast peers. */

@@ -205,7 +205,7 @@ public final class VirtualRouter {
       if (answerPending) {
         answerPending = false;
         lastAnswer = at;
-        out.add(new Action.AnnounceAddresses(config.addresses()));
+        out.add(new Action.AnnounceAddresses(config.allAddresses()));
       }
     }
   }
@@ -341,7 +341,7 @@ public final class VirtualRouter {
       masterDownReason = Reason.MASTER_DOWN;
       timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
       out.add(new Action.StopAnnouncing());
-      out.add(new Action.RemoveAddresses(config.addresses()));
+      out.add(new Action.RemoveAddresses(config.allAddresses()));
       transition(at, State.BACKUP, Reason.HIGHER_PRIORITY_MASTER, out);
     } else {
       // A lower router thinks it is master (start-up, or a healed partition): tell it now, and
@@ -377,7 +377,7 @@ public final class VirtualRouter {
     if (!at.isBefore(holdoffEnd)) {
       lastAnswer = at;
       advertise(at, out);
-      out.add(new Action.AnnounceAddresses(config.addresses()));
+      out.add(new Action.AnnounceAddresses(config.allAddresses()));
       // and once more with the next advert: the other router's own announcements may still be on
       // their way (its worker was slower than ours) and would leave neighbours on it
       answerPending = true;
@@ -488,14 +488,14 @@ public final class VirtualRouter {
     if (state != State.MASTER) {
       return;
     }
-    Set<InetAddress> removed = new HashSet<>(previous.addresses());
-    removed.removeAll(next.addresses());
+    Set<InetAddress> removed = new HashSet<>(previous.allAddresses());
+    removed.removeAll(next.allAddresses());
     List<InetAddress> added =
-        next.addresses().stream().filter(a -> !previous.addresses().contains(a)).toList();
+        next.allAddresses().stream().filter(a -> !previous.allAddresses().contains(a)).toList();
     if (!removed.isEmpty()) {
       out.add(
           new Action.RemoveAddresses(
-              previous.addresses().stream().filter(removed::contains).toList()));
+              previous.allAddresses().stream().filter(removed::contains).toList()));
     }
     if (!added.isEmpty()) {
       out.add(new Action.AddAddresses(added));
@@ -582,8 +582,8 @@ public final class VirtualRouter {
     resignationAnswerPending = false;
     counters.becameMaster();
     // addresses first, then the advert: see the class comment
-    out.add(new Action.AddAddresses(config.addresses()));
-    out.add(new Action.AnnounceAddresses(config.addresses()));
+    out.add(new Action.AddAddresses(config.allAddresses()));
+    out.add(new Action.AnnounceAddresses(config.allAddresses()));
     advertise(at, out);
     transition(at, State.MASTER, reason, out);
   }
@@ -593,7 +593,7 @@ public final class VirtualRouter {
     timers.remove(Timer.ADVERTISEMENT);
     send(0, out);
     out.add(new Action.StopAnnouncing());
-    out.add(new Action.RemoveAddresses(config.addresses()));
+    out.add(new Action.RemoveAddresses(config.allAddresses()));
     masterAddress = null;
   }
 

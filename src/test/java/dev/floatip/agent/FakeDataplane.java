@@ -43,6 +43,9 @@ final class FakeDataplane implements Dataplane {
   /** Addresses the agent added (the kernel's IFA_PROTO mark says floatip). */
   final Set<InetAddress> addresses = ConcurrentHashMap.newKeySet();
 
+  /** The last spec (prefix, label) each address was added with. */
+  final Map<InetAddress, AddressManager.AddressSpec> addedSpecs = new ConcurrentHashMap<>();
+
   /** Addresses someone else added: the node's own, an administrator's (no floatip mark). */
   final Set<InetAddress> foreign = ConcurrentHashMap.newKeySet();
 
@@ -189,6 +192,7 @@ final class FakeDataplane implements Dataplane {
             Thread.currentThread().interrupt();
           }
         }
+        addedSpecs.put(spec.address(), spec);
         addresses.add(spec.address());
         return IoResult.ok();
       }

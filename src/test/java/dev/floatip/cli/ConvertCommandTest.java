@@ -38,7 +38,7 @@ class ConvertCommandTest {
     assertThat(code).isZero();
     assertThat(out.toString()).startsWith("apiVersion: floatip.dev/v1alpha1\nkind: VirtualIP\n");
     assertThat(err.toString())
-        .contains("warning: " + CORPUS.resolve("lb1.conf") + ":73: label: floatip does not label");
+        .contains("warning: " + CORPUS.resolve("lb1.conf") + ":97: version: IPv6 addresses need");
     assertThat(ConfigFile.parse("stdout", out.toString())).isInstanceOf(ConfigFile.Loaded.class);
   }
 

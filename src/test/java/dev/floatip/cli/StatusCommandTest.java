@@ -70,6 +70,43 @@ class StatusCommandTest {
   }
 
   @Test
+  void showsLabelsAndExcludedAddressesUnderTheRouterAndTheyTravelAsJson() throws Exception {
+    Instant now = Instant.parse("2026-11-22T00:10:00Z");
+    StatusView web =
+        new StatusView(
+            "web",
+            "ipv4",
+            51,
+            "eth0",
+            "MASTER",
+            100,
+            100,
+            "192.0.2.11",
+            now,
+            "MASTER_DOWN",
+            List.of(),
+            false,
+            1,
+            0,
+            Map.of(),
+            List.of(),
+            List.of("192.0.2.200/24 label eth0:10", "192.0.2.201/24 excluded"));
+    // what the agent's GET /status sends and the CLI reads back
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
+    List<StatusView> read =
+        json.readValue(
+            json.writeValueAsString(List.of(web)),
+            new com.fasterxml.jackson.core.type.TypeReference<List<StatusView>>() {});
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+    StatusCommand.print(read, new PrintStream(buffer, true, StandardCharsets.UTF_8), now);
+
+    assertThat(buffer.toString(StandardCharsets.UTF_8).lines().toList())
+        .element(2)
+        .isEqualTo("  addresses 192.0.2.200/24 label eth0:10, 192.0.2.201/24 excluded");
+  }
+
+  @Test
   void agesAreShort() {
     assertThat(StatusCommand.age(Duration.ofSeconds(5))).isEqualTo("5s");
     assertThat(StatusCommand.age(Duration.ofMinutes(30))).isEqualTo("30m");

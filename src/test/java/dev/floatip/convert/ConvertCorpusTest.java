@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.crd.CrdFile;
 import dev.floatip.api.v1alpha1.crd.CrdValidator;
@@ -14,6 +15,7 @@ import dev.floatip.config.VirtualIPValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,6 +35,7 @@ class ConvertCorpusTest {
   static final Path CORPUS = Path.of("src", "test", "resources", "keepalived");
   private static final CrdValidator CRD = CrdValidator.load(CrdFile.COMMITTED);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final YAMLMapper YAML = new YAMLMapper();
 
   @TempDir Path tmp;
 
@@ -78,14 +81,20 @@ class ConvertCorpusTest {
   @MethodSource("corpus")
   void clusterOutputPassesTheCrdSchemaAndTheValidator(Path file) throws Exception {
     Conversion c = convert(file, cluster("node-a"));
+    // what kubectl reads: the printed YAML, not the tree it was printed from
+    List<JsonNode> printed = new ArrayList<>();
+    try (var docs = YAML.readValues(YAML.createParser(c.yaml()), JsonNode.class)) {
+      docs.forEachRemaining(printed::add);
+    }
+    assertThat(printed).hasSameSizeAs(c.documents());
 
-    for (Conversion.Document d : c.documents()) {
-      if (d.tree().path("kind").asText().equals("VirtualIP")) {
-        assertThat(CRD.validate(d.tree())).as(d.tree().toString()).isEmpty();
-        VirtualIP vip = JSON.treeToValue(d.tree(), VirtualIP.class);
+    for (JsonNode d : printed) {
+      if (d.path("kind").asText().equals("VirtualIP")) {
+        assertThat(CRD.validate(d)).as(c.yaml()).isEmpty();
+        VirtualIP vip = JSON.treeToValue(d, VirtualIP.class);
         assertThat(VirtualIPValidator.validate(vip, Mode.CLUSTER)).isEmpty();
       } else {
-        assertThat(d.tree().path("kind").asText()).isEqualTo("Secret");
+        assertThat(d.path("kind").asText()).isEqualTo("Secret");
       }
     }
   }
@@ -118,6 +127,7 @@ class ConvertCorpusTest {
     assertThat(web.at("/authentication/password").asText()).isEqualTo("s3cret");
     assertThat(web.at("/addresses").toString())
         .isEqualTo("[\"192.0.2.100/24\",\"192.0.2.244/24\"]");
+    assertThat(web.at("/addressLabels").toString()).isEqualTo("{\"192.0.2.244/24\":\"eth0:10\"}");
     assertThat(web.at("/syncGroup").asText()).isEqualTo("WEB");
     // "</dev/tcp/127.0.0.1/80" is the built-in TCP check, keepalived's defaults written out
     assertThat(web.at("/track/tcp/0").toString())
@@ -178,15 +188,50 @@ class ConvertCorpusTest {
         .anySatisfy(
             w ->
                 assertThat(w)
-                    .isEqualTo(
+                    .startsWith(
                         CORPUS.resolve("lb1.conf")
-                            + ":73: label: floatip does not label addresses (eth0:10 not"
-                            + " converted)"));
+                            + ":108: virtual_ipaddress_excluded: 2001:db8::53/64: no IPv6 address"
+                            + " in virtual_ipaddress to move it with"));
     String annotation =
-        vip(c, "vi-web").at("/metadata/annotations").path(Conversion.WARNINGS_ANNOTATION).asText();
-    assertThat(annotation).contains("lb1.conf:73: label:");
+        vip(c, "vi-dns").at("/metadata/annotations").path(Conversion.WARNINGS_ANNOTATION).asText();
+    assertThat(annotation).contains("lb1.conf:108: virtual_ipaddress_excluded:");
     assertThat(vip(c, "vi-mail").at("/metadata/annotations").has(Conversion.WARNINGS_ANNOTATION))
         .isFalse();
+  }
+
+  @Test
+  void labelsAndExcludedAddressesCarryOver() throws Exception {
+    Path conf = tmp.resolve("keepalived.conf");
+    Files.writeString(
+        conf,
+        """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 9
+            virtual_ipaddress {
+                192.0.2.10/24 dev eth0 label eth0:10
+                2001:db8::10/64 label eth0:6
+            }
+            virtual_ipaddress_excluded {
+                192.0.2.11/24 label eth0:11
+                192.0.2.12/24 label eth1:12
+            }
+        }
+        """);
+    Conversion c = convert(conf, cluster("node-a"));
+
+    JsonNode spec = spec(c, "vi-1");
+    assertThat(spec.at("/addresses").toString())
+        .isEqualTo("[\"192.0.2.10/24\",\"2001:db8::10/64\"]");
+    assertThat(spec.at("/excludedAddresses").toString())
+        .isEqualTo("[\"192.0.2.11/24\",\"192.0.2.12/24\"]");
+    assertThat(spec.at("/addressLabels").toString())
+        .isEqualTo("{\"192.0.2.10/24\":\"eth0:10\",\"192.0.2.11/24\":\"eth0:11\"}");
+    assertThat(c.warnings())
+        .extracting(ConvertWarning::toString)
+        .anySatisfy(w -> assertThat(w).contains(":6: label: IPv6 addresses have no label"))
+        .anySatisfy(w -> assertThat(w).contains(":10: label: eth1:12: a label is at most 15"));
+    assertThat(CRD.validate(vip(c, "vi-1"))).isEmpty();
   }
 
   @Test

@@ -80,6 +80,18 @@ public final class Schema {
   /** At most 255 addresses per family fit in one advertisement. */
   public static final int MAX_ADDRESSES = 510;
 
+  /**
+   * Addresses moved with a VirtualIP but not advertised (keepalived virtual_ipaddress_excluded): no
+   * advert bounds them; this bound keeps the CRD's rules cheap.
+   */
+  public static final int MAX_EXCLUDED_ADDRESSES = 1024;
+
+  /** IFNAMSIZ - 1: the longest IFA_LABEL the kernel takes (linux/if.h, devinet.c's policy). */
+  public static final int LABEL_MAX_LENGTH = 15;
+
+  /** An address label: printable ASCII, no blank, no '/' (as interface names, dev_valid_name). */
+  public static final String LABEL = "^[!-.0-~]{1,15}$";
+
   /** VRIDs are 1..255. */
   public static final int MAX_VRIDS = 255;
 

@@ -12,6 +12,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The desired floating IP (DESIGN §4). Every field but {@code addresses} is optional; a {@code
@@ -58,6 +60,32 @@ import java.util.List;
     message = "must be 10ms..40.95s in 10 ms steps with version 3 (RFC 5798 §5.2.7)",
     fieldPath = ".advertisementInterval")
 @ValidationRule(
+    value =
+        "!has(self.addressLabels) || self.addressLabels.all(k, k in self.addresses ||"
+            + " (has(self.excludedAddresses) && k in self.excludedAddresses))",
+    message = "every key must be an entry of spec.addresses or spec.excludedAddresses",
+    fieldPath = ".addressLabels")
+@ValidationRule(
+    value = "!has(self.addressLabels) || self.addressLabels.all(k, !k.contains(':'))",
+    message = "IPv4 addresses only: the kernel ignores IFA_LABEL on IPv6 addresses",
+    fieldPath = ".addressLabels")
+@ValidationRule(
+    value =
+        "!has(self.addressLabels) || !has(self.interface) ||"
+            + " self.addressLabels.all(k, self.addressLabels[k].startsWith(self.interface))",
+    message = "a label must start with spec.interface (ifconfig's eth0:10 aliases)",
+    fieldPath = ".addressLabels")
+@ValidationRule(
+    value = "!has(self.excludedAddresses) || self.excludedAddresses.all(e, !(e in self.addresses))",
+    message = "an address is either advertised (spec.addresses) or excluded, not both",
+    fieldPath = ".excludedAddresses")
+@ValidationRule(
+    value =
+        "!has(self.excludedAddresses) || self.version != 2 ||"
+            + " self.excludedAddresses.all(a, !a.contains(':'))",
+    message = "IPv6 needs version 3 (VRRPv2 is IPv4 only, RFC 3768)",
+    fieldPath = ".excludedAddresses")
+@ValidationRule(
     value = "duration(self.preemptDelay) <= duration('1000s')",
     message = "must be 0s..1000s",
     fieldPath = ".preemptDelay")
@@ -72,6 +100,21 @@ public record VirtualIPSpec(
             "Virtual addresses as IP[/prefix] (default prefix /32 or /128), each at most once."
                 + " IPv4 and IPv6 may mix: one VRRP router per family, same VRID.")
         List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> addresses,
+    @Size(max = Schema.MAX_EXCLUDED_ADDRESSES)
+        @JsonPropertyDescription(
+            "Addresses that move with the VIP like spec.addresses (added, announced by GARP/NA)"
+                + " but are not listed in adverts, so no advert limit applies (keepalived"
+                + " virtual_ipaddress_excluded). Same syntax; each needs an address of its family in"
+                + " spec.addresses.")
+        List<@Pattern(Schema.CIDR) @Size(max = Schema.CIDR_MAX_LENGTH) String> excludedAddresses,
+    @Size(max = Schema.MAX_ADDRESSES + Schema.MAX_EXCLUDED_ADDRESSES)
+        @JsonPropertyDescription(
+            "Optional IFA_LABEL per IPv4 address (keepalived 'label'; 'ip addr show label eth0:10',"
+                + " ifconfig aliases): key an entry of spec.addresses or spec.excludedAddresses,"
+                + " value at most 15 bytes,"
+                + " starting with the interface name. IPv6 addresses have no labels (the kernel"
+                + " ignores IFA_LABEL for them).")
+        Map<String, @Pattern(Schema.LABEL) String> addressLabels,
     @JsonProperty("interface")
         @JsonPropertyDescription(
             "Interface to put the addresses on. Default: per node, the interface whose connected"
@@ -170,6 +213,18 @@ public record VirtualIPSpec(
 
   public GratuitousArpSpec gratuitousArpOrDefault() {
     return gratuitousArp == null ? new GratuitousArpSpec(null, null, null) : gratuitousArp;
+  }
+
+  /** The excluded (not advertised) addresses, never null. */
+  public List<String> excludedAddressList() {
+    return excludedAddresses == null ? List.of() : excludedAddresses;
+  }
+
+  /** The label of the address entry {@code address} (as written in the spec), if any. */
+  public Optional<String> labelOf(String address) {
+    return addressLabels == null
+        ? Optional.empty()
+        : Optional.ofNullable(addressLabels.get(address));
   }
 
   /** The addresses, never null. */

@@ -55,7 +55,11 @@ public final class CrdFile {
    * schema; {@code *} is a map's values.
    */
   static final List<String> SET_LISTS =
-      List.of("spec.addresses", "spec.priority.order", "status.nodes.*.foreignVrids");
+      List.of(
+          "spec.addresses",
+          "spec.excludedAddresses",
+          "spec.priority.order",
+          "status.nodes.*.foreignVrids");
 
   private CrdFile() {}
 

@@ -165,6 +165,13 @@ class CrdSchemaTest {
           {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], auth: {username: u, passwordSecretRef: {name: smtp, key: password}}}}} | spec.notify.mail.auth: AUTH would send the password in clear text | spec.notify.mail.auth: AUTH would send the password in clear text
           {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: Implicit, caFile: /etc/ssl/smtp-ca.pem}}} | spec.notify.mail.caFile: only in a standalone file | spec.notify.mail.caFile: only in a standalone file
           {addresses: [192.0.2.1], notify: {mail: {smtpServer: smtp, from: a@b, to: [c@d], tls: SSL}}} | spec.notify.mail.tls: does not have a value in the enumeration | parse
+          {addresses: [192.0.2.1/24], addressLabels: {192.0.2.9/24: "eth0:1"}} | spec.addressLabels: every key must be an entry of spec.addresses | spec.addressLabels["192.0.2.9/24"]: not an entry
+          {addresses: ["2001:db8::1/64"], addressLabels: {"2001:db8::1/64": "eth0:1"}} | spec.addressLabels: IPv4 addresses only | spec.addressLabels["2001:db8::1/64"]: IPv6 addresses have no label
+          {addresses: [192.0.2.1/24], interface: eth0, addressLabels: {192.0.2.1/24: "eth1:1"}} | spec.addressLabels: must start with spec.interface | spec.addressLabels["192.0.2.1/24"]: does not start with the interface name eth0
+          {addresses: [192.0.2.1/24], addressLabels: {192.0.2.1/24: "eth0:1234567890a"}} | spec.addressLabels.192.0.2.1/24: does not match the regex pattern | spec.addressLabels["192.0.2.1/24"]: at most 15 bytes
+          {addresses: [192.0.2.1/24], excludedAddresses: [192.0.2.1/24]} | spec.excludedAddresses: either advertised (spec.addresses) or excluded | spec.excludedAddresses[0]: is also spec.addresses[0]
+          {addresses: [192.0.2.1], version: 2, excludedAddresses: ["2001:db8::2"]} | spec.excludedAddresses: IPv6 needs version 3 | spec.excludedAddresses[0]: IPv6 needs version 3
+          {addresses: [192.0.2.1], excludedAddresses: [192.0.2.2, 192.0.2.2]} | spec.excludedAddresses: must have only unique items | spec.excludedAddresses[1]: duplicate of spec.excludedAddresses[0]
           object:{apiVersion: floatip.dev/v1alpha1, kind: VirtualIP, metadata: {name: Not_A_Name}, spec: {addresses: [192.0.2.1]}} | metadata.name: RFC 1123 subdomain | metadata.name: must be a DNS subdomain
           """)
   void invalidObjectsAreRefusedByBoth(String spec, String crdExpected, String validatorExpected)
