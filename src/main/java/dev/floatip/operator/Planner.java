@@ -85,7 +85,7 @@ final class Planner extends SimpleInboundEventSource<VirtualIP> {
     return current;
   }
 
-  /** How many plans were computed since the start. */
+  /** How many plans were computed (and their reconciles triggered) since the start. */
   long computations() {
     return computations.get();
   }
@@ -174,7 +174,7 @@ final class Planner extends SimpleInboundEventSource<VirtualIP> {
         };
     ClusterPlan next =
         ClusterPlan.compute(
-            computations.incrementAndGet(),
+            computations.get() + 1,
             all,
             views,
             settings,
@@ -183,6 +183,7 @@ final class Planner extends SimpleInboundEventSource<VirtualIP> {
     validated = cache;
     current = next;
     fire(previous, next, all);
+    computations.incrementAndGet(); // only this thread computes
   }
 
   /** The VRID the previous plan allocated to {@code v}, if any. */

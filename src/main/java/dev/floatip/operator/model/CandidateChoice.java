@@ -9,7 +9,8 @@ import java.util.List;
  * @param chosen at most {@code limit} of the matching nodes
  * @param matched how many nodes run an agent and are selected by the VirtualIP
  * @param limit the operator's {@code maxCandidates}
- * @param agentNodes how many nodes run an agent at all (for the message when none matches)
+ * @param agentNodes when none is chosen, how many nodes run an agent at all (for the message); 0
+ *     otherwise
  */
 public record CandidateChoice(List<Candidate> chosen, int matched, int limit, int agentNodes) {
 

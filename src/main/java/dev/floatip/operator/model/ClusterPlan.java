@@ -256,7 +256,9 @@ public record ClusterPlan(
       }
       List<Candidate> out =
           chosen.values().stream().map(n -> new Candidate(n.name(), n.addresses())).toList();
-      return new CandidateChoice(out, nodes.size(), limit, agentNodes.size());
+      // the number of agent nodes is only for the message when none matches: elsewhere it would
+      // make every node added or removed change every VirtualIP's entry
+      return new CandidateChoice(out, nodes.size(), limit, out.isEmpty() ? agentNodes.size() : 0);
     }
 
     private List<NodeView> match(LabelSelector sel, List<Toleration> tols) {
