@@ -205,7 +205,7 @@ class ClusterPlanTest {
           vip(
               String.format("vip-%04d", i),
               T1,
-              "{addresses: [10." + (i / 250) + "." + (i % 250) + ".1/32]" + selector + "}",
+              "{addresses: [\"2001:db8::" + Integer.toHexString(i + 1) + "/128\"]" + selector + "}",
               null));
     }
     // the agents tolerate the dedicated nodes; only the VirtualIPs that do too may use them
