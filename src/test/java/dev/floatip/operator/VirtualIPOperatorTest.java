@@ -16,6 +16,7 @@ import dev.floatip.testing.MockApiServer;
 import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -131,7 +132,10 @@ class VirtualIPOperatorTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  /** A Ready Node with an InternalIP, as the kubelet registers it (as admin, not as a kubelet). */
+  /**
+   * A Ready Node with an InternalIP (none when null), as the kubelet registers it (as admin, not as
+   * a kubelet).
+   */
   private void node(String name, Map<String, String> labels, String address) {
     client
         .nodes()
@@ -142,10 +146,8 @@ class VirtualIPOperatorTest {
                 .withLabels(labels)
                 .endMetadata()
                 .withNewStatus()
-                .addNewAddress()
-                .withType("InternalIP")
-                .withAddress(address)
-                .endAddress()
+                .withAddresses(
+                    address == null ? List.of() : List.of(new NodeAddress(address, "InternalIP")))
                 .addNewCondition()
                 .withType("Ready")
                 .withStatus("True")
@@ -804,7 +806,8 @@ class VirtualIPOperatorTest {
                 node(
                     "burst-" + k,
                     Map.of("burst", "b" + k),
-                    "2001:db8:2::" + Integer.toHexString(k + 1));
+                    // one without an InternalIP: its candidate has no addresses, and reads back so
+                    k == 0 ? null : "2001:db8:2::" + Integer.toHexString(k + 1));
                 create(
                     "burst-" + k,
                     "{addresses: [\"2001:db8:1::"
@@ -843,6 +846,8 @@ class VirtualIPOperatorTest {
           .extracting(Candidate::name)
           .containsExactly(name);
     }
+    assertThat(status("burst-0").candidates().get(0).addresses()).isNull();
+    assertThat(status("burst-1").candidates().get(0).addresses()).containsExactly("2001:db8:2::2");
     // 200 creations and 100 status writes: far fewer plans than VirtualIPs
     assertThat(computations).as("plan computations").isLessThan(n);
     System.out.printf(

@@ -34,7 +34,8 @@ import java.util.function.Function;
  * select; condition taints are ignored ({@link Tolerations}), and readiness or a cordon never
  * removes one (a cordoned node is a standby). Ordered: {@code spec.priority.order} in its order,
  * then {@code spec.priority.nodes} by priority descending (then name), then by name; at most {@code
- * maxCandidates}.
+ * maxCandidates}. A node without an InternalIP is a candidate without addresses (absent, not an
+ * empty list, so that what is written reads back equal).
  *
  * <p>Cost at V VirtualIPs and N Nodes: one selection per distinct (nodeSelector, tolerations), each
  * scanning only the nodes that carry the rarest of its {@code matchLabels} (all agent nodes when it
@@ -255,7 +256,9 @@ public record ClusterPlan(
         chosen.putIfAbsent(n.name(), n);
       }
       List<Candidate> out =
-          chosen.values().stream().map(n -> new Candidate(n.name(), n.addresses())).toList();
+          chosen.values().stream()
+              .map(n -> new Candidate(n.name(), n.addresses().isEmpty() ? null : n.addresses()))
+              .toList();
       // the number of agent nodes is only for the message when none matches: elsewhere it would
       // make every node added or removed change every VirtualIP's entry
       return new CandidateChoice(out, nodes.size(), limit, out.isEmpty() ? agentNodes.size() : 0);

@@ -81,6 +81,18 @@ class ClusterPlanTest {
     assertThat(p.vips().get("plain").candidates().names()).containsExactly("a", "b", "c");
     CandidateChoice f = p.vips().get("few").candidates();
     assertThat(f.names()).containsExactly("other");
+    assertThat(
+            plan(
+                    List.of(few),
+                    List.of(
+                        new NodeView("other", Map.of("role", "db"), List.of(), List.of(), true)),
+                    SETTINGS)
+                .vips()
+                .get("few")
+                .candidates()
+                .chosen())
+        .as("no InternalIP: no addresses, not an empty list")
+        .containsExactly(new Candidate("other", null));
     assertThat(f.limited()).isFalse();
   }
 
