@@ -259,7 +259,11 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     return Optional.ofNullable(vip.getMetadata().getGeneration()).orElse(0L);
   }
 
-  /** The spec's violations, and a passwordSecretRef the agents may not read (SecretNamespaces). */
+  /**
+   * A VirtualIP's own violations, the one place that builds them (the planner calls it once per
+   * spec generation; address conflicts are added by the plan): the spec's, and a passwordSecretRef
+   * the agents may not read (SecretNamespaces).
+   */
   private List<Violation> validate(VirtualIP v) {
     List<Violation> out = new ArrayList<>(VirtualIPValidator.validate(v, Mode.CLUSTER));
     out.addAll(SecretNamespaces.check(v, cfg));
