@@ -24,8 +24,9 @@ final class StatusWriter {
   private StatusWriter() {}
 
   /**
-   * The merge patch body: {@code {"status":{...operator fields...}}}; a null master removes it.
-   * {@code addressList} (the ADDRESSES column) goes with {@code observedGeneration}.
+   * The merge patch body: {@code {"status":{...operator fields...}}}; a null master removes it, and
+   * so does a null entry of a deleted Node in {@code nodes}. {@code addressList} (the ADDRESSES
+   * column) goes with {@code observedGeneration}.
    */
   static String body(KubernetesSerialization serialization, StatusAggregator.Result r) {
     ObjectNode status = JSON.createObjectNode();
@@ -46,6 +47,19 @@ final class StatusWriter {
       status.set("conditions", JSON.readTree(conditions));
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
+    }
+    if (r.candidates() != null) {
+      try {
+        status.set("candidates", JSON.readTree(serialization.asJson(r.candidates())));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (!r.removedNodes().isEmpty()) {
+      // the one write to status.nodes the operator makes: entries of Nodes that no longer exist,
+      // whose agents cannot remove them (a merge patch's null deletes the key, RFC 7386)
+      ObjectNode nodes = status.putObject("nodes");
+      r.removedNodes().stream().sorted().forEach(nodes::putNull);
     }
     ObjectNode root = JSON.createObjectNode();
     root.set("status", status);

@@ -10,15 +10,13 @@ import dev.floatip.config.Durations;
 import dev.floatip.config.Mode;
 import dev.floatip.config.Violation;
 import dev.floatip.config.VirtualIPValidator;
-import dev.floatip.operator.model.AddressClaims;
+import dev.floatip.operator.model.AllowanceCheck;
+import dev.floatip.operator.model.ClusterPlan;
 import dev.floatip.operator.model.Labels;
-import dev.floatip.operator.model.NodeInfo;
 import dev.floatip.operator.model.StatusAggregator;
-import dev.floatip.operator.model.VridAllocator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -33,14 +31,13 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,19 +45,26 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles every VirtualIP: validates it, allocates its VRID against all the others, keeps the
- * one shared agent DaemonSet (and its RBAC) in line with all runnable VirtualIPs, and aggregates
- * the agents' reports into the operator-owned status fields. Deletion waits, through a finalizer,
- * until every agent reported its addresses released, or a timeout (reported as an Event).
+ * Reconciles every VirtualIP from the cluster-wide {@link ClusterPlan} the {@link Planner} keeps
+ * (its violations, VRID and candidates, computed once per change for all VirtualIPs, not once per
+ * VirtualIP), keeps the one shared agent DaemonSet (and its RBAC) in line with the plan's runnable
+ * VirtualIPs, and aggregates the agents' reports into the operator-owned status fields. Deletion
+ * waits, through a finalizer, until every agent reported its addresses released, or a timeout
+ * (reported as an Event); entries of Nodes that no longer exist are not waited for.
  *
  * <p>Not generation-aware: agents only change the status, and their reports must trigger
- * aggregation. Three more event sources: Nodes (labels, readiness), the agent DaemonSet, and the
- * other VirtualIPs (an allocation or conflict depends on all of them, and on the foreign VRIDs that
- * agents report in their status entries).
+ * aggregation. Other event sources: the plan (a VirtualIP whose part of the plan changed), the
+ * agent DaemonSet, and two informers that only feed the plan: Nodes and the other VirtualIPs. Their
+ * caches are trimmed ({@link InformerTrims}).
+ *
+ * <p>Writer split (DESIGN §4): the operator writes its own status fields only, never an agent's
+ * {@code status.nodes} entry, with one exception: it removes the entries of Nodes that no longer
+ * exist ({@link StatusWriter}).
  *
  * <p>The operator's own RBAC is helm/floatip/templates/rbac.yaml (HelmChartTest checks it against
  * these calls): it holds every rule it grants the agents, and has neither escalate nor bind.
@@ -83,14 +87,23 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   /** When to look again after agents wrote while our own write was in flight. */
   static final Duration AGAIN = Duration.ofMillis(20);
 
+  /** When to look again while the plan does not cover a VirtualIP (new, or a new generation). */
+  static final Duration PLAN_WAIT = Duration.ofMillis(200);
+
   private final OperatorConfig cfg;
   private final AgentResources agentResources;
   private final EventRecorder events;
   private final Clock clock;
+  private final Planner planner;
 
   private volatile InformerEventSource<Node, VirtualIP> nodeSource;
   private volatile InformerEventSource<DaemonSet, VirtualIP> daemonSetSource;
   private volatile InformerEventSource<VirtualIP, VirtualIP> peerSource;
+
+  /** The plan and DaemonSet the agent resources were last synced for. */
+  private long syncedPlan = -1;
+
+  private String syncedDaemonSet;
 
   @Inject
   public VirtualIPReconciler(
@@ -99,19 +112,27 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     this.agentResources = agentResources;
     this.events = events;
     this.clock = clock;
+    this.planner = new Planner(cfg, this::validate);
+  }
+
+  /** How many cluster-wide plans were computed (tests bound it for a burst of changes). */
+  public long planComputations() {
+    return planner.computations();
   }
 
   @Override
   public List<EventSource<?, VirtualIP>> prepareEventSources(EventSourceContext<VirtualIP> ctx) {
     IndexerResourceCache<VirtualIP> primaries = ctx.getPrimaryCache();
     nodeSource =
-        new InformerEventSource<>(
+        new PlanInputSource<>(
             InformerEventSourceConfiguration.from(Node.class, VirtualIP.class)
                 .withName("nodes")
-                .withSecondaryToPrimaryMapper(n -> all(primaries, null))
-                .withOnUpdateFilter(VirtualIPReconciler::nodeChangeMatters)
+                .withSecondaryToPrimaryMapper(n -> Set.of())
+                .withItemStore(new TransformingItemStore<>(InformerTrims::node))
                 .build(),
-            ctx);
+            ctx,
+            planner::changed,
+            Planner::nodeChangeMatters);
     daemonSetSource =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(DaemonSet.class, VirtualIP.class)
@@ -133,14 +154,20 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
                 .build(),
             ctx);
     peerSource =
-        new InformerEventSource<>(
+        new PlanInputSource<>(
             InformerEventSourceConfiguration.from(VirtualIP.class, VirtualIP.class)
                 .withName("peers")
-                .withSecondaryToPrimaryMapper(v -> all(primaries, v))
-                .withOnUpdateFilter(VirtualIPReconciler::peerChangeMatters)
+                .withSecondaryToPrimaryMapper(v -> Set.of())
+                .withItemStore(new TransformingItemStore<>(InformerTrims::virtualIP))
                 .build(),
-            ctx);
-    return List.of(nodeSource, daemonSetSource, peerSource);
+            ctx,
+            planner::changed,
+            planner::peerChangeMatters);
+    planner.inputs(
+        () -> nodeSource.list(),
+        () -> peerSource.list(),
+        () -> nodeSource.isRunning() && peerSource.isRunning());
+    return List.of(nodeSource, daemonSetSource, peerSource, planner);
   }
 
   private static Set<ResourceID> all(IndexerResourceCache<VirtualIP> cache, HasMetadata except) {
@@ -152,65 +179,58 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         .collect(Collectors.toSet());
   }
 
-  static boolean nodeChangeMatters(Node now, Node before) {
-    return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || ready(now) != ready(before);
-  }
-
   /**
-   * What another VirtualIP's allocation depends on: spec, deletion, recorded VRID, the foreign
-   * VRIDs its agents report.
+   * An informer whose events only tell the {@link Planner} (when they change what it reads): they
+   * never reconcile a VirtualIP directly; the planner triggers those its new plan concerns.
    */
-  static boolean peerChangeMatters(VirtualIP now, VirtualIP before) {
-    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
-        || !Objects.equals(
-            now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
-        || !Objects.equals(vrid(now), vrid(before))
-        || !Objects.equals(
-            NodeInfo.foreignVridsByNode(List.of(now)),
-            NodeInfo.foreignVridsByNode(List.of(before)));
-  }
+  private static final class PlanInputSource<R extends HasMetadata>
+      extends InformerEventSource<R, VirtualIP> {
+    private final Runnable changed;
+    private final BiPredicate<R, R> matters;
 
-  private static Integer vrid(VirtualIP v) {
-    return v.getStatus() == null ? null : v.getStatus().virtualRouterId();
-  }
-
-  static boolean ready(Node n) {
-    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
-      return true; // no kubelet report (yet): do not call its agent's entries stale
+    PlanInputSource(
+        InformerEventSourceConfiguration<R> config,
+        EventSourceContext<VirtualIP> ctx,
+        Runnable changed,
+        BiPredicate<R, R> matters) {
+      super(config, ctx);
+      this.changed = changed;
+      this.matters = matters;
     }
-    for (NodeCondition c : n.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) {
-        return "True".equals(c.getStatus());
+
+    @Override
+    public void onAdd(R r) {
+      changed.run();
+    }
+
+    @Override
+    public void onUpdate(R before, R now) {
+      if (matters.test(now, before)) {
+        changed.run();
       }
     }
-    return true;
+
+    @Override
+    public synchronized void onDelete(R r, boolean unknownState) {
+      changed.run();
+    }
   }
 
   @Override
   public UpdateControl<VirtualIP> reconcile(VirtualIP vip, Context<VirtualIP> ctx) {
-    List<VirtualIP> all = allVirtualIPs(vip);
-    List<Node> nodes = nodeSource.list().toList();
-    Map<String, Set<Integer>> foreign = NodeInfo.foreignVridsByNode(all);
-    List<NodeInfo> nodeInfos = nodes.stream().map(n -> NodeInfo.of(n, foreign)).toList();
+    ClusterPlan plan = planner.current();
+    ClusterPlan.Entry entry = plan == null ? null : plan.entry(vip);
+    if (entry == null || entry.generation() != generation(vip)) {
+      planner.changed();
+      return UpdateControl.<VirtualIP>noUpdate().rescheduleAfter(PLAN_WAIT.toMillis());
+    }
+    List<VirtualIP> runnable = plan.runnable();
+    if (syncDue(plan)) {
+      agentResources.sync(!runnable.isEmpty(), currentDaemonSet());
+      synced(plan);
+    }
 
-    Map<String, List<Violation>> violations = new HashMap<>();
-    all.forEach(v -> violations.put(v.getMetadata().getName(), validate(v)));
-    AddressClaims.conflicts(
-            all.stream().filter(v -> violations.get(v.getMetadata().getName()).isEmpty()).toList())
-        .forEach((n, shared) -> violations.put(n, shared));
-    List<VirtualIP> valid =
-        all.stream().filter(v -> violations.get(v.getMetadata().getName()).isEmpty()).toList();
-    Map<String, VridAllocator.Decision> decisions = VridAllocator.allocate(valid, nodeInfos);
-    List<VirtualIP> runnable =
-        valid.stream().filter(v -> decisions.get(v.getMetadata().getName()).runnable()).toList();
-
-    agentResources.sync(!runnable.isEmpty(), currentDaemonSet());
-
-    String name = vip.getMetadata().getName();
-    List<Violation> mine = violations.getOrDefault(name, validate(vip));
-    StatusAggregator.Result result =
-        aggregate(vip, vip.getStatus(), mine, decisions.get(name), nodes);
+    StatusAggregator.Result result = aggregate(vip, vip.getStatus(), entry, plan);
     UpdateControl<VirtualIP> control = UpdateControl.noUpdate();
     if (result.differsFrom(vip.getStatus())) {
       VirtualIP stored = StatusWriter.write(ctx, vip, result);
@@ -218,62 +238,69 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
       // Agents, users and the API server may have written between our read and our patch, but
       // JOSDK takes every event up to the patch's resourceVersion for our own. So look again at
       // once if the stored object differs in anything we act on: spec, deletion, agent entries.
-      if (stored != null && changedMeanwhile(vip, stored, mine, decisions.get(name), nodes)) {
+      if (stored != null && changedMeanwhile(vip, stored, entry, plan)) {
         return control.rescheduleAfter(AGAIN.toMillis());
       }
     }
     return result.recheckAfter().map(d -> control.rescheduleAfter(d.toMillis())).orElse(control);
   }
 
-  /** The spec's violations, and a passwordSecretRef the agents may not read (SecretNamespaces). */
+  /**
+   * Whether the agent resources were not yet synced for this plan and the DaemonSet as cached now
+   * (a changed DaemonSet is looked at again: drift is repaired).
+   */
+  private synchronized boolean syncDue(ClusterPlan plan) {
+    return plan.sequence() != syncedPlan || !Objects.equals(syncedDaemonSet, daemonSetVersion());
+  }
+
+  private synchronized void synced(ClusterPlan plan) {
+    syncedPlan = plan.sequence();
+    syncedDaemonSet = daemonSetVersion();
+  }
+
+  private String daemonSetVersion() {
+    return currentDaemonSet().map(d -> d.getMetadata().getResourceVersion()).orElse(null);
+  }
+
+  private static long generation(VirtualIP vip) {
+    return Optional.ofNullable(vip.getMetadata().getGeneration()).orElse(0L);
+  }
+
+  /**
+   * A VirtualIP's own violations, the one place that builds them (the planner calls it once per
+   * spec generation; address conflicts are added by the plan): the spec's, and a passwordSecretRef
+   * the agents may not read (SecretNamespaces).
+   */
   private List<Violation> validate(VirtualIP v) {
     List<Violation> out = new ArrayList<>(VirtualIPValidator.validate(v, Mode.CLUSTER));
     out.addAll(SecretNamespaces.check(v, cfg));
+    out.addAll(AllowanceCheck.violations(v, cfg.allowance()));
     return out;
   }
 
   private boolean changedMeanwhile(
-      VirtualIP read,
-      VirtualIP stored,
-      List<Violation> violations,
-      VridAllocator.Decision decision,
-      List<Node> nodes) {
+      VirtualIP read, VirtualIP stored, ClusterPlan.Entry entry, ClusterPlan plan) {
     return !Objects.equals(read.getMetadata().getGeneration(), stored.getMetadata().getGeneration())
         || !Objects.equals(
             read.getMetadata().getDeletionTimestamp(), stored.getMetadata().getDeletionTimestamp())
-        || aggregate(read, stored.getStatus(), violations, decision, nodes)
-            .differsFrom(stored.getStatus());
+        || aggregate(read, stored.getStatus(), entry, plan).differsFrom(stored.getStatus());
   }
 
   private StatusAggregator.Result aggregate(
-      VirtualIP vip,
-      VirtualIPStatus status,
-      List<Violation> violations,
-      VridAllocator.Decision decision,
-      List<Node> nodes) {
+      VirtualIP vip, VirtualIPStatus status, ClusterPlan.Entry entry, ClusterPlan plan) {
+    List<Violation> violations = entry.violations();
     return StatusAggregator.aggregate(
         new StatusAggregator.Input(
             status,
-            Optional.ofNullable(vip.getMetadata().getGeneration()).orElse(0L),
+            generation(vip),
             violations,
-            decision,
+            entry.vrid(),
             violations.isEmpty() ? interval(vip) : null,
-            staleNodes(status, nodes),
+            plan.notReadyNodes(status),
             clock.instant(),
-            vip.getSpec() == null ? List.of() : vip.getSpec().addressList()));
-  }
-
-  /**
-   * Every VirtualIP, from the peer informer: the one whose events fan out to all VirtualIPs, so a
-   * reconcile it triggers sees the change (the primary informer is a separate watch and may lag),
-   * with {@code current} as given.
-   */
-  private List<VirtualIP> allVirtualIPs(VirtualIP current) {
-    String name = current.getMetadata().getName();
-    List<VirtualIP> all = new ArrayList<>();
-    all.add(current);
-    peerSource.list().filter(v -> !v.getMetadata().getName().equals(name)).forEach(all::add);
-    return all;
+            vip.getSpec() == null ? List.of() : vip.getSpec().addressList(),
+            plan.goneNodes(status),
+            entry.candidates()));
   }
 
   private Optional<DaemonSet> currentDaemonSet() {
@@ -289,24 +316,6 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
     } catch (IllegalArgumentException e) {
       return Duration.ofSeconds(1);
     }
-  }
-
-  /** Entries of nodes that are gone or NotReady (only when any Node is known at all). */
-  static Set<String> staleNodes(VirtualIPStatus status, List<Node> nodes) {
-    if (status == null || status.nodes() == null || nodes.isEmpty()) {
-      return Set.of();
-    }
-    Map<String, Node> byName =
-        nodes.stream()
-            .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n, (a, b) -> a));
-    Set<String> stale = new HashSet<>();
-    for (String node : status.nodes().keySet()) {
-      Node n = byName.get(node);
-      if (n == null || !ready(n)) {
-        stale.add(node);
-      }
-    }
-    return stale;
   }
 
   /** Events: every master change (Normal), a new split brain (Warning). */
@@ -343,7 +352,14 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   @Override
   public DeleteControl cleanup(VirtualIP vip, Context<VirtualIP> ctx) {
     String name = vip.getMetadata().getName();
-    List<String> holding = holding(vip.getStatus());
+    ClusterPlan plan = planner.current();
+    if (plan == null) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(PLAN_WAIT.toMillis());
+    }
+    // an entry of a Node that no longer exists has no agent left to release it
+    Set<String> gone = plan.goneNodes(vip.getStatus());
+    List<String> holding =
+        holding(vip.getStatus()).stream().filter(n -> !gone.contains(n)).toList();
     Instant now = clock.instant();
     Instant deadline = deletedAt(vip, now).plus(cfg.finalizerTimeout());
     if (!holding.isEmpty() && now.isBefore(deadline)) {
@@ -366,7 +382,8 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
               + "; removing the finalizer");
     }
     boolean othersRemain =
-        allVirtualIPs(vip).stream()
+        peerSource
+            .list()
             .anyMatch(
                 o ->
                     !o.getMetadata().getName().equals(name)

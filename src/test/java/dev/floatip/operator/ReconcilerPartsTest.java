@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import dev.floatip.operator.model.CandidateChoice;
+import dev.floatip.operator.model.NodeView;
 import dev.floatip.operator.model.StatusAggregator;
 import dev.floatip.operator.model.VridAllocator;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeSpecBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
@@ -80,45 +86,120 @@ class ReconcilerPartsTest {
   }
 
   @Test
-  void entriesOfGoneOrNotReadyNodesAreStale() {
+  void statusPatchWritesCandidatesAndRemovesTheEntriesOfDeletedNodesOnly() throws Exception {
     Map<String, NodeStatus> nodes = new HashMap<>();
-    nodes.put("up", entry(NodeState.Master));
-    nodes.put("down", entry(NodeState.Master));
-    nodes.put("gone", entry(NodeState.Backup));
-    nodes.put("new", entry(NodeState.Backup));
-    VirtualIPStatus status = new VirtualIPStatus(null, null, null, null, null, nodes, null);
-    List<Node> cluster =
-        List.of(
-            node("up", "True", Map.of()),
-            node("down", "False", Map.of()),
-            node("new", null, Map.of()));
-    assertThat(VirtualIPReconciler.staleNodes(status, cluster))
-        .containsExactlyInAnyOrder("down", "gone");
-    // no Nodes known at all (standalone test servers): nothing is called stale
-    assertThat(VirtualIPReconciler.staleNodes(status, List.of())).isEmpty();
+    nodes.put("a", entry(NodeState.Backup));
+    nodes.put("gone", entry(NodeState.Master));
+    StatusAggregator.Result r =
+        StatusAggregator.aggregate(
+            new StatusAggregator.Input(
+                new VirtualIPStatus(1L, 7, "gone", null, null, nodes, null),
+                2,
+                List.of(),
+                new VridAllocator.Decision(7, true, null),
+                Duration.ofSeconds(1),
+                Set.of(),
+                Instant.parse("2026-11-21T00:00:00Z"),
+                List.of("192.0.2.200/24"),
+                Set.of("gone"),
+                new CandidateChoice(
+                    List.of(new Candidate("a", List.of("198.51.100.1"))), 1, 16, 1)));
+    JsonNode status =
+        new ObjectMapper()
+            .readTree(StatusWriter.body(new KubernetesSerialization(), r))
+            .get("status");
+    assertThat(status.get("candidates").toString())
+        .isEqualTo("[{\"name\":\"a\",\"addresses\":[\"198.51.100.1\"]}]");
+    // the one key of an agent's the operator writes: null removes the deleted node's entry
+    assertThat(status.get("nodes").toString()).isEqualTo("{\"gone\":null}");
+    assertThat(status.get("nodesReady").asText()).isEqualTo("1/1");
+    assertThat(status.get("master").isNull()).isTrue();
+    assertThat(status.get("conditions")).hasSize(6);
   }
 
   @Test
-  void whichNodeChangesTriggerReconciles() {
+  void whichNodeChangesReachThePlan() {
     Node n = node("n", "True", Map.of("role", "a"));
-    assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "True", Map.of("role", "a"))))
-        .isFalse();
-    assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "True", Map.of("role", "b"))))
-        .isTrue();
-    assertThat(VirtualIPReconciler.nodeChangeMatters(n, node("n", "False", Map.of("role", "a"))))
-        .isTrue();
+    assertThat(Planner.nodeChangeMatters(n, node("n", "True", Map.of("role", "a")))).isFalse();
+    assertThat(Planner.nodeChangeMatters(n, node("n", "True", Map.of("role", "b")))).isTrue();
+    assertThat(Planner.nodeChangeMatters(n, node("n", "False", Map.of("role", "a")))).isTrue();
     // issue 11, defect 7: agents no longer write Node annotations; the operator ignores them
     Node annotated = node("n", "True", Map.of("role", "a"));
     annotated.getMetadata().setAnnotations(Map.of("floatip.dev/foreign-vrids", "9"));
-    assertThat(VirtualIPReconciler.nodeChangeMatters(annotated, n)).isFalse();
+    assertThat(Planner.nodeChangeMatters(annotated, n)).isFalse();
+    // a taint that keeps pods off, and an InternalIP, matter; a condition taint does not
+    Node tainted = node("n", "True", Map.of("role", "a"));
+    tainted.setSpec(
+        new NodeSpecBuilder()
+            .addNewTaint()
+            .withKey("edge")
+            .withEffect("NoSchedule")
+            .endTaint()
+            .build());
+    assertThat(Planner.nodeChangeMatters(tainted, n)).isTrue();
+    Node pressured = node("n", "True", Map.of("role", "a"));
+    pressured.setSpec(
+        new NodeSpecBuilder()
+            .addNewTaint()
+            .withKey("node.kubernetes.io/disk-pressure")
+            .withEffect("NoSchedule")
+            .endTaint()
+            .build());
+    assertThat(Planner.nodeChangeMatters(pressured, n)).isFalse();
+    Node addressed = node("n", "True", Map.of("role", "a"));
+    addressed.getStatus().setAddresses(List.of(new NodeAddress("198.51.100.9", "InternalIP")));
+    assertThat(Planner.nodeChangeMatters(addressed, n)).isTrue();
+  }
+
+  /** The informer keeps only what the plan reads of a Node. */
+  @Test
+  void theNodeCacheKeepsWhatThePlanReads() {
+    Node full = node("n", "True", Map.of("role", "a"));
+    full.getMetadata().setResourceVersion("42");
+    full.getMetadata().setAnnotations(Map.of("big", "x".repeat(1000)));
+    full.getMetadata()
+        .setManagedFields(List.of(new io.fabric8.kubernetes.api.model.ManagedFieldsEntry()));
+    full.getStatus()
+        .setAddresses(
+            List.of(
+                new NodeAddress("198.51.100.9", "InternalIP"),
+                new NodeAddress("n.example", "Hostname")));
+    full.getStatus()
+        .getConditions()
+        .add(new NodeConditionBuilder().withType("DiskPressure").withStatus("False").build());
+    full.getStatus().setImages(List.of(new io.fabric8.kubernetes.api.model.ContainerImage()));
+    full.setSpec(
+        new NodeSpecBuilder()
+            .withUnschedulable(true)
+            .withPodCIDR("10.0.0.0/24")
+            .addNewTaint()
+            .withKey("edge")
+            .withEffect("NoSchedule")
+            .endTaint()
+            .build());
+    Node trimmed = InformerTrims.node(full);
+    assertThat(trimmed.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(trimmed.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(trimmed.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(trimmed.getStatus().getImages()).isNullOrEmpty();
+    assertThat(trimmed.getStatus().getAddresses())
+        .extracting(NodeAddress::getAddress)
+        .containsExactly("198.51.100.9");
+    assertThat(trimmed.getStatus().getConditions())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getType()).isEqualTo("Ready"));
+    assertThat(trimmed.getSpec().getPodCIDR()).isNull();
+    assertThat(trimmed.getSpec().getUnschedulable()).isTrue();
+    assertThat(NodeView.of(trimmed)).isEqualTo(NodeView.of(full));
   }
 
   /** Issue 11, defect 7: a peer's agents reporting a new foreign VRID re-runs the allocation. */
   @Test
   void foreignVridsInAPeersStatusTriggerReconciles() {
     VirtualIP before = peer(List.of(51));
-    assertThat(VirtualIPReconciler.peerChangeMatters(peer(List.of(51)), before)).isFalse();
-    assertThat(VirtualIPReconciler.peerChangeMatters(peer(List.of(51, 52)), before)).isTrue();
+    Planner planner = new Planner(OperatorConfig.defaults(), v -> List.of());
+    assertThat(planner.peerChangeMatters(peer(List.of(51)), before)).isFalse();
+    assertThat(planner.peerChangeMatters(peer(List.of(51, 52)), before)).isTrue();
   }
 
   private static VirtualIP peer(List<Integer> foreign) {

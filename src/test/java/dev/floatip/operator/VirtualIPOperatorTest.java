@@ -3,6 +3,7 @@ package dev.floatip.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.Phase;
 import dev.floatip.api.v1alpha1.VirtualIP;
@@ -15,6 +16,7 @@ import dev.floatip.testing.MockApiServer;
 import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -73,6 +75,11 @@ class VirtualIPOperatorTest {
   /** A separate client, as an agent on another node would have. */
   private KubernetesClient agents;
 
+  /** Nodes this test created, removed after its VirtualIPs. */
+  private final List<String> nodes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  @Inject VirtualIPReconciler reconciler;
+
   @BeforeEach
   void start() {
     client = mock.client();
@@ -117,10 +124,49 @@ class VirtualIPOperatorTest {
           e);
     } finally {
       agents.close();
+      List.copyOf(nodes).forEach(n -> client.nodes().withName(n).delete());
+      nodes.clear();
     }
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * A Ready Node with an InternalIP (none when null), as the kubelet registers it (as admin, not as
+   * a kubelet).
+   */
+  private void node(String name, Map<String, String> labels, String address) {
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewStatus()
+                .withAddresses(
+                    address == null ? List.of() : List.of(new NodeAddress(address, "InternalIP")))
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    nodes.add(name);
+  }
+
+  private void nodes(String... names) {
+    for (int i = 0; i < names.length; i++) {
+      node(names[i], Map.of(), "198.51.100." + (i + 1));
+    }
+  }
+
+  private List<String> candidates(String vip) {
+    List<Candidate> c = status(vip).candidates();
+    return c == null ? null : c.stream().map(Candidate::name).toList();
+  }
 
   private VirtualIP create(String name, String spec) {
     return client.resource(Vips.vip(name, spec)).create();
@@ -267,7 +313,11 @@ class VirtualIPOperatorTest {
     await().atMost(DEADLINE).until(() -> Objects.equals(status("web").virtualRouterId(), webVrid));
     await().atMost(DEADLINE).until(() -> Objects.equals(status("dns").virtualRouterId(), 51));
     assertThat(status("web").phase()).isEqualTo(Phase.Pending);
-    assertThat(condition("web", "Ready").getReason()).isEqualTo("NoAgents");
+    // no Node at all: nothing can run it, and the condition says where agents run
+    await().atMost(DEADLINE).until(() -> candidates("web") != null);
+    assertThat(candidates("web")).isEmpty();
+    assertThat(condition("web", "Ready").getReason()).isEqualTo("NoCandidates");
+    assertThat(condition("web", "Ready").getMessage()).contains("agent.nodeSelector");
     assertThat(status("web").observedGeneration()).isEqualTo(1L);
 
     // a newer VirtualIP with the same VRID on (possibly) the same segment is not run
@@ -291,6 +341,7 @@ class VirtualIPOperatorTest {
 
   @Test
   void statusAggregationMasterEventsAndSplitBrain() {
+    nodes("node-a", "node-b");
     create("agg", "{addresses: [192.0.2.20/24], advertisementInterval: 1s}");
     await().atMost(DEADLINE).until(() -> status("agg").phase() == Phase.Pending);
 
@@ -340,8 +391,12 @@ class VirtualIPOperatorTest {
 
     // the operator's writes replaced its list and kept every agent entry
     VirtualIPStatus s = status("agg");
-    assertThat(s.conditions()).hasSize(5);
+    assertThat(s.conditions()).hasSize(6);
     assertThat(s.nodes()).containsOnlyKeys("node-a", "node-b");
+    assertThat(s.candidates())
+        .containsExactly(
+            new Candidate("node-a", List.of("198.51.100.1")),
+            new Candidate("node-b", List.of("198.51.100.2")));
   }
 
   /**
@@ -424,6 +479,7 @@ class VirtualIPOperatorTest {
 
   @Test
   void finalizerWaitsForReleaseTimesOutWithAnEventAndTheLastOneRemovesTheAgents() {
+    nodes("node-a", "node-b", "node-c");
     create("fin", "{addresses: [192.0.2.40/24]}");
     awaitAgentRbac();
     report("fin", "node-a", "Master", Instant.now().minusSeconds(5));
@@ -472,6 +528,9 @@ class VirtualIPOperatorTest {
 
   @Test
   void twentyConcurrentAgentWritersAndTheOperatorLoseNoUpdate() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      node("node-" + i, Map.of(), "198.51.100." + (i + 1));
+    }
     create("busy", "{addresses: [192.0.2.50/24]}");
     await().atMost(DEADLINE).until(() -> status("busy").phase() == Phase.Pending);
     int writers = 20;
@@ -510,8 +569,11 @@ class VirtualIPOperatorTest {
     for (Map.Entry<String, NodeStatus> e : s.nodes().entrySet()) {
       assertThat(e.getValue().priority()).as(e.getKey()).isEqualTo(writes - 1);
     }
-    assertThat(s.conditions()).hasSize(5);
+    assertThat(s.conditions()).hasSize(6);
     assertThat(conditionIs("busy", "Degraded", "False")).isTrue();
+    // 20 nodes match, 16 run it
+    assertThat(s.candidates()).hasSize(OperatorConfig.DEFAULT_MAX_CANDIDATES);
+    assertThat(conditionIs("busy", "CandidatesLimited", "True")).isTrue();
   }
 
   /** A second replica's reconciler; ignored by QOSDK, registered by hand. */
@@ -625,6 +687,171 @@ class VirtualIPOperatorTest {
       second.stop();
       control.stop();
     }
+  }
+
+  /**
+   * Issue 13: the operator chooses the candidates (order first, then by name, with the Nodes'
+   * InternalIPs), and past maxCandidates says so; a Node deleted reaches the VirtualIPs it
+   * concerns.
+   */
+  @Test
+  void candidatesAreWrittenAndLimited() {
+    int max = OperatorConfig.DEFAULT_MAX_CANDIDATES;
+    for (int i = 0; i <= max; i++) {
+      node(String.format("lim-%02d", i), Map.of("pool", "lim"), "203.0.113." + (i + 1));
+    }
+    create(
+        "limited",
+        "{addresses: [192.0.2.80/24], nodeSelector: {matchLabels: {pool: lim}},"
+            + " priority: {order: [lim-16]}}");
+    await().atMost(DEADLINE).until(() -> conditionIs("limited", "CandidatesLimited", "True"));
+    Condition limited = condition("limited", "CandidatesLimited");
+    assertThat(limited.getReason()).isEqualTo("TooManyNodes");
+    assertThat(limited.getMessage())
+        .contains((max + 1) + " nodes match")
+        .contains("limit of " + max)
+        .contains("maxCandidates")
+        .contains("spec.nodeSelector")
+        .contains("spec.priority.order");
+    List<Candidate> chosen = status("limited").candidates();
+    assertThat(chosen).hasSize(max);
+    assertThat(chosen.get(0)).isEqualTo(new Candidate("lim-16", List.of("203.0.113.17")));
+    assertThat(chosen.get(1).name()).isEqualTo("lim-00");
+    assertThat(chosen).extracting(Candidate::name).doesNotContain("lim-15");
+
+    // one node fewer: every matching node runs it
+    client.nodes().withName("lim-00").delete();
+    await().atMost(DEADLINE).until(() -> conditionIs("limited", "CandidatesLimited", "False"));
+    assertThat(candidates("limited")).hasSize(max).contains("lim-15").doesNotContain("lim-00");
+  }
+
+  /**
+   * Issue 13: the entry of a deleted Node is removed by the operator (no agent is left to), and a
+   * VirtualIP deleted after its node went does not wait for it: Released, not ReleaseTimeout.
+   */
+  @Test
+  void entriesOfDeletedNodesAreRemovedAndNotWaitedFor() {
+    nodes("keep-a", "gone-b", "gone-c");
+    create("survivor", "{addresses: [192.0.2.90/24]}");
+    create("leaving", "{addresses: [192.0.2.91/24]}");
+    await().atMost(DEADLINE).until(() -> candidates("leaving") != null);
+    awaitAgentRbac();
+    report("survivor", "keep-a", "Master", Instant.now().minusSeconds(5));
+    report("survivor", "gone-b", "Backup", null);
+    report("leaving", "keep-a", "Master", Instant.now().minusSeconds(5));
+    report("leaving", "gone-c", "Backup", null);
+    await().atMost(DEADLINE).until(() -> "2/2".equals(status("survivor").nodesReady()));
+
+    client.nodes().withName("gone-b").delete();
+    await().atMost(DEADLINE).until(() -> !status("survivor").nodes().containsKey("gone-b"));
+    assertThat(status("survivor").nodes()).containsOnlyKeys("keep-a");
+    assertThat(status("survivor").nodesReady()).isEqualTo("1/1");
+    assertThat(candidates("survivor")).doesNotContain("gone-b");
+
+    // the node and the VirtualIP go together; the remaining agent releases
+    client.nodes().withName("gone-c").delete();
+    client.resources(VirtualIP.class).withName("leaving").delete();
+    report("leaving", "keep-a", "Stopped", null);
+    Instant released = Instant.now();
+    await().atMost(DEADLINE).until(() -> get("leaving") == null);
+    assertThat(Duration.between(released, Instant.now())).isLessThan(cfg.finalizerTimeout());
+    await().atMost(DEADLINE).until(() -> events("leaving", "Released").size() == 1);
+    assertThat(events("leaving", "ReleaseTimeout")).isEmpty();
+  }
+
+  /**
+   * Issue 13: a burst of Nodes and VirtualIPs created at once costs a bounded number of plan
+   * computations (not one per VirtualIP nor per Node), gives every VirtualIP its own VRID and its
+   * node, and a change no VirtualIP depends on then costs no write.
+   */
+  @Test
+  void aBurstOfNodesAndVirtualIPsIsPlannedInBatches() throws Exception {
+    // larger runs (at most 255: allocated VRIDs are unique in the cluster) to measure
+    int n = Integer.getInteger("floatip.test.burst", 100);
+    long before = reconciler.planComputations();
+    Instant started = Instant.now();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      done.add(
+          pool.submit(
+              () -> {
+                node(
+                    "burst-" + k,
+                    Map.of("burst", "b" + k),
+                    // one without an InternalIP: its candidate has no addresses, and reads back so
+                    k == 0 ? null : "2001:db8:2::" + Integer.toHexString(k + 1));
+                create(
+                    "burst-" + k,
+                    "{addresses: [\"2001:db8:1::"
+                        + Integer.toHexString(k + 1)
+                        + "/128\"],"
+                        + " nodeSelector: {matchLabels: {burst: b"
+                        + k
+                        + "}}}");
+                return null;
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client.resources(VirtualIP.class).list().getItems().stream()
+                        .filter(v -> v.getMetadata().getName().startsWith("burst-"))
+                        .filter(v -> v.getStatus() != null && v.getStatus().candidates() != null)
+                        .filter(v -> v.getStatus().virtualRouterId() != null)
+                        .count()
+                    == n);
+    long computations = reconciler.planComputations() - before;
+    List<VirtualIP> all = client.resources(VirtualIP.class).list().getItems();
+    assertThat(all)
+        .extracting(v -> v.getStatus().virtualRouterId())
+        .doesNotHaveDuplicates()
+        .hasSize(n);
+    for (VirtualIP v : all) {
+      String name = v.getMetadata().getName();
+      assertThat(v.getStatus().candidates())
+          .as(name)
+          .extracting(Candidate::name)
+          .containsExactly(name);
+    }
+    assertThat(status("burst-0").candidates().get(0).addresses()).isNull();
+    assertThat(status("burst-1").candidates().get(0).addresses()).containsExactly("2001:db8:2::2");
+    // 200 creations and 100 status writes: far fewer plans than VirtualIPs
+    assertThat(computations).as("plan computations").isLessThan(n);
+    System.out.printf(
+        "burst of %d Nodes and VirtualIPs: every VRID and candidate after %d ms, %d plans%n",
+        n, Duration.between(started, Instant.now()).toMillis(), computations);
+
+    // a Node change that no VirtualIP depends on: a new plan, no write
+    Map<String, String> versions = new java.util.HashMap<>();
+    all.forEach(v -> versions.put(v.getMetadata().getName(), v.getMetadata().getResourceVersion()));
+    long plans = reconciler.planComputations();
+    client
+        .nodes()
+        .withName("burst-0")
+        .edit(
+            nd -> {
+              nd.getMetadata().getLabels().put("unrelated", "x");
+              return nd;
+            });
+    await().atMost(DEADLINE).until(() -> reconciler.planComputations() > plans);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client.resources(VirtualIP.class).list().getItems().stream()
+                    .allMatch(
+                        v ->
+                            v.getMetadata()
+                                .getResourceVersion()
+                                .equals(versions.get(v.getMetadata().getName()))));
   }
 
   @Test

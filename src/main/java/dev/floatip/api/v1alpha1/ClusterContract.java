@@ -28,6 +28,12 @@ public final class ClusterContract {
   /** The spec is refused; the message names the fields. */
   public static final String INVALID_SPEC = "InvalidSpec";
 
+  /**
+   * More nodes match the VirtualIP than the operator's {@code maxCandidates}: only the first ones
+   * by preference run it ({@code status.candidates}).
+   */
+  public static final String CANDIDATES_LIMITED = "CandidatesLimited";
+
   /** Held until every agent reported the addresses released (or a timeout). */
   public static final String FINALIZER = "floatip.dev/release";
 

@@ -30,7 +30,8 @@ public record VirtualIPStatus(
         String nodesReady,
     @JsonPropertyDescription("One entry per participating node, written by that node's agent.")
         Map<String, NodeStatus> nodes,
-    @JsonPropertyDescription("Ready, Degraded, SplitBrain, VRIDConflict, InvalidSpec.")
+    @JsonPropertyDescription(
+            "Ready, Degraded, SplitBrain, VRIDConflict, InvalidSpec, CandidatesLimited.")
         List<Condition> conditions,
     @JsonPropertyDescription(
             "spec.addresses of observedGeneration as one text (\"192.0.2.200/24,"

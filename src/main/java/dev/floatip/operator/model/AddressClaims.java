@@ -25,7 +25,7 @@ public final class AddressClaims {
    * @param valid VirtualIPs whose own spec is valid
    */
   public static Map<String, List<Violation>> conflicts(List<VirtualIP> valid) {
-    List<VirtualIP> byAge = valid.stream().sorted(VridAllocator.AGE).toList();
+    List<VirtualIP> byAge = VridAllocator.byAge(valid);
     Map<String, List<Violation>> out = new HashMap<>();
     for (AddressConflicts.Conflict c : AddressConflicts.check(byAge)) {
       out.computeIfAbsent(byAge.get(c.index()).getMetadata().getName(), k -> new ArrayList<>())

@@ -1,11 +1,13 @@
 package dev.floatip.operator.model;
 
+import static dev.floatip.api.v1alpha1.ClusterContract.CANDIDATES_LIMITED;
 import static dev.floatip.api.v1alpha1.ClusterContract.DEGRADED;
 import static dev.floatip.api.v1alpha1.ClusterContract.INVALID_SPEC;
 import static dev.floatip.api.v1alpha1.ClusterContract.READY;
 import static dev.floatip.api.v1alpha1.ClusterContract.SPLIT_BRAIN;
 import static dev.floatip.api.v1alpha1.ClusterContract.VRID_CONFLICT;
 
+import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.Phase;
@@ -42,13 +44,24 @@ import java.util.stream.Collectors;
  * of them (no Event for a blip), else it is the one that became master last. {@code addressList} is
  * the spec's addresses as one text for the ADDRESSES printer column.
  *
+ * <p>Candidates (the plan's choice) are written as {@code candidates}; with none the VirtualIP is
+ * Pending (Ready False, NoCandidates, naming where agents run), and past the limit {@code
+ * CandidatesLimited} is True (TooManyNodes, naming how many matched and the Helm value). Entries of
+ * {@code goneNodes} (the Node no longer exists) are ignored and removed from {@code status.nodes}.
+ *
  * <p>Entries of {@code staleNodes} (the node is gone or NotReady, so its agent cannot update the
  * entry) count as participating but neither ready nor master: a crashed master does not make a
  * split brain with its successor.
  */
 public final class StatusAggregator {
 
-  /** Everything the aggregate depends on. */
+  /**
+   * Everything the aggregate depends on.
+   *
+   * @param staleNodes entries of NotReady nodes
+   * @param goneNodes entries of Nodes that no longer exist: removed from {@code status.nodes}
+   * @param candidates the plan's choice; null when not known (then candidates are not written)
+   */
   public record Input(
       VirtualIPStatus previous,
       long generation,
@@ -57,7 +70,33 @@ public final class StatusAggregator {
       Duration advertisementInterval,
       Set<String> staleNodes,
       Instant now,
-      List<String> addresses) {}
+      List<String> addresses,
+      Set<String> goneNodes,
+      CandidateChoice candidates) {
+
+    /** Without gone nodes and without a candidate choice. */
+    public Input(
+        VirtualIPStatus previous,
+        long generation,
+        List<Violation> violations,
+        VridAllocator.Decision vrid,
+        Duration advertisementInterval,
+        Set<String> staleNodes,
+        Instant now,
+        List<String> addresses) {
+      this(
+          previous,
+          generation,
+          violations,
+          vrid,
+          advertisementInterval,
+          staleNodes,
+          now,
+          addresses,
+          Set.of(),
+          null);
+    }
+  }
 
   /** The operator-owned fields, and when to re-evaluate at the latest (empty: no deadline). */
   public record Result(
@@ -68,7 +107,9 @@ public final class StatusAggregator {
       String nodesReady,
       List<Condition> conditions,
       String addressList,
-      Optional<Duration> recheckAfter) {
+      Optional<Duration> recheckAfter,
+      List<Candidate> candidates,
+      Set<String> removedNodes) {
 
     /** Whether writing this would change {@code current}'s operator-owned fields. */
     public boolean differsFrom(VirtualIPStatus current) {
@@ -81,7 +122,9 @@ public final class StatusAggregator {
           || current.phase() != phase
           || !Objects.equals(current.nodesReady(), nodesReady)
           || !Objects.equals(current.conditions(), conditions)
-          || !Objects.equals(current.addressList(), addressList);
+          || !Objects.equals(current.addressList(), addressList)
+          || (candidates != null && !Objects.equals(current.candidates(), candidates))
+          || !removedNodes.isEmpty();
     }
 
     public Optional<Condition> condition(String type) {
@@ -94,11 +137,15 @@ public final class StatusAggregator {
   public static Result aggregate(Input in) {
     VirtualIPStatus prev = in.previous() == null ? VirtualIPStatus.empty() : in.previous();
     Map<String, NodeStatus> nodes = new TreeMap<>();
+    Set<String> gone = in.goneNodes() == null ? Set.of() : in.goneNodes();
     if (prev.nodes() != null) {
       prev.nodes()
           .forEach(
               (name, s) -> {
-                if (name != null && s != null && s.state() != NodeState.Stopped) {
+                if (name != null
+                    && s != null
+                    && s.state() != NodeState.Stopped
+                    && !gone.contains(name)) {
                   nodes.put(name, s);
                 }
               });
@@ -147,10 +194,12 @@ public final class StatusAggregator {
       }
     }
 
+    CandidateChoice choice = in.candidates();
+    boolean noCandidates = choice != null && choice.chosen().isEmpty();
     Phase phase;
     if (invalid) {
       phase = Phase.Invalid;
-    } else if (conflict != null || total == 0) {
+    } else if (conflict != null || noCandidates || total == 0) {
       phase = Phase.Pending;
     } else if (splitBrain) {
       phase = Phase.SplitBrain;
@@ -182,7 +231,9 @@ public final class StatusAggregator {
           case Pending ->
               conflict != null
                   ? c.make(READY, false, "VRIDConflict", conflict)
-                  : c.make(READY, false, "NoAgents", "no agent has reported yet");
+                  : noCandidates
+                      ? c.make(READY, false, "NoCandidates", noCandidates(choice))
+                      : c.make(READY, false, "NoAgents", "no agent has reported yet");
         });
     conds.add(
         notReady.isEmpty()
@@ -216,6 +267,29 @@ public final class StatusAggregator {
                 "InvalidSpec",
                 in.violations().stream().map(Violation::toString).collect(Collectors.joining("; ")))
             : c.make(INVALID_SPEC, false, "Valid", "the spec is valid"));
+    if (choice != null) {
+      conds.add(
+          choice.limited()
+              ? c.make(
+                  CANDIDATES_LIMITED,
+                  true,
+                  "TooManyNodes",
+                  choice.matched()
+                      + " nodes match, more than the limit of "
+                      + choice.limit()
+                      + " (Helm value maxCandidates): the first "
+                      + choice.limit()
+                      + " by preference run it; narrow spec.nodeSelector, or list the nodes to"
+                      + " prefer in spec.priority.order")
+              : c.make(
+                  CANDIDATES_LIMITED,
+                  false,
+                  "WithinLimit",
+                  choice.matched()
+                      + " nodes match, within the limit of "
+                      + choice.limit()
+                      + " (Helm value maxCandidates)"));
+    }
 
     Integer vrid =
         invalid || in.vrid() == null || in.vrid().vrid() == null
@@ -229,7 +303,23 @@ public final class StatusAggregator {
         ready + "/" + total,
         List.copyOf(conds),
         VirtualIPStatus.addressText(in.addresses()),
-        recheck);
+        recheck,
+        choice == null ? null : choice.chosen(),
+        prev.nodes() == null
+            ? Set.of()
+            : Set.copyOf(gone.stream().filter(prev.nodes()::containsKey).toList()));
+  }
+
+  private static String noCandidates(CandidateChoice choice) {
+    String placement = "(Helm values agent.nodeSelector and agent.tolerations)";
+    return choice.agentNodes() == 0
+        ? "no node can run it: no node runs an agent " + placement
+        : "no node can run it: of the "
+            + choice.agentNodes()
+            + " nodes that run an agent "
+            + placement
+            + ", none is selected by spec.nodeSelector with its taints tolerated by"
+            + " spec.tolerations";
   }
 
   private static String describe(NodeStatus s, boolean stale) {

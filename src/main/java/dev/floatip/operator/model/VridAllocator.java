@@ -4,6 +4,7 @@ import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.Cidr;
 import dev.floatip.config.LabelSelectors;
 import dev.floatip.vrrp.IpFamily;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
@@ -55,7 +57,21 @@ public final class VridAllocator {
 
   /** Decisions by VirtualIP name, for every VirtualIP given. */
   public static Map<String, Decision> allocate(List<VirtualIP> vips, List<NodeInfo> nodes) {
-    List<VirtualIP> byAge = vips.stream().sorted(AGE).toList();
+    return allocate(vips, nodes, v -> null);
+  }
+
+  /**
+   * Decisions by VirtualIP name, for every VirtualIP given.
+   *
+   * @param remembered a VRID allocated to a VirtualIP whose status does not show it yet (the
+   *     operator's previous plan): kept like a recorded one, so that two plans computed before and
+   *     after the write never hand it to another VirtualIP
+   */
+  public static Map<String, Decision> allocate(
+      List<VirtualIP> vips, List<NodeInfo> nodes, Function<VirtualIP, Integer> remembered) {
+    List<VirtualIP> byAge = byAge(vips);
+    Map<LabelSelector, Set<String>> selections = new HashMap<>();
+    List<NodeInfo> withForeign = nodes.stream().filter(n -> !n.foreignVrids().isEmpty()).toList();
     Map<String, Decision> out = new LinkedHashMap<>();
     Set<Integer> taken = new HashSet<>();
     Map<Integer, String> foreignSeenBy = new HashMap<>();
@@ -74,7 +90,8 @@ public final class VridAllocator {
       taken.add(vrid);
       String conflict = null;
       for (VirtualIP older : accepted) {
-        if (vrid.equals(older.getSpec().virtualRouterId()) && sameSegment(vip, older, nodes)) {
+        if (vrid.equals(older.getSpec().virtualRouterId())
+            && sameSegment(vip, older, nodes, selections)) {
           conflict =
               "VRID "
                   + vrid
@@ -85,7 +102,7 @@ public final class VridAllocator {
         }
       }
       if (conflict == null) {
-        String seenBy = foreignSeenOnSelectedNode(vip, vrid, nodes);
+        String seenBy = foreignSeenOnSelectedNode(vip, vrid, withForeign);
         if (seenBy != null) {
           conflict =
               "VRID "
@@ -108,6 +125,9 @@ public final class VridAllocator {
         continue;
       }
       Integer recorded = vip.getStatus() == null ? null : vip.getStatus().virtualRouterId();
+      if (recorded == null) {
+        recorded = remembered.apply(vip);
+      }
       if (recorded != null && recorded >= 1 && recorded <= 255 && taken.add(recorded)) {
         out.put(vip.getMetadata().getName(), new Decision(recorded, true, null));
       } else {
@@ -149,6 +169,18 @@ public final class VridAllocator {
               (VirtualIP v) -> created(v), Comparator.nullsLast(Comparator.naturalOrder()))
           .thenComparing(v -> v.getMetadata().getName());
 
+  /** {@code vips} sorted by {@link #AGE}, each timestamp parsed once. */
+  static List<VirtualIP> byAge(List<VirtualIP> vips) {
+    record Keyed(Instant created, String name, VirtualIP vip) {}
+    return vips.stream()
+        .map(v -> new Keyed(created(v), v.getMetadata().getName(), v))
+        .sorted(
+            Comparator.comparing(Keyed::created, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(Keyed::name))
+        .map(Keyed::vip)
+        .toList();
+  }
+
   private static Instant created(VirtualIP v) {
     String ts = v.getMetadata().getCreationTimestamp();
     try {
@@ -159,6 +191,12 @@ public final class VridAllocator {
   }
 
   static boolean sameSegment(VirtualIP a, VirtualIP b, List<NodeInfo> nodes) {
+    return sameSegment(a, b, nodes, new HashMap<>());
+  }
+
+  /** {@code selections} caches the nodes each selector selects (one scan per selector). */
+  private static boolean sameSegment(
+      VirtualIP a, VirtualIP b, List<NodeInfo> nodes, Map<LabelSelector, Set<String>> selections) {
     Set<IpFamily> fa = families(a);
     fa.retainAll(families(b));
     if (fa.isEmpty()) {
@@ -172,8 +210,8 @@ public final class VridAllocator {
     if (nodes.isEmpty()) {
       return true;
     }
-    Set<String> na = selected(a, nodes);
-    na.retainAll(selected(b, nodes));
+    Set<String> na = new HashSet<>(selected(a, nodes, selections));
+    na.retainAll(selected(b, nodes, selections));
     return !na.isEmpty();
   }
 
@@ -185,6 +223,13 @@ public final class VridAllocator {
         .sorted()
         .findFirst()
         .orElse(null);
+  }
+
+  private static Set<String> selected(
+      VirtualIP vip, List<NodeInfo> nodes, Map<LabelSelector, Set<String>> selections) {
+    LabelSelector key =
+        vip.getSpec().nodeSelector() == null ? new LabelSelector() : vip.getSpec().nodeSelector();
+    return selections.computeIfAbsent(key, k -> selected(vip, nodes));
   }
 
   static Set<String> selected(VirtualIP vip, List<NodeInfo> nodes) {

@@ -2,6 +2,7 @@ package dev.floatip.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.Phase;
@@ -343,5 +344,81 @@ class StatusAggregatorTest {
             r.conditions(),
             "192.0.2.200/24");
     assertThat(r.differsFrom(written)).as("a changed address list is written").isTrue();
+  }
+
+  private static Result withCandidates(
+      Map<String, NodeStatus> nodes, Set<String> gone, CandidateChoice choice) {
+    return StatusAggregator.aggregate(
+        new Input(
+            status(nodes), 3, List.of(), OK, ONE_SECOND, Set.of(), NOW, ADDRESSES, gone, choice));
+  }
+
+  private static CandidateChoice choice(int matched, String... names) {
+    return new CandidateChoice(
+        Stream.of(names).map(n -> new Candidate(n, List.of())).toList(),
+        matched,
+        names.length,
+        names.length == 0 ? 5 : 0);
+  }
+
+  @Test
+  void pastTheLimitCandidatesLimitedNamesTheCountTheValueAndTheRemedy() {
+    Result r = withCandidates(nodes("a=Master@-5000"), Set.of(), choice(40, "a", "b"));
+    assertThat(r.candidates()).extracting(Candidate::name).containsExactly("a", "b");
+    Condition c = r.condition("CandidatesLimited").orElseThrow();
+    assertThat(c.getStatus()).isEqualTo("True");
+    assertThat(c.getReason()).isEqualTo("TooManyNodes");
+    assertThat(c.getMessage())
+        .contains("40 nodes match")
+        .contains("limit of 2")
+        .contains("Helm value maxCandidates")
+        .contains("spec.nodeSelector")
+        .contains("spec.priority.order");
+    assertThat(r.phase()).isEqualTo(Phase.Active);
+
+    Result within = withCandidates(nodes("a=Master@-5000"), Set.of(), choice(2, "a", "b"));
+    assertThat(within.condition("CandidatesLimited").orElseThrow().getStatus()).isEqualTo("False");
+    // unchanged candidates and conditions: nothing to write
+    VirtualIPStatus written =
+        new VirtualIPStatus(
+            within.observedGeneration(),
+            within.virtualRouterId(),
+            within.master(),
+            within.phase(),
+            within.nodesReady(),
+            nodes("a=Master@-5000"),
+            within.conditions(),
+            within.addressList(),
+            within.candidates());
+    assertThat(within.differsFrom(written)).isFalse();
+    assertThat(
+            withCandidates(nodes("a=Master@-5000"), Set.of(), choice(2, "b", "a"))
+                .differsFrom(written))
+        .isTrue();
+  }
+
+  @Test
+  void noCandidatesIsPendingAndSaysWhereAgentsRun() {
+    Result r = withCandidates(nodes(), Set.of(), choice(0));
+    assertThat(r.phase()).isEqualTo(Phase.Pending);
+    Condition ready = r.condition("Ready").orElseThrow();
+    assertThat(ready.getReason()).isEqualTo("NoCandidates");
+    assertThat(ready.getMessage())
+        .contains("5 nodes that run an agent")
+        .contains("agent.nodeSelector")
+        .contains("spec.nodeSelector");
+    assertThat(r.candidates()).isEmpty();
+  }
+
+  @Test
+  void entriesOfDeletedNodesAreIgnoredAndRemoved() {
+    Result r =
+        withCandidates(
+            nodes("gone=Master@-5000", "b=Backup@-5000"), Set.of("gone", "never"), choice(1, "b"));
+    assertThat(r.removedNodes()).containsExactly("gone");
+    assertThat(r.master()).isNull();
+    assertThat(r.phase()).isEqualTo(Phase.NoMaster);
+    assertThat(r.nodesReady()).isEqualTo("1/1");
+    assertThat(r.differsFrom(status(nodes("gone=Master@-5000", "b=Backup@-5000")))).isTrue();
   }
 }
