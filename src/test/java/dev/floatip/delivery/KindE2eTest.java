@@ -96,7 +96,8 @@ class KindE2eTest {
         .contains("-n floatip delete pod")
         .contains("holds Lease floatip-operator")
         .contains("apply -f hack/e2e/virtualip-other.yaml")
-        .contains("grew onto plan-check-control-plane (3 ready)")
+        .contains("the agent DaemonSet is unchanged (generation GENERATION)")
+        .contains("the agent DaemonSet is still unchanged (generation GENERATION)")
         .contains("delete -f hack/e2e/virtualip-other.yaml")
         .contains("no node holds 192.0.2.242")
         // helm upgrade applies a changed CRD; uninstall keeps it

@@ -46,6 +46,18 @@ public final class AllowanceCheck {
                       + " agent.scriptUsers=true, or run it as user: root"));
         }
       }
+      // notify.user: hooks switch users as script checks do; without a user they stay root
+      String hookUser =
+          vip.getSpec().notifications() == null ? null : vip.getSpec().notifications().user();
+      if (hookUser != null && !isRoot(hookUser)) {
+        out.add(
+            new Violation(
+                "spec.notify.user",
+                "runs the hooks as "
+                    + hookUser
+                    + ", and switching users needs SETUID and SETGID: set the Helm value"
+                    + " agent.scriptUsers=true, or leave notify.user out"));
+      }
     }
     List<FileCheck> files = track.fileList();
     for (int i = 0; i < files.size(); i++) {
