@@ -282,11 +282,14 @@ class VirtualIPOperatorTest {
     create(
         "web",
         "{addresses: [192.0.2.10/24], nodeSelector: {matchLabels: {role: ingress}},"
-            + " tolerations: [{key: edge, operator: Exists}], track: {processes: [{name: nginx}]}}");
+            + " tolerations: [{key: edge, operator: Exists}]}");
     create(
         "dns",
         "{addresses: [192.0.2.53/24], virtualRouterId: 51,"
-            + " nodeSelector: {matchLabels: {role: dns}}, track: {files: [{path: /run/dns/ok}]}}");
+            + " nodeSelector: {matchLabels: {role: dns}}}");
+    // issue 13: what the chart's values do not allow (here: the defaults) is InvalidSpec naming
+    // the value, and changes no pod template
+    create("procs", "{addresses: [192.0.2.55/24], track: {processes: [{name: nginx}]}}");
 
     await().atMost(DEADLINE).until(() -> daemonSet() != null);
     DaemonSet ds = daemonSet();
@@ -319,6 +322,10 @@ class VirtualIPOperatorTest {
     assertThat(condition("web", "Ready").getReason()).isEqualTo("NoCandidates");
     assertThat(condition("web", "Ready").getMessage()).contains("agent.nodeSelector");
     assertThat(status("web").observedGeneration()).isEqualTo(1L);
+    await().atMost(DEADLINE).until(() -> conditionIs("procs", "InvalidSpec", "True"));
+    assertThat(condition("procs", "InvalidSpec").getMessage())
+        .contains("spec.track.processes")
+        .contains("agent.processTracking=true");
 
     // a newer VirtualIP with the same VRID on (possibly) the same segment is not run
     create(
