@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,10 @@ import java.util.function.Function;
 /**
  * The cluster-wide part of reconciling VirtualIPs, computed once for all of them (DESIGN §2 rule
  * 7): each VirtualIP's violations (its own spec, then addresses shared with an older one: {@link
- * AddressClaims}), its VRID ({@link VridAllocator}: one consistent allocation, so no two VirtualIPs
- * are ever given the same VRID by one plan) and its candidates. Pure: the VirtualIPs, the Nodes and
- * the settings are its inputs; the validation is passed in.
+ * AddressClaims}), its candidates, and its VRID ({@link VridAllocator}: one consistent allocation
+ * from the candidates, so no two VirtualIPs that a node runs both, or a multicast one and another
+ * of its family, are ever given the same VRID by one plan). Pure: the VirtualIPs, the Nodes and the
+ * settings are its inputs; the validation is passed in.
  *
  * <p>Candidates: the nodes where an agent runs (the chart's {@code agent.nodeSelector}, and {@code
  * agent.tolerations} admitting the node's taints) that the VirtualIP's nodeSelector and tolerations
@@ -40,7 +42,7 @@ import java.util.function.Function;
  * <p>Cost at V VirtualIPs and N Nodes: one selection per distinct (nodeSelector, tolerations), each
  * scanning only the nodes that carry the rarest of its {@code matchLabels} (all agent nodes when it
  * has none), so O(V·N) label matches at worst and O(V + N) for per-node selectors; the allocation
- * is O(V log V) plus one node scan per explicit VRID shared by two VirtualIPs.
+ * is O(V log V + V·C) for at most C candidates each.
  *
  * @param sequence which computation this is (increasing)
  * @param vips by VirtualIP name
@@ -99,7 +101,7 @@ public record ClusterPlan(
    *
    * @param validate a VirtualIP's own violations (spec and settings); address conflicts are added
    * @param remembered a VRID a previous plan allocated, by VirtualIP, for one whose status does not
-   *     show it yet (see {@link VridAllocator#allocate(List, List, Function)})
+   *     show it yet (see {@link VridAllocator#allocate(List, Function, Map, Function)})
    */
   public static ClusterPlan compute(
       long sequence,
@@ -122,13 +124,18 @@ public record ClusterPlan(
     List<VirtualIP> valid =
         ownValid.stream().filter(v -> violations.get(name(v)).isEmpty()).toList();
 
-    Map<String, java.util.Set<Integer>> foreign = NodeInfo.foreignVridsByNode(all);
-    List<NodeInfo> infos =
-        nodes.stream().map(n -> new NodeInfo(n.name(), n.labels(), foreign.get(n.name()))).toList();
-    Map<String, VridAllocator.Decision> decisions =
-        VridAllocator.allocate(valid, infos, remembered);
-
     Selections selections = new Selections(nodes, settings);
+    Map<String, CandidateChoice> choices = new HashMap<>();
+    for (VirtualIP v : all) {
+      choices.put(name(v), selections.choose(v, settings.maxCandidates()));
+    }
+    Map<String, VridAllocator.Decision> decisions =
+        VridAllocator.allocate(
+            valid,
+            v -> runningNodes(v, choices.get(name(v))),
+            NodeInfo.foreignVridsByNode(all),
+            remembered);
+
     Map<String, Entry> entries = new HashMap<>();
     List<VirtualIP> runnable = new ArrayList<>();
     for (VirtualIP v : all) {
@@ -143,7 +150,7 @@ public record ClusterPlan(
               generation(v),
               violations.get(name(v)),
               d,
-              selections.choose(v, settings.maxCandidates())));
+              choices.get(name(v))));
     }
     Map<String, NodeView> byName = new HashMap<>();
     nodes.forEach(n -> byName.put(n.name(), n));
@@ -180,6 +187,21 @@ public record ClusterPlan(
       if (v != null && !v.ready()) {
         out.add(n);
       }
+    }
+    return out;
+  }
+
+  /**
+   * The nodes whose agents run a VirtualIP, for the VRID allocation: the candidates this plan
+   * chooses and those its status still lists (their agents run it until that write is read), so
+   * that no VRID is shared with a VirtualIP that a node runs in either state.
+   */
+  private static Set<String> runningNodes(VirtualIP v, CandidateChoice choice) {
+    Set<String> out = new HashSet<>(choice.names());
+    if (v.getStatus() != null && v.getStatus().candidates() != null) {
+      v.getStatus().candidates().stream()
+          .filter(c -> c != null && c.name() != null)
+          .forEach(c -> out.add(c.name()));
     }
     return out;
   }

@@ -10,10 +10,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the allocator needs of a Node: its labels and the VRIDs its agent heard from routers outside
- * the cluster. The agents report those in their own status entries ({@code
- * status.nodes.<node>.foreignVrids} of each VirtualIP they run), never on the Node object, so they
- * need no write access to Nodes.
+ * A Node's labels and the VRIDs its agent heard from routers outside the cluster ({@link
+ * #foreignVridsByNode} is what the VRID allocation reads, per node). The agents report those in
+ * their own status entries ({@code status.nodes.<node>.foreignVrids} of each VirtualIP they run),
+ * never on the Node object, so they need no write access to Nodes.
  */
 public record NodeInfo(String name, Map<String, String> labels, Set<Integer> foreignVrids) {
 
