@@ -346,11 +346,15 @@ public final class SimulatedAgents implements AutoCloseable {
       vips.close();
       nodes.close();
     }
-    agents.values().parallelStream()
-        .forEach(
-            a -> {
+    // each shutdown resigns its masters and waits up to 200 ms: many at once
+    try (var pool = Executors.newFixedThreadPool(64)) {
+      for (Agent a : agents.values()) {
+        pool.submit(
+            () -> {
               a.reporter.close();
               a.runner.shutdown(Duration.ofMillis(200));
             });
+      }
+    }
   }
 }

@@ -46,20 +46,22 @@ import java.util.function.BooleanSupplier;
  *   <li>the time until every VirtualIP has {@code status.virtualRouterId}, phase Active and a
  *       master; the operator's RSS (VmRSS) and peak (VmHWM);
  *   <li>the largest VirtualIP object (its JSON as the API server returns it);
- *   <li>writes per minute by caller in a steady window;
- *   <li>one failover (a master node's link goes down): status writes per agent entry and by the
- *       operator per VirtualIP involved;
- *   <li>how often the agent DaemonSet's {@code spec.template} changed while 100 VirtualIPs were
- *       added and deleted.
+ *   <li>how often the agent DaemonSet's {@code spec.template} changed while {@link Settings#extra}
+ *       VirtualIPs were added and then deleted;
+ *   <li>writes per minute by caller in a steady window (after 5 s without a write), and the real
+ *       agents' heap and RSS;
+ *   <li>one failover (a simulated master node's link goes down): status writes per agent and
+ *       VirtualIP entry, and by the operator per VirtualIP.
  * </ol>
  *
  * <p>VirtualIP {@code i}: the first {@value #WITHOUT_SELECTOR} have no nodeSelector and tolerate
- * every taint (they select every node, as a VirtualIP without a nodeSelector does); the others
- * select one group of {@link Settings#groupSize} nodes by {@link CloudNodes#GROUP_LABEL} and
- * tolerate that group's taint. Allocated VRIDs are unique cluster-wide (VridAllocator), so at most
- * 255 can be allocated: one VirtualIP in 8 and the ones without a selector get an allocated VRID,
- * the others an explicit {@code spec.virtualRouterId} (252..255 by slot within its group, unique
- * per group; 240.. for the 100 added later).
+ * every group's taint (they select every simulated node, as a VirtualIP without a nodeSelector
+ * does); with real agents the next {@value #REAL_VIPS} select only their nodes; the others select
+ * one group of {@link Settings#groupSize} nodes by {@link CloudNodes#GROUP_LABEL} and tolerate that
+ * group's taint. Allocated VRIDs are unique cluster-wide (VridAllocator), so at most 255 can be
+ * allocated: one VirtualIP in 8 and the ones without a selector get an allocated VRID, the others
+ * an explicit {@code spec.virtualRouterId} (252..255 by slot within its group, unique per group;
+ * 240.. for the 100 added later).
  */
 public final class ScaleBench implements AutoCloseable {
 
@@ -135,6 +137,10 @@ public final class ScaleBench implements AutoCloseable {
     }
   }
 
+  /** The mock server logs every request at INFO: millions here (kept: JUL holds loggers weakly). */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final Settings s;
   private final Map<String, Object> result = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
@@ -177,15 +183,15 @@ public final class ScaleBench implements AutoCloseable {
         s.nodes(), s.nodes(), secs(t));
     createAndConverge();
     largest("largestVirtualIPBytesAfterConverge");
+    if (inTime("addDelete")) {
+      addAndDelete();
+    }
     if (inTime("steady")) {
       steady();
     }
     largest("largestVirtualIPBytes");
     if (inTime("failover")) {
       failover();
-    }
-    if (inTime("addDelete")) {
-      addAndDelete();
     }
     result.put("operatorRssPeakMiB", peakRssKb / 1024.0);
     result.put("apiRequestsTotal", totals(api.requests().requests()));
@@ -197,6 +203,7 @@ public final class ScaleBench implements AutoCloseable {
 
   private void setUp() throws Exception {
     Files.createDirectories(s.work());
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     api =
         s.listen() == null
             ? MockApiServer.start()

@@ -56,7 +56,7 @@ class ScaleIT {
             work);
     // the whole run within the 3 minutes CI gives it: a phase that does not finish in time is a
     // failure listed by name, not a hang
-    try (ScaleBench bench = new ScaleBench(settings).budget(Duration.ofSeconds(160))) {
+    try (ScaleBench bench = new ScaleBench(settings).budget(Duration.ofSeconds(150))) {
       Map<String, Object> r = bench.run();
       Files.writeString(work.resolve("result.json"), bench.json() + "\n");
       System.out.println(Table.of(r));
