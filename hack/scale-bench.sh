@@ -139,7 +139,7 @@ fi
 CLASSPATH="$ROOT/target/test-classes:$ROOT/target/classes:$(cat target/test-classpath.txt)" \
   "${in_ns[@]}" "${JAVA_HOME:+$JAVA_HOME/bin/}java" "-Xmx$HEAP" -XX:+UseParallelGC \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  dev.floatip.testing.scale.ScaleBenchMain "${args[@]}" 2> >(grep -v '^WARNING' >"$OUT/bench.log")
+  dev.floatip.testing.scale.ScaleBenchMain "${args[@]}" 2> >(grep --line-buffered -v '^WARNING' >"$OUT/bench.log")
 rc=$?
 echo "log: $OUT/bench.log; operator: $OUT/operator.log"
 exit $rc

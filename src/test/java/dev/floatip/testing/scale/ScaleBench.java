@@ -290,8 +290,27 @@ public final class ScaleBench implements AutoCloseable {
                     }
                   }
                 });
-    if (!waitFor(Duration.ofSeconds(120), () -> logContains(logFile, "Started event processing"))) {
+    boolean started =
+        waitFor(
+            Duration.ofSeconds(120),
+            () -> !operator.isAlive() || logContains(logFile, "Started event processing"));
+    if (!operator.isAlive()) {
+      String last = lastLine(logFile);
+      result.put("operatorExited", "exit code " + operator.exitValue() + ": " + last);
+      throw new IllegalStateException(
+          "the operator exited while starting (" + last + "); see " + logFile);
+    }
+    if (!started) {
       throw new IllegalStateException("the operator did not start within 120 s; see " + logFile);
+    }
+  }
+
+  private static String lastLine(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      return lines.isEmpty() ? "" : lines.getLast().strip();
+    } catch (IOException e) {
+      return "";
     }
   }
 

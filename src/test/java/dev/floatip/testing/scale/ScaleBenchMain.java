@@ -55,7 +55,16 @@ public final class ScaleBenchMain {
             o.getOrDefault("netns-prefix", "fipscale"));
     int code;
     try (ScaleBench bench = new ScaleBench(settings)) {
-      bench.run();
+      try {
+        bench.run();
+      } catch (Exception e) {
+        // (the mock server's event loops would keep the JVM alive: exit explicitly)
+        e.printStackTrace();
+        System.out.println(Table.of(bench.result()));
+        System.out.println("scale-bench: stopped: " + e.getMessage());
+        bench.close();
+        System.exit(1);
+      }
       System.out.println(Table.of(bench.result()));
       String json = bench.json();
       Path out = Path.of(o.getOrDefault("out", work.resolve("result.json").toString()));
