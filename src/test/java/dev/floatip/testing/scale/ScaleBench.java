@@ -157,6 +157,7 @@ public final class ScaleBench implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private volatile long peakRssKb;
   private Thread rssSampler;
+  private Thread drainer;
 
   public ScaleBench(Settings settings) {
     this.s = settings;
@@ -179,8 +180,8 @@ public final class ScaleBench implements AutoCloseable {
     result.put("groupSize", s.groupSize());
     setUp();
     log(
-        "setup: %d Nodes, operator and %d simulated agents in %.1f s",
-        s.nodes(), s.nodes(), secs(t));
+        "setup: %d Nodes, the operator, %d simulated and %d real agents in %.1f s",
+        s.nodes(), s.nodes() - s.realAgents(), s.realAgents(), secs(t));
     createAndConverge();
     largest("largestVirtualIPBytesAfterConverge");
     if (inTime("addDelete")) {
@@ -204,6 +205,28 @@ public final class ScaleBench implements AutoCloseable {
   private void setUp() throws Exception {
     Files.createDirectories(s.work());
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    drainer =
+        Thread.ofPlatform()
+            .daemon()
+            .name("drain-recorded-requests")
+            .start(
+                () -> {
+                  // the mock web server keeps every request it received (for takeRequest), bodies
+                  // included: millions here, so they are taken and dropped
+                  while (api == null || !Thread.currentThread().isInterrupted()) {
+                    try {
+                      if (api != null) {
+                        api.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+                      } else {
+                        Thread.sleep(100);
+                      }
+                    } catch (InterruptedException e) {
+                      return;
+                    } catch (RuntimeException e) {
+                      // closed
+                    }
+                  }
+                });
     api =
         s.listen() == null
             ? MockApiServer.start()
@@ -967,8 +990,15 @@ public final class ScaleBench implements AutoCloseable {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Stops the real agents, the operator, the simulated agents and the server; once. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     realAgents.close();
     if (operator != null) {
       operator.destroy();
@@ -982,6 +1012,9 @@ public final class ScaleBench implements AutoCloseable {
     }
     if (rssSampler != null) {
       rssSampler.interrupt();
+    }
+    if (drainer != null) {
+      drainer.interrupt();
     }
     if (daemonSets != null) {
       daemonSets.close();

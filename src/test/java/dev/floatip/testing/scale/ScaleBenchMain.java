@@ -55,6 +55,8 @@ public final class ScaleBenchMain {
             o.getOrDefault("netns-prefix", "fipscale"));
     int code;
     try (ScaleBench bench = new ScaleBench(settings)) {
+      // Ctrl-C or SIGTERM: the operator and the real agents are stopped too
+      Runtime.getRuntime().addShutdownHook(new Thread(bench::close, "scale-bench-stop"));
       try {
         bench.run();
       } catch (Exception e) {
