@@ -145,7 +145,7 @@ public final class ScaleBench implements AutoCloseable {
   private final Map<String, Object> result = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
   private MockApiServer api;
-  private Process operator;
+  private volatile Process operator;
   private SimulatedAgents agents;
   private SimLan lan;
   private final RealAgents realAgents = new RealAgents();
@@ -158,6 +158,8 @@ public final class ScaleBench implements AutoCloseable {
   private volatile long peakRssKb;
   private Thread rssSampler;
   private Thread drainer;
+  private final List<String> operatorExits = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final long started0 = System.nanoTime();
 
   public ScaleBench(Settings settings) {
     this.s = settings;
@@ -295,17 +297,34 @@ public final class ScaleBench implements AutoCloseable {
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("FLOATIP_OPERATOR_NAMESPACE", MockApiServer.NAMESPACE);
     pb.environment().putAll(s.operatorEnv());
-    pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     operator = pb.start();
     result.put("operatorCommand", String.join(" ", s.operatorCommand()));
+    result.put("operatorRestarts", operatorExits);
     rssSampler =
         Thread.ofPlatform()
             .daemon()
-            .name("rss")
+            .name("operator-watch")
             .start(
                 () -> {
-                  while (operator.isAlive()) {
-                    peakRssKb = Math.max(peakRssKb, procStatus(operator.pid(), "VmHWM:"));
+                  // the peak RSS, and a restart when the operator exits (as its Deployment's
+                  // restartPolicy Always would), each exit recorded with the log's last line
+                  while (!closed.get()) {
+                    Process p = operator;
+                    if (p.isAlive()) {
+                      peakRssKb = Math.max(peakRssKb, procStatus(p.pid(), "VmHWM:"));
+                    } else if (!closed.get()) {
+                      operatorExits.add(
+                          String.format(
+                              "%.0f s: exit code %d: %s",
+                              secs(started0), p.exitValue(), lastLine(logFile)));
+                      log("the operator exited (%s); restarting it", lastLine(logFile));
+                      try {
+                        operator = pb.start();
+                      } catch (IOException e) {
+                        return;
+                      }
+                    }
                     try {
                       Thread.sleep(250);
                     } catch (InterruptedException e) {
@@ -314,17 +333,10 @@ public final class ScaleBench implements AutoCloseable {
                   }
                 });
     boolean started =
-        waitFor(
-            Duration.ofSeconds(120),
-            () -> !operator.isAlive() || logContains(logFile, "Started event processing"));
-    if (!operator.isAlive()) {
-      String last = lastLine(logFile);
-      result.put("operatorExited", "exit code " + operator.exitValue() + ": " + last);
-      throw new IllegalStateException(
-          "the operator exited while starting (" + last + "); see " + logFile);
-    }
+        waitFor(Duration.ofSeconds(120), () -> logContains(logFile, "Started event processing"));
     if (!started) {
-      throw new IllegalStateException("the operator did not start within 120 s; see " + logFile);
+      throw new IllegalStateException(
+          "the operator did not start within 120 s (exits: " + operatorExits + "); see " + logFile);
     }
   }
 
@@ -1000,6 +1012,14 @@ public final class ScaleBench implements AutoCloseable {
       return;
     }
     realAgents.close();
+    if (rssSampler != null) {
+      rssSampler.interrupt(); // no restart from now on
+      try {
+        rssSampler.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (operator != null) {
       operator.destroy();
       try {
@@ -1009,9 +1029,6 @@ public final class ScaleBench implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-    if (rssSampler != null) {
-      rssSampler.interrupt();
     }
     if (drainer != null) {
       drainer.interrupt();
