@@ -54,23 +54,17 @@ import java.util.function.BooleanSupplier;
  *       VirtualIP entry, and by the operator per VirtualIP.
  * </ol>
  *
- * <p>VirtualIP {@code i}: the first {@value #WITHOUT_SELECTOR} have no nodeSelector and tolerate
- * every group's taint (they select every simulated node, as a VirtualIP without a nodeSelector
- * does); with real agents the next {@value #REAL_VIPS} select only their nodes; the others select
- * one group of {@link Settings#groupSize} nodes by {@link CloudNodes#GROUP_LABEL} and tolerate that
- * group's taint. Allocated VRIDs are unique cluster-wide (VridAllocator), so at most 255 can be
- * allocated: one VirtualIP in 8 and the ones without a selector get an allocated VRID, the others
- * an explicit {@code spec.virtualRouterId} (252..255 by slot within its group, unique per group;
- * 240.. for the 100 added later).
+ * <p>VirtualIP {@code i}: the first {@value BenchVirtualIPs#WITHOUT_SELECTOR} have no nodeSelector
+ * and tolerate every group's taint (they select every simulated node, as a VirtualIP without a
+ * nodeSelector does); with real agents the next {@value BenchVirtualIPs#REAL_VIPS} select only
+ * their nodes; the others select one group of {@link Settings#groupSize} nodes by {@link
+ * CloudNodes#GROUP_LABEL} and tolerate that group's taint. Allocated VRIDs are unique cluster-wide
+ * (VridAllocator), so at most 255 can be allocated: one VirtualIP in 8 and the ones without a
+ * selector get an allocated VRID, the others an explicit {@code spec.virtualRouterId} (252..255 by
+ * slot within its group, unique per group; 240.. for the 100 added later).
  */
 public final class ScaleBench implements AutoCloseable {
 
-  static final int WITHOUT_SELECTOR = 2;
-  static final int REAL_VIPS = 2;
-  static final int EXPLICIT_TOP = 255;
-  static final int EXTRA_BASE = 240;
-  static final String LEASES = "leases";
-  static final String OWN_TOLERATION = "bench.floatip.dev/team-";
   static final String VIPS_PATH = "/apis/floatip.dev/v1alpha1/virtualips";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -142,6 +136,7 @@ public final class ScaleBench implements AutoCloseable {
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private final Settings s;
+  private final BenchVirtualIPs virtualIPs;
   private final Map<String, Object> result = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
   private MockApiServer api;
@@ -163,6 +158,7 @@ public final class ScaleBench implements AutoCloseable {
 
   public ScaleBench(Settings settings) {
     this.s = settings;
+    this.virtualIPs = new BenchVirtualIPs(settings);
   }
 
   /** The measurements, in order (JSON-friendly: numbers, strings, maps). */
@@ -197,7 +193,7 @@ public final class ScaleBench implements AutoCloseable {
       failover();
     }
     result.put("operatorRssPeakMiB", peakRssKb / 1024.0);
-    result.put("apiRequestsTotal", totals(api.requests().requests()));
+    result.put("apiRequestsTotal", Writes.totals(api.requests().requests()));
     result.put("failures", failures);
     return result;
   }
@@ -410,7 +406,7 @@ public final class ScaleBench implements AutoCloseable {
   private void createAndConverge() throws Exception {
     List<String> json = new ArrayList<>();
     for (int i = 0; i < s.vips(); i++) {
-      json.add(vip(i));
+      json.add(virtualIPs.vip(i));
     }
     long t0 = System.nanoTime();
     createAll(json);
@@ -449,13 +445,13 @@ public final class ScaleBench implements AutoCloseable {
     double minutes = secs(t0) / 60;
     var delta = RequestCounter.delta(before, api.requests().requests());
     Map<String, Double> perMinute = new LinkedHashMap<>();
-    writesByCallerWithoutLeases(delta).forEach((who, n) -> perMinute.put(who, n / minutes));
+    Writes.writesByCallerWithoutLeases(delta).forEach((who, n) -> perMinute.put(who, n / minutes));
     Map<String, Double> withLeases = new LinkedHashMap<>();
-    writesByCaller(delta).forEach((who, n) -> withLeases.put(who, n / minutes));
+    Writes.writesByCaller(delta).forEach((who, n) -> withLeases.put(who, n / minutes));
     result.put("steadyWindowSeconds", Math.round(minutes * 60));
     result.put("steadyWritesPerMinute", perMinute);
     result.put("steadyWritesPerMinuteWithLeaseRenewals", withLeases);
-    result.put("steadyWrites", writeDetail(delta));
+    result.put("steadyWrites", Writes.writeDetail(delta));
     result.put("operatorRssMiBSteady", procStatus(operator.pid(), "VmRSS:") / 1024.0);
     if (s.realAgents() > 0) {
       result.put("realAgents", realAgents.measure());
@@ -469,11 +465,11 @@ public final class ScaleBench implements AutoCloseable {
   /** Waits until no write for {@code gap}, at most {@code max}; returns whether it got quiet. */
   private boolean quiet(Duration gap, Duration max) throws InterruptedException {
     long end = System.nanoTime() + clamp(max).toNanos();
-    long last = writes(api.requests().requests());
+    long last = Writes.writes(api.requests().requests());
     long since = System.nanoTime();
     while (System.nanoTime() < end) {
       Thread.sleep(250);
-      long now = writes(api.requests().requests());
+      long now = Writes.writes(api.requests().requests());
       if (now != last) {
         last = now;
         since = System.nanoTime();
@@ -494,15 +490,15 @@ public final class ScaleBench implements AutoCloseable {
     // a master of group VirtualIPs only (not of one that selects every node)
     String victim = null;
     String vipName = null;
-    for (int i = WITHOUT_SELECTOR; i < s.vips() && victim == null; i++) {
-      String m = masters.get(name(i));
+    for (int i = BenchVirtualIPs.WITHOUT_SELECTOR; i < s.vips() && victim == null; i++) {
+      String m = masters.get(BenchVirtualIPs.name(i));
       boolean mastersWide = false;
-      for (int k = 0; k < WITHOUT_SELECTOR; k++) {
-        mastersWide |= Objects.equals(masters.get(name(k)), m);
+      for (int k = 0; k < BenchVirtualIPs.WITHOUT_SELECTOR; k++) {
+        mastersWide |= Objects.equals(masters.get(BenchVirtualIPs.name(k)), m);
       }
       if (m != null && !m.isEmpty() && !mastersWide && dataplanes.containsKey(m)) {
         victim = m;
-        vipName = name(i);
+        vipName = BenchVirtualIPs.name(i);
       }
     }
     if (victim == null) {
@@ -572,7 +568,7 @@ public final class ScaleBench implements AutoCloseable {
     f.put("virtualIPsItMastered", mastered.size());
     f.put("secondsUntilAgentsReportANewMaster", agentsSecs[0] < 0 ? null : agentsSecs[0]);
     f.put("secondsUntilStatusMasterMoved", moved ? moveSecs : null);
-    f.put("writesByCaller", writesByCallerWithoutLeases(delta));
+    f.put("writesByCaller", Writes.writesByCallerWithoutLeases(delta));
     f.put("agentsThatWrote", perAgent.size());
     f.put("agentEntriesWritten", entries.size());
     f.put("maxWritesPerAgentEntry", maxPerEntry);
@@ -606,8 +602,8 @@ public final class ScaleBench implements AutoCloseable {
     List<String> json = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (int j = 0; j < s.extra(); j++) {
-      json.add(extraVip(j));
-      names.add(extraName(j));
+      json.add(virtualIPs.extraVip(j));
+      names.add(BenchVirtualIPs.extraName(j));
     }
     long t0 = System.nanoTime();
     createAll(json);
@@ -682,100 +678,6 @@ public final class ScaleBench implements AutoCloseable {
     }
     result.put(key, max);
     result.put(key + "Name", which);
-  }
-
-  // --- VirtualIPs --------------------------------------------------------------------------------
-
-  static String name(int i) {
-    return String.format("vip-%04d", i);
-  }
-
-  static String extraName(int j) {
-    return String.format("extra-%03d", j);
-  }
-
-  /** 198.19.x.y: RFC 2544's range, on the nodes' /15. */
-  private static String address(int k) {
-    return "198.19." + (k / 254) + "." + (k % 254 + 1) + "/15";
-  }
-
-  String vip(int i) {
-    if (i < WITHOUT_SELECTOR) {
-      return vipJson(name(i), address(i), null, null, true);
-    }
-    if (s.realAgents() > 0 && i < WITHOUT_SELECTOR + REAL_VIPS) {
-      return realVip(name(i), i - WITHOUT_SELECTOR);
-    }
-    int g = i % s.groups();
-    int slot = i / s.groups();
-    Integer vrid = i % 8 == 0 ? null : EXPLICIT_TOP - slot;
-    return vipJson(name(i), address(i), g, vrid, false);
-  }
-
-  String extraVip(int j) {
-    return vipJson(
-        extraName(j), address(30000 + j), j % s.groups(), EXTRA_BASE + j / s.groups(), false);
-  }
-
-  /**
-   * A VirtualIP's JSON. One of a group selects the group by label, tolerates its taint and has a
-   * toleration of its own ({@value #OWN_TOLERATION}NAME, which no node has): its own nodeSelector
-   * and toleration, as a team's VirtualIP would have.
-   */
-  private static String vipJson(
-      String name, String address, Integer group, Integer vrid, boolean tolerateAll) {
-    var root = JSON.createObjectNode();
-    root.put("apiVersion", "floatip.dev/v1alpha1").put("kind", "VirtualIP");
-    root.putObject("metadata").put("name", name);
-    var spec = root.putObject("spec");
-    spec.putArray("addresses").add(address);
-    if (vrid != null) {
-      spec.put("virtualRouterId", vrid);
-    }
-    if (group != null) {
-      spec.putObject("nodeSelector")
-          .putObject("matchLabels")
-          .put(CloudNodes.GROUP_LABEL, CloudNodes.group(group));
-      spec.putArray("tolerations")
-          .addObject()
-          .put("key", CloudNodes.TAINT_KEY)
-          .put("operator", "Equal")
-          .put("value", CloudNodes.group(group))
-          .put("effect", "NoSchedule");
-      spec.withArray("tolerations")
-          .addObject()
-          .put("key", OWN_TOLERATION + name)
-          .put("operator", "Exists")
-          .put("effect", "NoSchedule");
-    }
-    if (tolerateAll) {
-      // every group's taint, not the real agents' nodes' (their segment is a real one)
-      spec.putArray("tolerations")
-          .addObject()
-          .put("key", CloudNodes.TAINT_KEY)
-          .put("operator", "Exists")
-          .put("effect", "NoSchedule");
-    }
-    return root.toString();
-  }
-
-  /** The real agents' VirtualIP {@code k}: 192.0.2.20K/24 on their segment, VRID 200+K. */
-  private static String realVip(String name, int k) {
-    var root = JSON.createObjectNode();
-    root.put("apiVersion", "floatip.dev/v1alpha1").put("kind", "VirtualIP");
-    root.putObject("metadata").put("name", name);
-    var spec = root.putObject("spec");
-    spec.putArray("addresses").add("192.0.2." + (200 + k) + "/24");
-    spec.put("virtualRouterId", 200 + k);
-    spec.putObject("nodeSelector")
-        .putObject("matchLabels")
-        .put(CloudNodes.GROUP_LABEL, CloudNodes.REAL_GROUP);
-    spec.putArray("tolerations")
-        .addObject()
-        .put("key", CloudNodes.REAL_TAINT)
-        .put("operator", "Exists")
-        .put("effect", "NoSchedule");
-    return root.toString();
   }
 
   private void createAll(List<String> json) throws InterruptedException {
@@ -868,71 +770,6 @@ public final class ScaleBench implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  // --- counting ----------------------------------------------------------------------------------
-
-  private static String caller(String user) {
-    for (Identity id : Identity.values()) {
-      if (id.user().name().equals(user)) {
-        return id.name().toLowerCase(java.util.Locale.ROOT);
-      }
-    }
-    return user;
-  }
-
-  /**
-   * Accepted writes by caller (admin, operator, agent) in a delta, the operator's leader-election
-   * Lease renewals (a constant 30 a minute, whatever the cluster's size) left out.
-   */
-  static Map<String, Long> writesByCallerWithoutLeases(Map<RequestCounter.Key, Long> delta) {
-    Map<RequestCounter.Key, Long> kept = new LinkedHashMap<>(delta);
-    kept.keySet().removeIf(k -> LEASES.equals(k.resource()));
-    return writesByCaller(kept);
-  }
-
-  /** Accepted writes by caller (admin, operator, agent) in a delta. */
-  static Map<String, Long> writesByCaller(Map<RequestCounter.Key, Long> delta) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (Identity id : List.of(Identity.OPERATOR, Identity.AGENT, Identity.ADMIN)) {
-      out.put(id.name().toLowerCase(java.util.Locale.ROOT), 0L);
-    }
-    delta.forEach(
-        (k, n) -> {
-          if (k.write() && k.accepted()) {
-            out.merge(caller(k.user()), n, Long::sum);
-          }
-        });
-    return out;
-  }
-
-  /** {@code caller verb resource -> count} of the accepted writes in a delta. */
-  static Map<String, Long> writeDetail(Map<RequestCounter.Key, Long> delta) {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    delta.forEach(
-        (k, n) -> {
-          if (k.write() && k.accepted()) {
-            out.merge(caller(k.user()) + " " + k.verb() + " " + k.resource(), n, Long::sum);
-          }
-        });
-    return out;
-  }
-
-  /** {@code caller verb resource -> count} of every request. */
-  static Map<String, Long> totals(Map<RequestCounter.Key, Long> all) {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    all.forEach(
-        (k, n) -> out.merge(caller(k.user()) + " " + k.verb() + " " + k.resource(), n, Long::sum));
-    return out;
-  }
-
-  /** The operator's and agents' writes, the leader election's Lease renewals left out. */
-  private static long writes(Map<RequestCounter.Key, Long> all) {
-    return all.entrySet().stream()
-        .filter(e -> e.getKey().write() && !caller(e.getKey().user()).equals("admin"))
-        .filter(e -> !LEASES.equals(e.getKey().resource()))
-        .mapToLong(Map.Entry::getValue)
-        .sum();
   }
 
   // --- helpers -----------------------------------------------------------------------------------
