@@ -13,6 +13,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 hack/bench.sh --dry-run >/dev/null
 hack/kind-e2e.sh --dry-run >/dev/null
+hack/scale-bench.sh --dry-run >/dev/null
 # the chart checks (HelmChartTest) run a real helm: the one hack/tools.sh fetched, if any
 if [ -z "${FLOATIP_HELM:-}" ] && tools=$(hack/tools.sh --cached); then
   export FLOATIP_HELM=$tools/helm

@@ -236,6 +236,11 @@ public final class MockApiServer implements AutoCloseable {
     return strict.expiredWatches();
   }
 
+  /** The requests answered so far, by caller, verb and resource (for the scale benchmark). */
+  public dev.floatip.testing.apiserver.RequestCounter requests() {
+    return strict.counter();
+  }
+
   /** The refusals (401, 403, 404 from admission, 415, 422…) answered so far, as logged. */
   public List<String> refusals() {
     return strict.refusals();

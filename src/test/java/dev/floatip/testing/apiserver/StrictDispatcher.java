@@ -71,6 +71,7 @@ public final class StrictDispatcher extends Dispatcher {
   private final RbacWriteChecks writeChecks;
   private final CrdAdmission crds;
   private final ReentrantLock writes = new ReentrantLock(true);
+  private final RequestCounter counter = new RequestCounter();
   private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
   private final List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile long compactedBelow;
@@ -135,8 +136,24 @@ public final class StrictDispatcher extends Dispatcher {
     if (user == null) {
       return refuse(null, request, new ApiError(401, "Unauthorized", "Unauthorized"));
     }
+    RequestInfo info;
     try {
-      RequestInfo info = RequestInfo.parse(request.getMethod(), request.getPath());
+      info = RequestInfo.parse(request.getMethod(), request.getPath());
+    } catch (ApiError e) {
+      return refuse(user, request, e);
+    }
+    MockResponse response = authorized(user, info, request);
+    counter.record(user, info, response.code());
+    return response;
+  }
+
+  /** The requests answered so far, by caller, verb and resource. */
+  public RequestCounter counter() {
+    return counter;
+  }
+
+  private MockResponse authorized(UserInfo user, RequestInfo info, RecordedRequest request) {
+    try {
       Decision decision = authorizer.authorize(user, info);
       if (!decision.allowed()) {
         throw RbacAuthorizer.forbidden(user, info, decision.reason());
@@ -205,7 +222,8 @@ public final class StrictDispatcher extends Dispatcher {
       if (!info.verb().equals("create") && stored == null) {
         throw notFound(info);
       }
-      ObjectNode incoming = incoming(info, request, stored);
+      JsonNode requestBody = body(request);
+      ObjectNode incoming = incoming(info, request, requestBody, stored);
       if (stored != null) {
         beforeUpdate(incoming, stored);
       }
@@ -234,6 +252,12 @@ public final class StrictDispatcher extends Dispatcher {
       }
       HttpMethod method = info.verb().equals("create") ? HttpMethod.POST : HttpMethod.PUT;
       MockResponse response = forward(method, path, object.toString());
+      if (response.code() / 100 == 2
+          && "virtualips".equals(info.resource())
+          && "status".equals(info.subresource())
+          && requestBody.path("status").path("nodes") instanceof ObjectNode entries) {
+        entries.fieldNames().forEachRemaining(n -> counter.entryWritten(info.name(), n));
+      }
       // apiserver/pkg/endpoints/handlers: warnings as "299 - text" headers
       warnings.forEach(w -> response.addHeader("Warning", "299 - \"" + w + "\""));
       Class<? extends HasMetadata> rbacType = rbacType(info.resource());
@@ -248,14 +272,17 @@ public final class StrictDispatcher extends Dispatcher {
     }
   }
 
-  private ObjectNode incoming(RequestInfo info, RecordedRequest request, ObjectNode stored) {
-    JsonNode body;
+  private static JsonNode body(RecordedRequest request) {
     try {
-      body = JSON.readTree(request.getUtf8Body());
+      return JSON.readTree(request.getUtf8Body());
     } catch (JsonProcessingException e) {
       throw new ApiError(
           400, "BadRequest", "the body of the request is not JSON: " + e.getMessage());
     }
+  }
+
+  private ObjectNode incoming(
+      RequestInfo info, RecordedRequest request, JsonNode body, ObjectNode stored) {
     if (!info.verb().equals("patch")) {
       if (!(body instanceof ObjectNode o)) {
         throw new ApiError(400, "BadRequest", "the body of the request is not a JSON object");
