@@ -220,7 +220,7 @@ public final class SimulatedAgents implements AutoCloseable {
     List<Placement.Decision> decisions = new ArrayList<>();
     for (VirtualIP v : all) {
       if (mayMatter(a, v, self)) {
-        decisions.add(Placement.decide(v, self, allNodes));
+        decisions.add(Placement.decide(v, self));
       }
     }
     List<VipRunner.VipInput> inputs = new ArrayList<>();
@@ -255,9 +255,16 @@ public final class SimulatedAgents implements AutoCloseable {
     return v.getMetadata().getDeletionTimestamp() != null
         || v.getSpec() == null
         || self == null
-        || Placement.selected(v, self)
+        || listed(a.node, v)
         || a.reporter.reports(v.getMetadata().getName())
         || hasEntry(a.node, v);
+  }
+
+  /** Whether the operator lists this node in the VirtualIP's status.candidates. */
+  private static boolean listed(String node, VirtualIP v) {
+    return v.getStatus() != null
+        && v.getStatus().candidates() != null
+        && v.getStatus().candidates().stream().anyMatch(c -> node.equals(c.name()));
   }
 
   /** ClusterAgent.report for one node. */

@@ -11,8 +11,6 @@ final class BenchVirtualIPs {
 
   static final int WITHOUT_SELECTOR = 2;
   static final int REAL_VIPS = 2;
-  static final int EXPLICIT_TOP = 255;
-  static final int EXTRA_BASE = 240;
   static final String OWN_TOLERATION = "bench.floatip.dev/team-";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,16 +41,13 @@ final class BenchVirtualIPs {
     if (s.realAgents() > 0 && i < WITHOUT_SELECTOR + REAL_VIPS) {
       return realVip(name(i), i - WITHOUT_SELECTOR);
     }
-    int g = i % s.groups();
-    int slot = i / s.groups();
-    Integer vrid = i % 8 == 0 ? null : EXPLICIT_TOP - slot;
-    return vipJson(name(i), address(i), g, vrid, false);
+    // no spec.virtualRouterId: the operator allocates every VRID (unique per segment)
+    return vipJson(name(i), address(i), i % s.groups(), null, false);
   }
 
   /** VirtualIP {@code j} of the ones added and deleted later. */
   String extraVip(int j) {
-    return vipJson(
-        extraName(j), address(30000 + j), j % s.groups(), EXTRA_BASE + j / s.groups(), false);
+    return vipJson(extraName(j), address(30000 + j), j % s.groups(), null, false);
   }
 
   /**
