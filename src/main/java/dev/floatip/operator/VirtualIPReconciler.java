@@ -232,6 +232,15 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
 
     StatusAggregator.Result result = aggregate(vip, vip.getStatus(), entry, plan);
     UpdateControl<VirtualIP> control = UpdateControl.noUpdate();
+    Optional<Duration> hold =
+        vip.getMetadata().getDeletionTimestamp() != null
+            ? Optional.empty()
+            : StatusAggregator.masterLossHold(
+                vip.getStatus(), result, interval(vip), clock.instant());
+    if (hold.isPresent()) {
+      // a backup is taking over: write once, with the new master (or NoMaster after the hold)
+      return control.rescheduleAfter(hold.get().toMillis());
+    }
     if (result.differsFrom(vip.getStatus())) {
       VirtualIP stored = StatusWriter.write(ctx, vip, result);
       announce(vip, result);

@@ -330,6 +330,42 @@ public final class StatusAggregator {
     return s.reason() == null || s.reason().isBlank() ? state : state + " (" + s.reason() + ")";
   }
 
+  /**
+   * How long to hold back writing a lost master: while the previous master's entry left Master less
+   * than one Master_Down_Interval ago (RFC 5798 §6.1: 3 × the advertisement interval + Skew_Time,
+   * at most 1 s) plus one second for the successor's report, a backup is about to take over, and
+   * one write naming the new master replaces "NoMaster, then Active" (issue 13: one operator write
+   * per failover). Empty when there is nothing to hold: a master in the result, none before, or the
+   * old one left Master long enough ago.
+   */
+  public static Optional<Duration> masterLossHold(
+      VirtualIPStatus previous, Result result, Duration advertisementInterval, Instant now) {
+    String before = previous == null ? null : emptyToNull(previous.master());
+    if (before == null
+        || result.master() != null
+        || result.phase() != Phase.NoMaster
+        || advertisementInterval == null
+        || previous.nodes() == null
+        || previous.nodes().get(before) == null) {
+      return Optional.empty();
+    }
+    NodeStatus old = previous.nodes().get(before);
+    if (old.state() == NodeState.Master || old.since() == null) {
+      return Optional.empty(); // gone or stale, not resigned: nothing says a successor is coming
+    }
+    Instant left;
+    try {
+      left = Instant.parse(old.since());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+    Duration hold = advertisementInterval.multipliedBy(3).plus(Duration.ofSeconds(2));
+    Duration remaining = Duration.between(now, left.plus(hold));
+    return remaining.isPositive() && remaining.compareTo(hold) <= 0
+        ? Optional.of(remaining)
+        : Optional.empty();
+  }
+
   /** When the node became master; unknown or unreadable counts as "just now". */
   static Instant masterSince(NodeStatus s, Instant now) {
     for (String text : new String[] {s.masterSince(), s.since()}) {

@@ -66,6 +66,43 @@ class StatusAggregatorTest {
         new Input(status(nodes), 3, List.of(), OK, ONE_SECOND, stale, NOW, ADDRESSES));
   }
 
+  /** Issue 13: a failover is one operator write, not "NoMaster, then Active". */
+  @Test
+  void aMasterThatJustLeftIsHeldUntilItsSuccessorReportsOrMasterDownIntervalPasses() {
+    Map<String, NodeStatus> before = nodes("a=Master@-9000", "b=Backup@-9000");
+    VirtualIPStatus previous = new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", before, null);
+    // a went to Fault 1 s ago, b has not taken over yet: hold until 3 × 1 s + 2 s after a left
+    Map<String, NodeStatus> now = nodes("a=Fault@-1000", "b=Backup@-9000");
+    VirtualIPStatus read = new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", now, null);
+    Result r = run(now, Set.of());
+    assertThat(r.master()).isNull();
+    assertThat(r.phase()).isEqualTo(Phase.NoMaster);
+    assertThat(StatusAggregator.masterLossHold(read, r, ONE_SECOND, NOW))
+        .contains(Duration.ofSeconds(4));
+    // past the hold: NoMaster is written
+    Map<String, NodeStatus> later = nodes("a=Fault@-6000", "b=Backup@-9000");
+    assertThat(
+            StatusAggregator.masterLossHold(
+                new VirtualIPStatus(3L, 51, "a", Phase.Active, "2/2", later, null),
+                run(later, Set.of()),
+                ONE_SECOND,
+                NOW))
+        .isEmpty();
+    // b took over: nothing held, the one write names b
+    Result taken = run(nodes("a=Fault@-1000", "b=Master@-100"), Set.of());
+    assertThat(taken.master()).isEqualTo("b");
+    assertThat(StatusAggregator.masterLossHold(read, taken, ONE_SECOND, NOW)).isEmpty();
+    // an entry still saying Master (a stale node) or no master before: nothing held
+    assertThat(
+            StatusAggregator.masterLossHold(
+                new VirtualIPStatus(3L, 51, null, Phase.NoMaster, "0/2", now, null),
+                r,
+                ONE_SECOND,
+                NOW))
+        .isEmpty();
+    assertThat(StatusAggregator.masterLossHold(previous, r, ONE_SECOND, NOW)).isEmpty();
+  }
+
   static Stream<Arguments> phases() {
     return Stream.of(
         // nodes, stale, phase, master, nodesReady, Ready, Degraded, SplitBrain, recheck

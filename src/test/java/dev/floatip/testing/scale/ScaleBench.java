@@ -292,6 +292,15 @@ public final class ScaleBench implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(s.operatorCommand());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("FLOATIP_OPERATOR_NAMESPACE", MockApiServer.NAMESPACE);
+    // the Helm value agent.tolerations a cluster with such taints sets: agents run on every group
+    pb.environment()
+        .put(
+            "FLOATIP_OPERATOR_AGENT_TOLERATIONS",
+            "[{\"key\": \""
+                + CloudNodes.TAINT_KEY
+                + "\", \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}, {\"key\": \""
+                + CloudNodes.REAL_TAINT
+                + "\", \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]");
     pb.environment().putAll(s.operatorEnv());
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     operator = pb.start();
