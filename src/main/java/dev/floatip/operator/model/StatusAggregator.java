@@ -322,12 +322,14 @@ public final class StatusAggregator {
             + " spec.tolerations";
   }
 
+  /**
+   * A node in the Degraded message: its state only. The reason stays in the node's own entry: an
+   * agent that refines its reason (Fault: link down, then: interface gone) must not cost an
+   * operator write each time (issue 13: one operator write per failover).
+   */
   private static String describe(NodeStatus s, boolean stale) {
     String state = s.state() == null ? "no state" : s.state().name();
-    if (stale) {
-      return state + " (node gone or NotReady)";
-    }
-    return s.reason() == null || s.reason().isBlank() ? state : state + " (" + s.reason() + ")";
+    return stale ? state + " (node gone or NotReady)" : state;
   }
 
   /**

@@ -103,6 +103,22 @@ class StatusAggregatorTest {
     assertThat(StatusAggregator.masterLossHold(previous, r, ONE_SECOND, NOW)).isEmpty();
   }
 
+  /** An agent refining its Fault reason costs no operator write: the reason stays in its entry. */
+  @Test
+  void aChangedReasonOfANodeThatIsNotReadyChangesNoCondition() {
+    Map<String, NodeStatus> one = nodes("a=Master@-9000");
+    Map<String, NodeStatus> two = nodes("a=Master@-9000");
+    one.put(
+        "b",
+        new NodeStatus(NodeState.Fault, 0, 100, null, null, "link down", null, 1L, null, null));
+    two.put(
+        "b",
+        new NodeStatus(NodeState.Fault, 0, 100, null, null, "no socket", null, 1L, null, null));
+    Result first = run(one, Set.of());
+    assertThat(first.condition("Degraded").orElseThrow().getMessage()).contains("b: Fault");
+    assertThat(run(two, Set.of()).conditions()).isEqualTo(first.conditions());
+  }
+
   static Stream<Arguments> phases() {
     return Stream.of(
         // nodes, stale, phase, master, nodesReady, Ready, Degraded, SplitBrain, recheck
