@@ -9,8 +9,13 @@ package dev.floatip.kube;
  */
 public record ApiRate(double qps, int burst) {
 
-  /** The operator's default: kube-controller-manager's (--kube-api-qps 20, --kube-api-burst 30). */
-  public static final ApiRate OPERATOR_DEFAULT = new ApiRate(20, 30);
+  /**
+   * The operator's default. Its writes grow with the VirtualIPs (about three per VirtualIP when
+   * 1000 are created at once: VRID and candidates, the first master, its Event), so
+   * kube-controller-manager's 20/30, shared by dozens of controllers there, would take 150 s; 100 a
+   * second still bounds a runaway loop to a few percent of a kube-apiserver's capacity.
+   */
+  public static final ApiRate OPERATOR_DEFAULT = new ApiRate(100, 200);
 
   /** Each agent's default: a mass failover of 100 masters writes its status in about 7 s. */
   public static final ApiRate AGENT_DEFAULT = new ApiRate(10, 30);

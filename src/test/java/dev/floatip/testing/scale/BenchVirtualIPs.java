@@ -42,12 +42,30 @@ final class BenchVirtualIPs {
       return realVip(name(i), i - WITHOUT_SELECTOR);
     }
     // no spec.virtualRouterId: the operator allocates every VRID (unique per segment)
-    return vipJson(name(i), address(i), i % s.groups(), null, false);
+    return vipJson(name(i), address(i), i % s.groups(), order(i % s.groups(), i), false);
   }
 
   /** VirtualIP {@code j} of the ones added and deleted later. */
   String extraVip(int j) {
-    return vipJson(extraName(j), address(30000 + j), j % s.groups(), null, false);
+    return vipJson(
+        extraName(j), address(30000 + j), j % s.groups(), order(j % s.groups(), j), false);
+  }
+
+  /**
+   * The group's nodes as {@code priority.order}, rotated by {@code k}: distinct priorities, as a
+   * keepalived configuration has them (equal ones tie on a failover: two backups take over at once
+   * and the lower address yields, RFC 5798 §6.4.3), and the groups' VirtualIPs spread their
+   * masters.
+   */
+  private java.util.List<String> order(int group, int k) {
+    java.util.List<String> members = new java.util.ArrayList<>();
+    for (int n = 0; n < s.nodes(); n++) {
+      if (s.groupOf(n) == group) {
+        members.add(CloudNodes.name(n));
+      }
+    }
+    java.util.Collections.rotate(members, -(k % Math.max(1, members.size())));
+    return members;
   }
 
   /**
@@ -56,14 +74,19 @@ final class BenchVirtualIPs {
    * and toleration, as a team's VirtualIP would have.
    */
   private static String vipJson(
-      String name, String address, Integer group, Integer vrid, boolean tolerateAll) {
+      String name,
+      String address,
+      Integer group,
+      java.util.List<String> order,
+      boolean tolerateAll) {
     var root = JSON.createObjectNode();
     root.put("apiVersion", "floatip.dev/v1alpha1").put("kind", "VirtualIP");
     root.putObject("metadata").put("name", name);
     var spec = root.putObject("spec");
     spec.putArray("addresses").add(address);
-    if (vrid != null) {
-      spec.put("virtualRouterId", vrid);
+    if (order != null) {
+      var list = spec.putObject("priority").putArray("order");
+      order.forEach(list::add);
     }
     if (group != null) {
       spec.putObject("nodeSelector")
