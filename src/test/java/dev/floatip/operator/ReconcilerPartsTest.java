@@ -246,4 +246,21 @@ class ReconcilerPartsTest {
                 .isExitOnStopLeading())
         .isFalse();
   }
+
+  /** A reconcile that keeps failing (API timeouts) is retried with backoff, never abandoned. */
+  @Test
+  void failedReconcilesAreRetriedForeverWithBackoff() {
+    var retry = new io.javaoperatorsdk.operator.processing.retry.GenericRetry();
+    retry.initFrom(
+        VirtualIPReconciler.class.getAnnotation(
+            io.javaoperatorsdk.operator.processing.retry.GradualRetry.class));
+    var execution = retry.initExecution();
+    long last = 0;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      var delay = execution.nextDelay();
+      org.assertj.core.api.Assertions.assertThat(delay).isPresent();
+      last = delay.get();
+    }
+    org.assertj.core.api.Assertions.assertThat(last).isEqualTo(30_000L);
+  }
 }
