@@ -50,4 +50,19 @@ class TransitionTest {
     assertThat(b.delayAfter(10)).hasSeconds(30);
     assertThat(b.delayAfter(1000)).hasSeconds(30);
   }
+
+  @Test
+  void anUnlimitedBackoffStaysAtItsCapForever() {
+    Backoff b = Backoff.unlimited(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+    assertThat(b.attempts()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(b.delayAfter(1)).hasSeconds(1);
+    assertThat(b.delayAfter(5)).hasSeconds(16);
+    assertThat(b.delayAfter(6)).hasSeconds(30);
+    assertThat(b.delayAfter(Integer.MAX_VALUE)).hasSeconds(30);
+    // no retry without a pause that never grows: answered at once, not after 2^31 doublings
+    Backoff none = Backoff.unlimited(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
+    assertThat(none.delayAfter(Integer.MAX_VALUE)).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.delayAfter(0))
+        .hasMessageContaining("1-based");
+  }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floatip.agent.RouterStatus;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.notify.Backoff;
 import dev.floatip.tracking.Effective;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -56,7 +57,9 @@ final class StatusReporter implements AutoCloseable {
   /** Plain Jackson writes null map values (the Kubernetes serializer leaves them out). */
   private static final ObjectMapper WITH_NULLS = new ObjectMapper();
 
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** Failed writes are retried 1 s, 2 s, 4 s … at most 30 s apart, for as long as the API fails. */
+  static final Backoff RETRY = Backoff.unlimited(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
   private static final Duration ROUTER_STATUS_TIMEOUT = Duration.ofSeconds(2);
 
   /** Where the reporter reads this node's state from. */
@@ -121,7 +124,7 @@ final class StatusReporter implements AutoCloseable {
   private final Map<String, NodeStatus> written = new HashMap<>();
   private Instant lastFlush = Instant.MIN;
   private Instant retryAt = Instant.MIN;
-  private Duration backoff = Duration.ZERO;
+  private int failedFlushes; // in a row: the attempt number for RETRY
   private long writes;
 
   StatusReporter(KubernetesClient client, String nodeName, Source source, InstantSource clock) {
@@ -255,7 +258,7 @@ final class StatusReporter implements AutoCloseable {
         return; // the API is failing: retry everything later
       }
     }
-    backoff = Duration.ZERO;
+    failedFlushes = 0;
   }
 
   /** The entry each VirtualIP should have now; empty = remove this node's key. */
@@ -345,16 +348,14 @@ final class StatusReporter implements AutoCloseable {
         }
         return true;
       }
-      backoff =
-          backoff.isZero()
-              ? Duration.ofSeconds(1)
-              : backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                  ? MAX_BACKOFF
-                  : backoff.multipliedBy(2);
-      retryAt = clock.instant().plus(backoff);
+      if (failedFlushes < Integer.MAX_VALUE) {
+        failedFlushes++;
+      }
+      Duration delay = RETRY.delayAfter(failedFlushes);
+      retryAt = clock.instant().plus(delay);
       LOG.warnf(
-          "cannot write status of %s (%s); retrying in %ss, VRRP keeps running",
-          vip, e.getMessage(), backoff.toSeconds());
+          "cannot write status of %s (%s); retrying in %s ms, VRRP keeps running",
+          vip, e.getMessage(), delay.toMillis());
       return false;
     }
   }

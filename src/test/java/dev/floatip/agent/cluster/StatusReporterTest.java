@@ -8,11 +8,15 @@ import dev.floatip.agent.RouterStatus;
 import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.config.IpLiteral;
+import dev.floatip.testing.apiserver.Identity;
 import dev.floatip.tracking.Effective;
 import dev.floatip.vrrp.Counters;
 import dev.floatip.vrrp.IpFamily;
 import dev.floatip.vrrp.Reason;
 import dev.floatip.vrrp.State;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +41,7 @@ class StatusReporterTest {
 
   private MockCluster cluster;
   private final List<StatusReporter> reporters = new ArrayList<>();
+  private final List<KubernetesClient> clients = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -52,6 +58,7 @@ class StatusReporterTest {
   @AfterEach
   void tearDown() {
     reporters.forEach(StatusReporter::close);
+    clients.forEach(KubernetesClient::close);
     cluster.close();
   }
 
@@ -273,5 +280,74 @@ class StatusReporterTest {
     assertThat(entry.foreignVrids()).isNull();
     assertThat(entry.state()).isEqualTo(NodeState.Master);
     assertThat(r.writes()).isEqualTo(before + 2);
+  }
+
+  @Test
+  void failedWritesAreRetriedAfterTheBackoffDelaysOnTheInjectedClock() {
+    // virtual time: the reporter's retry schedule reads only the clock it was given
+    Instant t0 = Instant.parse("2026-11-22T02:00:00Z");
+    AtomicReference<Instant> now = new AtomicReference<>(t0);
+    String path = "/apis/floatip.dev/v1alpha1/virtualips/web/status";
+    cluster.api.failNext("PATCH", path, 503, 3);
+    KubernetesClient client = clientWithoutRetries();
+    StatusReporter r = new StatusReporter(client, "node-1", new FakeRouters(), now::get);
+    reporters.add(r); // not started: the test drives every flush, no periodic one runs
+
+    r.report("web", new StatusReporter.NotRunning(1, "no interface", t0)); // flushes: failure 1
+    assertThat(flushedAt(r, now, t0)).isFalse();
+
+    // each failure's retry comes exactly delayAfter(n) later, not a millisecond before
+    Instant failedAt = t0;
+    for (int failure = 1; failure <= 3; failure++) {
+      Duration delay = StatusReporter.RETRY.delayAfter(failure);
+      assertThat(delay).isEqualTo(Duration.ofSeconds(1L << (failure - 1)));
+      // a try before the delay ends would take the next injected failure and let the write
+      // through one step early
+      assertThat(flushedAt(r, now, failedAt.plus(delay).minusMillis(1))).isFalse();
+      failedAt = failedAt.plus(delay);
+      assertThat(flushedAt(r, now, failedAt)).isEqualTo(failure == 3);
+    }
+    assertThat(failedAt).isEqualTo(t0.plusSeconds(1 + 2 + 4));
+    NodeStatus entry = cluster.entry("web", "node-1").orElseThrow();
+    assertThat(entry.since()).isEqualTo("2026-11-22T02:00:00Z");
+    assertThat(r.writes()).isEqualTo(1);
+
+    // a success starts the backoff over: the next outage waits 1 s again, not 8 s
+    cluster.api.failNext("PATCH", path, 503, 1);
+    Instant later = failedAt.plusSeconds(60);
+    now.set(later);
+    r.report("web", new StatusReporter.NotRunning(2, "no interface", later));
+    assertThat(flushedAt(r, now, later)).isFalse();
+    assertThat(flushedAt(r, now, later.plusMillis(999))).isFalse();
+    assertThat(flushedAt(r, now, later.plusSeconds(1))).isTrue();
+    assertThat(cluster.entry("web", "node-1").orElseThrow().observedGeneration()).isEqualTo(2L);
+  }
+
+  /**
+   * Moves the virtual clock to {@code at}, asks for a flush and waits until the reporter's thread
+   * has run it; true if the entry got written by it.
+   */
+  private static boolean flushedAt(StatusReporter r, AtomicReference<Instant> now, Instant at) {
+    now.set(at);
+    long before = r.writes();
+    r.requestFlush();
+    return r.writes() > before; // writes() runs after the flush on the same thread
+  }
+
+  /** The agents' identity, with Fabric8's own retries off: one failed flush is one request. */
+  private KubernetesClient clientWithoutRetries() {
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+                    .withMasterUrl(cluster.api.url() + "/")
+                    .withNamespace("default")
+                    .withHttp2Disable(true)
+                    .withOauthToken(Identity.AGENT.token())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .build();
+    clients.add(client);
+    return client;
   }
 }
