@@ -1,10 +1,13 @@
 package dev.floatip.vrrp;
 
+import dev.floatip.vrrp.RouterState.Backup;
+import dev.floatip.vrrp.RouterState.Fault;
+import dev.floatip.vrrp.RouterState.Initialize;
+import dev.floatip.vrrp.RouterState.Master;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -83,26 +86,19 @@ public final class VirtualRouter {
 
   private RouterConfig config;
   private int priority;
-  private State state = State.INITIALIZE;
-  private Duration masterAdverInterval;
-  private final EnumMap<Timer, Instant> timers = new EnumMap<>(Timer.class);
-  private Reason masterDownReason = Reason.MASTER_DOWN;
+
+  /** The state and what only it knows: timers, the master followed, pending answers. */
+  private RouterState state = new Initialize(null, null);
+
+  // held across states: each is an input's standing value, not a state's
   private boolean fault;
   private String faultCause = "";
   private String syncGroup = "";
   private boolean groupFault;
   private String groupFaultCause = "";
-  private boolean waitingForGroup;
   private boolean standby;
-  private Instant lowerPriorityMasterSince;
-  private InetAddress masterAddress;
-  private Instant lastMasterAdvert;
-  private Instant lastTransition;
-  private Reason lastReason;
+
   private Mismatch lastMismatch;
-  private Instant lastAnswer;
-  private boolean answerPending;
-  private boolean resignationAnswerPending;
   private final Counters counters = new Counters();
 
   /** Peers dropped from the unicast list, heard until silent: when each was last heard from. */
@@ -117,7 +113,6 @@ public final class VirtualRouter {
   public VirtualRouter(RouterConfig config, int priority) {
     this.config = Objects.requireNonNull(config, "config");
     this.priority = checkPriority(priority);
-    this.masterAdverInterval = config.adverInterval();
   }
 
   /** Feeds one input; returns the actions to perform, in order. */
@@ -136,12 +131,12 @@ public final class VirtualRouter {
       case Input.SyncGroupMembership m -> membership(m.at(), m.group(), out);
       case Input.SyncGroupFault f -> groupFaultChanged(f, out);
       case Input.SyncGroupMaster m -> {
-        if (state == State.BACKUP && waitingForGroup && !standby) {
-          becomeMaster(m.at(), masterDownReason, out);
+        if (state instanceof Backup b && b.waitingForGroup() && !standby) {
+          becomeMaster(m.at(), b, out);
         }
       }
       case Input.SyncGroupBackup b -> {
-        if (state == State.MASTER) {
+        if (state instanceof Master) {
           resign(out);
           enterBackup(b.at(), Reason.SYNC_GROUP, out);
         }
@@ -152,17 +147,22 @@ public final class VirtualRouter {
 
   /** The earliest armed timer, if any; feed {@link Input.TimerFired} at or after it. */
   public Optional<Instant> nextDeadline() {
-    return timers.values().stream().min(Instant::compareTo);
+    return switch (state) {
+      case Backup b -> Optional.ofNullable(b.masterDownTimer);
+      case Master m -> Optional.of(m.adverTimer);
+      case Initialize i -> Optional.empty();
+      case Fault f -> Optional.empty();
+    };
   }
 
   // ---- RFC 5798 §6.4.1 Initialize
 
   private void startup(Instant at, List<Action> out) {
-    if (state != State.INITIALIZE) {
+    if (!(state instanceof Initialize)) {
       return;
     }
     if (faulted()) {
-      transition(at, State.FAULT, fault ? Reason.FAULT : Reason.SYNC_GROUP, out);
+      transition(new Fault(at, fault ? Reason.FAULT : Reason.SYNC_GROUP), out);
       return;
     }
     // Priority 255 would go straight to Master; floatip never owns the address, so always Backup.
@@ -172,47 +172,50 @@ public final class VirtualRouter {
   // ---- RFC 5798 §6.4.2 Backup / §6.4.3 Master: Input.Shutdown
 
   private void shutdown(Instant at, List<Action> out) {
-    if (state == State.MASTER) {
+    if (state instanceof Master) {
       resign(out);
     }
-    timers.clear();
-    waitingForGroup = false;
-    if (state != State.INITIALIZE) {
-      transition(at, State.INITIALIZE, Reason.SHUTDOWN, out);
+    if (!(state instanceof Initialize)) {
+      transition(new Initialize(at, Reason.SHUTDOWN), out);
     }
   }
 
   private void timersFired(Instant at, List<Action> out) {
-    if (due(Timer.MASTER_DOWN, at) && state == State.BACKUP) {
-      if (standby) {
-        // held in Backup: the master is gone as far as we know; keep watching, stay put
-        masterAddress = null;
-        masterDownReason = Reason.MASTER_DOWN;
-        timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
-      } else if (syncGroup.isEmpty()) {
-        becomeMaster(at, masterDownReason, out);
-      } else {
-        // the group decides (Input.SyncGroupMaster): every member must be able to become master
-        timers.remove(Timer.MASTER_DOWN);
-        waitingForGroup = true;
-      }
-    } else if (due(Timer.ADVERTISEMENT, at) && state == State.MASTER) {
-      advertise(at, out);
-      if (resignationAnswerPending) {
-        resignationAnswerPending = false;
-        lastAnswer = at; // this advert was a deferred answer: the holdoff starts again
-      }
-      if (answerPending) {
-        answerPending = false;
-        lastAnswer = at;
-        out.add(new Action.AnnounceAddresses(config.allAddresses()));
-      }
+    switch (state) {
+      case Backup b when b.masterDownTimer != null && !at.isBefore(b.masterDownTimer) ->
+          masterDown(at, b, out);
+      case Master m when !at.isBefore(m.adverTimer) -> adverTimerFired(at, m, out);
+      default -> {}
     }
   }
 
-  private boolean due(Timer timer, Instant at) {
-    Instant deadline = timers.get(timer);
-    return deadline != null && !at.isBefore(deadline);
+  /** RFC 5798 §6.4.2: Master_Down_Timer fired. */
+  private void masterDown(Instant at, Backup b, List<Action> out) {
+    if (standby) {
+      // held in Backup: the master is gone as far as we know; keep watching, stay put
+      b.masterAddress = null;
+      b.masterDownReason = Reason.MASTER_DOWN;
+      b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
+    } else if (syncGroup.isEmpty()) {
+      becomeMaster(at, b, out);
+    } else {
+      // the group decides (Input.SyncGroupMaster): every member must be able to become master
+      b.masterDownTimer = null;
+    }
+  }
+
+  /** RFC 5798 §6.4.3: Adver_Timer fired; it also carries the answers held off until now. */
+  private void adverTimerFired(Instant at, Master m, List<Action> out) {
+    advertise(at, m, out);
+    if (m.resignationAnswerPending) {
+      m.resignationAnswerPending = false;
+      m.lastAnswer = at; // this advert was a deferred answer: the holdoff starts again
+    }
+    if (m.answerPending) {
+      m.answerPending = false;
+      m.lastAnswer = at;
+      out.add(new Action.AnnounceAddresses(config.allAddresses()));
+    }
   }
 
   // ---- RFC 5798 §7.1 receive validation, then §6.4.2 / §6.4.3
@@ -228,9 +231,10 @@ public final class VirtualRouter {
     heardDeparting(r.at(), r.source(), adv.priority());
     checkAddressList(r.at(), r.source(), adv, out);
     switch (state) {
-      case BACKUP -> backupReceived(r.at(), r.source(), adv);
-      case MASTER -> masterReceived(r.at(), r.source(), adv, out);
-      case INITIALIZE, FAULT -> {} // not participating
+      case Backup b -> backupReceived(r.at(), r.source(), adv, b);
+      case Master m -> masterReceived(r.at(), r.source(), adv, m, out);
+      case Initialize i -> {} // not participating
+      case Fault f -> {} // not participating
     }
   }
 
@@ -281,47 +285,51 @@ public final class VirtualRouter {
     }
   }
 
-  private void backupReceived(Instant at, InetAddress source, Advertisement adv) {
+  private void backupReceived(Instant at, InetAddress source, Advertisement adv, Backup b) {
     if (adv.priority() == 0) {
-      lastMasterAdvert = at;
-      // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time
-      waitingForGroup = false;
-      timers.put(Timer.MASTER_DOWN, at.plus(skewTime()));
-      masterDownReason = Reason.MASTER_RESIGNED;
+      // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time (a group wait ends too)
+      b.lastMasterAdvert = at;
+      b.masterDownTimer = at.plus(skewTime(b.masterAdverInterval));
+      b.masterDownReason = Reason.MASTER_RESIGNED;
       return;
     }
     boolean lower = adv.priority() < priority;
     // in standby we may not preempt: follow the lower master like any other
-    if (!standby && config.preempt() && lower && !withinPreemptDelay(at)) {
-      masterDownReason = Reason.PREEMPTED; // discard: we take over when Master_Down_Timer fires
+    if (!standby && config.preempt() && lower && !withinPreemptDelay(at, b)) {
+      b.masterDownReason = Reason.PREEMPTED; // discard: we take over when Master_Down_Timer fires
       return;
     }
     if (!lower || standby) {
-      lowerPriorityMasterSince = null;
+      b.lowerPriorityMasterSince = null;
     }
     if (config.version() == VrrpVersion.V3) {
-      masterAdverInterval = adv.adverInterval(); // RFC 5798 §6.4.2: adopt the master's interval
+      b.masterAdverInterval = adv.adverInterval(); // RFC 5798 §6.4.2: adopt the master's interval
     }
-    masterAddress = source;
-    lastMasterAdvert = at;
-    masterDownReason = Reason.MASTER_DOWN;
-    waitingForGroup = false;
-    timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+    follow(at, source, b);
   }
 
-  private boolean withinPreemptDelay(Instant at) {
+  /** RFC 5798 §6.4.2: an accepted advert resets Master_Down_Timer (and ends a group wait). */
+  private void follow(Instant at, InetAddress source, Backup b) {
+    b.masterAddress = source;
+    b.lastMasterAdvert = at;
+    b.masterDownReason = Reason.MASTER_DOWN;
+    b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
+  }
+
+  private boolean withinPreemptDelay(Instant at, Backup b) {
     if (config.preemptDelay().isZero()) {
       return false;
     }
-    if (lowerPriorityMasterSince == null) {
-      lowerPriorityMasterSince = at;
+    if (b.lowerPriorityMasterSince == null) {
+      b.lowerPriorityMasterSince = at;
     }
-    return at.isBefore(lowerPriorityMasterSince.plus(config.preemptDelay()));
+    return at.isBefore(b.lowerPriorityMasterSince.plus(config.preemptDelay()));
   }
 
-  private void masterReceived(Instant at, InetAddress source, Advertisement adv, List<Action> out) {
+  private void masterReceived(
+      Instant at, InetAddress source, Advertisement adv, Master m, List<Action> out) {
     if (adv.priority() == 0) {
-      answerResignation(at, out);
+      answerResignation(at, m, out);
       return;
     }
     boolean higher =
@@ -332,21 +340,19 @@ public final class VirtualRouter {
       // RFC 5798 §6.4.3: step down, after one last advert of ours so that the winner learns there
       // were two masters and re-announces (below): neighbours may still follow our announcements
       send(priority, out);
-      timers.remove(Timer.ADVERTISEMENT);
-      if (config.version() == VrrpVersion.V3) {
-        masterAdverInterval = adv.adverInterval();
-      }
-      masterAddress = source;
-      lastMasterAdvert = at;
-      masterDownReason = Reason.MASTER_DOWN;
-      timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+      Backup b =
+          new Backup(
+              at,
+              Reason.HIGHER_PRIORITY_MASTER,
+              config.version() == VrrpVersion.V3 ? adv.adverInterval() : config.adverInterval());
+      follow(at, source, b);
       out.add(new Action.StopAnnouncing());
       out.add(new Action.RemoveAddresses(config.allAddresses()));
-      transition(at, State.BACKUP, Reason.HIGHER_PRIORITY_MASTER, out);
+      transition(b, out);
     } else {
       // A lower router thinks it is master (start-up, or a healed partition): tell it now, and
       // repair the neighbours' caches it may have pointed at itself.
-      answerLowerMaster(at, out);
+      answerLowerMaster(at, m, out);
     }
   }
 
@@ -355,36 +361,36 @@ public final class VirtualRouter {
    * resignation is answered at once; more of them within the holdoff (forged ones, an amplifier
    * otherwise) get one answer when the holdoff ends, as lower-priority adverts do.
    */
-  private void answerResignation(Instant at, List<Action> out) {
-    Instant holdoffEnd = holdoffEnd(at);
+  private void answerResignation(Instant at, Master m, List<Action> out) {
+    Instant holdoffEnd = holdoffEnd(at, m);
     if (!at.isBefore(holdoffEnd)) {
-      lastAnswer = at;
-      advertise(at, out);
+      m.lastAnswer = at;
+      advertise(at, m, out);
     } else {
-      resignationAnswerPending = true;
-      timers.merge(Timer.ADVERTISEMENT, holdoffEnd, (a, b) -> a.isBefore(b) ? a : b);
+      m.resignationAnswerPending = true;
+      m.pullAdverTimerIn(holdoffEnd);
     }
   }
 
-  private Instant holdoffEnd(Instant at) {
-    return lastAnswer == null
+  private Instant holdoffEnd(Instant at, Master m) {
+    return m.lastAnswer == null
         ? at
-        : lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
+        : m.lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
   }
 
-  private void answerLowerMaster(Instant at, List<Action> out) {
-    Instant holdoffEnd = holdoffEnd(at);
+  private void answerLowerMaster(Instant at, Master m, List<Action> out) {
+    Instant holdoffEnd = holdoffEnd(at, m);
     if (!at.isBefore(holdoffEnd)) {
-      lastAnswer = at;
-      advertise(at, out);
+      m.lastAnswer = at;
+      advertise(at, m, out);
       out.add(new Action.AnnounceAddresses(config.allAddresses()));
       // and once more with the next advert: the other router's own announcements may still be on
       // their way (its worker was slower than ours) and would leave neighbours on it
-      answerPending = true;
+      m.answerPending = true;
     } else {
       // answered a moment ago: answer once more when the holdoff ends (the Adver_Timer, pulled in)
-      answerPending = true;
-      timers.merge(Timer.ADVERTISEMENT, holdoffEnd, (a, b) -> a.isBefore(b) ? a : b);
+      m.answerPending = true;
+      m.pullAdverTimerIn(holdoffEnd);
     }
   }
 
@@ -404,22 +410,25 @@ public final class VirtualRouter {
       return;
     }
     standby = on;
-    lowerPriorityMasterSince = null;
-    if (state != State.BACKUP && state != State.MASTER) {
-      return; // Initialize, FAULT: recorded; they leave for Backup, where it holds
-    }
-    if (on) {
-      waitingForGroup = false; // we can no longer be master, so we no longer wait to be
-      if (state == State.MASTER) {
+    switch (state) {
+      case Master master -> {
+        // standby is never on in Master: it resigns when it goes on, and keeps it from Master
         resign(out); // as RFC 5798 §6.4.3 Shutdown: priority 0, backups wait only Skew_Time
         enterBackup(at, Reason.MAINTENANCE, out);
-      } else if (!timers.containsKey(Timer.MASTER_DOWN)) {
-        timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval())); // it was waiting
       }
-    } else {
-      // resume as a backup that just started listening: no shortcut to master or preemption
-      masterDownReason = Reason.MASTER_DOWN;
-      timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
+      case Backup b -> {
+        b.lowerPriorityMasterSince = null;
+        if (!on) {
+          // resume as a backup that just started listening: no shortcut to master or preemption
+          b.masterDownReason = Reason.MASTER_DOWN;
+          b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
+        } else if (b.waitingForGroup()) {
+          // we can no longer be master, so we no longer wait to be
+          b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
+        }
+      }
+      case Initialize i -> {} // recorded; they leave for Backup, where it holds
+      case Fault f -> {} // recorded; they leave for Backup, where it holds
     }
   }
 
@@ -442,8 +451,8 @@ public final class VirtualRouter {
     groupFault = false;
     groupFaultCause = "";
     faultMoved(at, before, Reason.SYNC_GROUP, Reason.SYNC_GROUP, out);
-    if (state == State.BACKUP && waitingForGroup) {
-      becomeMaster(at, masterDownReason, out);
+    if (state instanceof Backup b && b.waitingForGroup()) {
+      becomeMaster(at, b, out);
     }
   }
 
@@ -455,15 +464,13 @@ public final class VirtualRouter {
       return;
     }
     if (after) {
-      if (state == State.MASTER) {
+      if (state instanceof Master) {
         resign(out);
       }
-      if (state != State.INITIALIZE) {
-        timers.clear();
-        waitingForGroup = false;
-        transition(at, State.FAULT, enter, out);
+      if (!(state instanceof Initialize)) {
+        transition(new Fault(at, enter), out);
       }
-    } else if (state == State.FAULT) {
+    } else if (state instanceof Fault) {
       enterBackup(at, leave, out);
     }
   }
@@ -482,10 +489,10 @@ public final class VirtualRouter {
     config = next;
     lastMismatch = null;
     peersChanged(at, previous);
-    if (config.version() == VrrpVersion.V2 || state != State.BACKUP) {
-      masterAdverInterval = config.adverInterval();
+    if (state instanceof Backup b && config.version() == VrrpVersion.V2) {
+      b.masterAdverInterval = config.adverInterval(); // v2 never learns it from the master
     }
-    if (state != State.MASTER) {
+    if (!(state instanceof Master m)) {
       return;
     }
     Set<InetAddress> removed = new HashSet<>(previous.allAddresses());
@@ -504,7 +511,7 @@ public final class VirtualRouter {
     if (!removed.isEmpty()
         || !added.isEmpty()
         || !previous.adverInterval().equals(next.adverInterval())) {
-      advertise(at, out);
+      advertise(at, m, out);
     }
   }
 
@@ -560,46 +567,40 @@ public final class VirtualRouter {
 
   // ---- transitions
 
+  /** Backup afresh: our own Master_Adver_Interval, no master known, Master_Down_Timer armed. */
   private void enterBackup(Instant at, Reason reason, List<Action> out) {
-    waitingForGroup = false;
-    masterAdverInterval = config.adverInterval();
-    masterDownReason = Reason.MASTER_DOWN;
-    masterAddress = null;
-    lowerPriorityMasterSince = null;
-    timers.clear();
-    timers.put(Timer.MASTER_DOWN, at.plus(masterDownInterval()));
-    transition(at, State.BACKUP, reason, out);
+    Backup b = new Backup(at, reason, config.adverInterval());
+    b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
+    transition(b, out);
   }
 
   /** RFC 5798 §6.4.2 Master_Down_Timer fired: advertise, take the addresses, announce them. */
-  private void becomeMaster(Instant at, Reason reason, List<Action> out) {
-    timers.remove(Timer.MASTER_DOWN);
-    waitingForGroup = false;
-    masterAddress = config.primaryAddress();
-    lowerPriorityMasterSince = null;
-    lastAnswer = null;
-    answerPending = false;
-    resignationAnswerPending = false;
+  private void becomeMaster(Instant at, Backup from, List<Action> out) {
     counters.becameMaster();
     // addresses first, then the advert: see the class comment
     out.add(new Action.AddAddresses(config.allAddresses()));
     out.add(new Action.AnnounceAddresses(config.allAddresses()));
-    advertise(at, out);
-    transition(at, State.MASTER, reason, out);
+    send(priority, out);
+    transition(
+        new Master(
+            at, from.masterDownReason, at.plus(config.adverInterval()), from.lastMasterAdvert),
+        out);
   }
 
-  /** Leave MASTER: a priority-0 advert so backups wait only Skew_Time, then drop the addresses. */
+  /**
+   * Leave MASTER: a priority-0 advert so backups wait only Skew_Time, then drop the addresses. The
+   * caller moves to the next state at once.
+   */
   private void resign(List<Action> out) {
-    timers.remove(Timer.ADVERTISEMENT);
     send(0, out);
     out.add(new Action.StopAnnouncing());
     out.add(new Action.RemoveAddresses(config.allAddresses()));
-    masterAddress = null;
   }
 
-  private void advertise(Instant at, List<Action> out) {
+  /** Sends our advertisement and restarts Adver_Timer (RFC 5798 §6.4.3). */
+  private void advertise(Instant at, Master m, List<Action> out) {
     send(priority, out);
-    timers.put(Timer.ADVERTISEMENT, at.plus(config.adverInterval()));
+    m.adverTimer = at.plus(config.adverInterval());
   }
 
   private void send(int advertisedPriority, List<Action> out) {
@@ -616,12 +617,10 @@ public final class VirtualRouter {
             destinations()));
   }
 
-  private void transition(Instant at, State to, Reason reason, List<Action> out) {
-    State from = state;
+  private void transition(RouterState to, List<Action> out) {
+    State from = state.kind();
     state = to;
-    lastTransition = at;
-    lastReason = reason;
-    out.add(new Action.StateChanged(at, from, to, reason, priority));
+    out.add(new Action.StateChanged(to.since(), from, to.kind(), to.reason(), priority));
   }
 
   // ---- timer arithmetic (RFC 5798 §6.1, RFC 3768 §6.1), in nanoseconds. Exact except for
@@ -630,13 +629,21 @@ public final class VirtualRouter {
 
   /** Skew_Time from the current effective priority. */
   public Duration skewTime() {
-    Duration base = config.version() == VrrpVersion.V3 ? masterAdverInterval : ONE_SECOND;
-    return Duration.ofNanos((256L - priority) * base.toNanos() / 256);
+    return skewTime(masterAdverInterval());
   }
 
   /** Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time. */
   public Duration masterDownInterval() {
-    return masterAdverInterval.multipliedBy(DOWN_TIMER_ADVERTS).plus(skewTime());
+    return masterDownInterval(masterAdverInterval());
+  }
+
+  private Duration skewTime(Duration masterAdverInterval) {
+    Duration base = config.version() == VrrpVersion.V3 ? masterAdverInterval : ONE_SECOND;
+    return Duration.ofNanos((256L - priority) * base.toNanos() / 256);
+  }
+
+  private Duration masterDownInterval(Duration masterAdverInterval) {
+    return masterAdverInterval.multipliedBy(DOWN_TIMER_ADVERTS).plus(skewTime(masterAdverInterval));
   }
 
   private static int checkPriority(int priority) {
@@ -649,7 +656,7 @@ public final class VirtualRouter {
   // ---- read-only view for status, metrics and tests
 
   public State state() {
-    return state;
+    return state.kind();
   }
 
   public int priority() {
@@ -660,33 +667,56 @@ public final class VirtualRouter {
     return config;
   }
 
+  /**
+   * Master_Adver_Interval: in Backup the one learned from the master (v3, RFC 5798 §6.4.2), in
+   * every other state our own Advertisement_Interval.
+   */
   public Duration masterAdverInterval() {
-    return masterAdverInterval;
+    return state instanceof Backup b ? b.masterAdverInterval : config.adverInterval();
   }
 
-  /** The current master's address as far as we know: ours when master. */
+  /** The current master's address as far as we know: ours when master, none when not running. */
   public Optional<InetAddress> masterAddress() {
-    return Optional.ofNullable(masterAddress);
+    return switch (state) {
+      case Backup b -> Optional.ofNullable(b.masterAddress);
+      case Master master -> Optional.of(config.primaryAddress());
+      case Initialize i -> Optional.empty();
+      case Fault f -> Optional.empty();
+    };
   }
 
   /**
-   * When the last advertisement we followed as backup arrived (a priority-0 one included): the
-   * start of a failover, for its duration metric.
+   * The start of a failover, for its duration metric: in Backup when the last advertisement we
+   * followed arrived (a priority-0 one included); in Master the one heard before this takeover.
+   * Empty when this Backup has heard none yet, and in Initialize and FAULT.
    */
   public Optional<Instant> lastMasterAdvert() {
-    return Optional.ofNullable(lastMasterAdvert);
+    return switch (state) {
+      case Backup b -> Optional.ofNullable(b.lastMasterAdvert);
+      case Master m -> Optional.ofNullable(m.previousMasterAdvert);
+      case Initialize i -> Optional.empty();
+      case Fault f -> Optional.empty();
+    };
   }
 
+  /** The deadline of {@code timer}, armed only in its state (RFC 5798 §6.2). */
   public Optional<Instant> deadline(Timer timer) {
-    return Optional.ofNullable(timers.get(timer));
+    return switch (timer) {
+      case MASTER_DOWN ->
+          state instanceof Backup b ? Optional.ofNullable(b.masterDownTimer) : Optional.empty();
+      case ADVERTISEMENT ->
+          state instanceof Master m ? Optional.of(m.adverTimer) : Optional.empty();
+    };
   }
 
+  /** When the current state was entered; empty before the first transition. */
   public Optional<Instant> lastTransition() {
-    return Optional.ofNullable(lastTransition);
+    return Optional.ofNullable(state.since());
   }
 
+  /** Why the current state was entered; empty before the first transition. */
   public Optional<Reason> lastReason() {
-    return Optional.ofNullable(lastReason);
+    return Optional.ofNullable(state.reason());
   }
 
   /** Whether tracking holds the router in FAULT ({@link Input.FaultChanged}); the group aside. */
@@ -725,7 +755,7 @@ public final class VirtualRouter {
    * until every member of its group can be (keepalived: "wants master").
    */
   public boolean waitingForGroup() {
-    return state == State.BACKUP && waitingForGroup;
+    return state instanceof Backup b && b.waitingForGroup();
   }
 
   /**
@@ -734,11 +764,10 @@ public final class VirtualRouter {
    * group cannot be master while one of its members follows a master elsewhere.
    */
   public boolean followsMaster() {
-    return state == State.BACKUP
-        && !waitingForGroup
-        && masterAddress != null
-        && masterDownReason == Reason.MASTER_DOWN
-        && timers.containsKey(Timer.MASTER_DOWN);
+    return state instanceof Backup b
+        && !b.waitingForGroup()
+        && b.masterAddress != null
+        && b.masterDownReason == Reason.MASTER_DOWN;
   }
 
   public Counters.Snapshot counters() {

@@ -53,7 +53,8 @@ class TransitionTest {
 
   @Test
   void anUnlimitedBackoffStaysAtItsCapForever() {
-    Backoff b = Backoff.unlimited(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+    Backoff b =
+        Backoff.unlimited(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     assertThat(b.attempts()).isEqualTo(Integer.MAX_VALUE);
     assertThat(b.delayAfter(1)).hasSeconds(1);
     assertThat(b.delayAfter(5)).hasSeconds(16);
