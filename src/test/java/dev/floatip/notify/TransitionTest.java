@@ -60,7 +60,7 @@ class TransitionTest {
     assertThat(b.delayAfter(5)).hasSeconds(16);
     assertThat(b.delayAfter(6)).hasSeconds(30);
     assertThat(b.delayAfter(Integer.MAX_VALUE)).hasSeconds(30);
-    // no retry without a pause that never grows: answered at once, not after 2^31 doublings
+    // a zero wait stays zero, computed at once (not by 2^31 doublings of zero)
     Backoff none = Backoff.unlimited(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1));
     assertThat(none.delayAfter(Integer.MAX_VALUE)).isZero();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.delayAfter(0))

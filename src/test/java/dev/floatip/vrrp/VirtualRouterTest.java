@@ -748,4 +748,55 @@ class VirtualRouterTest {
     assertEquals(List.of(), r.handle(new SyncGroupMaster(at(3600))));
     assertEquals(State.INITIALIZE, r.state());
   }
+
+  // ---- state data lives and dies with its state (RouterState)
+
+  @Test
+  void whatABackupLearnedOfItsMasterDoesNotOutliveTheBackup() {
+    VirtualRouter r = router(RouterSpec.v2(), 150);
+    r.handle(new Startup(T0));
+    r.handle(from(PEER, at(1000), v2(200)));
+    assertEquals(Optional.of(PEER), r.masterAddress());
+    assertEquals(Optional.of(at(1000)), r.lastMasterAdvert());
+
+    r.handle(new FaultChanged(at(1500), true, "link down"));
+    assertEquals(State.FAULT, r.state());
+    assertEquals(Optional.empty(), r.masterAddress(), "FAULT listens to nobody");
+    assertEquals(Optional.empty(), r.lastMasterAdvert());
+    assertEquals(Optional.empty(), r.nextDeadline());
+
+    r.handle(new FaultChanged(at(2000), false, ""));
+    assertEquals(State.BACKUP, r.state());
+    assertEquals(Optional.empty(), r.masterAddress(), "this Backup has heard no master yet");
+    assertEquals(Optional.empty(), r.lastMasterAdvert());
+    assertEquals(Optional.of(at(5414.0625)), r.deadline(Timer.MASTER_DOWN));
+
+    // nobody advertised since: a takeover, not a failover from the master heard before the fault
+    // (that advert is 4.4 s old; a failover metric from it would be made up)
+    r.handle(new TimerFired(at(5414.0625)));
+    assertEquals(State.MASTER, r.state());
+    assertEquals(Optional.of(Reason.MASTER_DOWN), r.lastReason());
+    assertEquals(Optional.empty(), r.lastMasterAdvert());
+    assertEquals(Optional.of(SELF), r.masterAddress());
+  }
+
+  @Test
+  void aMasterKeepsTheFailoverStartButNotTheIntervalItLearnedAsBackup() {
+    Duration ours = Duration.ofMillis(100);
+    VirtualRouter r = router(RouterSpec.v3(ours), 150);
+    r.handle(new Startup(T0));
+    r.handle(from(PEER, at(100), adv(VrrpVersion.V3, 200, SECOND)));
+    assertEquals(SECOND, r.masterAdverInterval(), "RFC 5798 §6.4.2: learned from the master");
+    r.handle(from(PEER, at(500), adv(VrrpVersion.V3, 0, SECOND)));
+    // resigned: Skew_Time of the learned interval, (256 - 150) / 256 s
+    assertEquals(Optional.of(at(914.0625)), r.nextDeadline());
+
+    r.handle(new TimerFired(at(914.0625)));
+    assertEquals(State.MASTER, r.state());
+    assertEquals(Optional.of(Reason.MASTER_RESIGNED), r.lastReason());
+    assertEquals(Optional.of(at(500)), r.lastMasterAdvert(), "where this failover began");
+    assertEquals(ours, r.masterAdverInterval(), "Master_Adver_Interval is a Backup's");
+    assertEquals(Optional.of(at(1014.0625)), r.deadline(Timer.ADVERTISEMENT));
+    assertEquals(Optional.empty(), r.deadline(Timer.MASTER_DOWN));
+  }
 }
