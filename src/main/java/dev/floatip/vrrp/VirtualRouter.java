@@ -20,7 +20,9 @@ import java.util.Set;
  * One virtual router (a VRID on one address family): the RFC 5798 §6 state machine, plus the FAULT
  * state keepalived adds for failed tracking. Sans-I/O: {@link #handle(Input)} takes an input
  * stamped with its time and returns the actions to perform; timers are data, exposed through {@link
- * #nextDeadline()}. Not thread-safe: one thread owns it.
+ * #nextDeadline()}. Not thread-safe: one thread owns it. The state is a {@link RouterState} that
+ * carries what only it knows (Backup: Master_Down_Timer, Master_Adver_Interval, the master it
+ * follows; Master: Adver_Timer, the answers it owes), so none of it outlives its state.
  *
  * <p>Rules beyond the RFC text, each chosen deliberately:
  *
