@@ -100,6 +100,13 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   /** When to look again after agents wrote while our own write was in flight. */
   static final Duration AGAIN = Duration.ofMillis(20);
 
+  /**
+   * Nodes per page of the Node informer's list ({@code limit}, then {@code continue}): each page is
+   * trimmed into the cache before the next is read, so the heap holds one page of full Nodes, not
+   * the whole cluster's (a cloud Node is ~20 KB of JSON; 1000 of them did not fit -Xmx96m).
+   */
+  static final long NODE_LIST_PAGE = 100;
+
   /** When to look again while the plan does not cover a VirtualIP (new, or a new generation). */
   static final Duration PLAN_WAIT = Duration.ofMillis(200);
 
@@ -142,6 +149,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
                 .withName("nodes")
                 .withSecondaryToPrimaryMapper(n -> Set.of())
                 .withItemStore(new TransformingItemStore<>(InformerTrims::node))
+                .withInformerListLimit(NODE_LIST_PAGE)
                 .build(),
             ctx,
             planner::changed,

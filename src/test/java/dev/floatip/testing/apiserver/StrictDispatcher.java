@@ -53,8 +53,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       stores it. Accepted RBAC writes and deletes keep the {@link RbacPolicy} in step.
  *   <li>SelfSubjectRulesReview answered from the caller's rules.
  *   <li>Reads: the pod field selector {@code spec.nodeName} filters lists and watches (the CRUD
- *       mock only knows {@code metadata.*}); after {@link #compact()} a watch from an older
- *       resourceVersion gets an ERROR event with 410 Expired, as the watch cache answers
+ *       mock only knows {@code metadata.*}); lists are paged by {@code limit} and {@code continue}
+ *       ({@link ListPages}); after {@link #compact()} a watch from an older resourceVersion gets an
+ *       ERROR event with 410 Expired, as the watch cache answers
  *       (staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go).
  * </ol>
  *
@@ -406,25 +407,38 @@ public final class StrictDispatcher extends Dispatcher {
 
   private MockResponse list(RecordedRequest request, RequestInfo info) {
     String node = nodeNameSelector(request, info);
-    if (node == null) {
+    Map<String, String> query = query(request.getPath());
+    long limit = limit(query.get("limit"));
+    String continueToken = query.get("continue");
+    if (node == null && limit <= 0 && continueToken == null) {
       return delegate.dispatch(request);
     }
-    MockResponse response = delegate.dispatch(withoutNodeName(request));
+    MockResponse response = delegate.dispatch(forDelegate(request));
+    if (response.code() != 200) {
+      return response;
+    }
     try {
       ObjectNode list = (ObjectNode) JSON.readTree(response.getBody().readUtf8());
-      ArrayNode kept = JSON.createArrayNode();
-      list.withArray("items")
-          .forEach(
-              item -> {
-                if (node.equals(item.path("spec").path("nodeName").asText(null))) {
-                  kept.add(item);
-                }
-              });
-      list.set("items", kept);
-      return json(response.code(), list.toString());
+      if (node != null) {
+        ArrayNode kept = JSON.createArrayNode();
+        list.withArray("items")
+            .forEach(
+                item -> {
+                  if (node.equals(item.path("spec").path("nodeName").asText(null))) {
+                    kept.add(item);
+                  }
+                });
+        list.set("items", kept);
+      }
+      return json(response.code(), ListPages.page(list, limit, continueToken).toString());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** RequestInfo already refused a limit that is not an integer. */
+  private static long limit(String value) {
+    return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
   }
 
   private MockResponse watch(RecordedRequest request, RequestInfo info) {
@@ -435,7 +449,7 @@ public final class StrictDispatcher extends Dispatcher {
       return expired(rv, below);
     }
     String node = nodeNameSelector(request, info);
-    MockResponse response = delegate.dispatch(node == null ? request : withoutNodeName(request));
+    MockResponse response = delegate.dispatch(node == null ? request : forDelegate(request));
     WebSocketListener listener = response.getWebSocketListener();
     return listener == null
         ? response
@@ -578,13 +592,16 @@ public final class StrictDispatcher extends Dispatcher {
     return node;
   }
 
-  private static RecordedRequest withoutNodeName(RecordedRequest request) {
+  private static RecordedRequest forDelegate(RecordedRequest request) {
     String path = request.getPath();
     int q = path.indexOf('?');
     StringBuilder out = new StringBuilder(path.substring(0, q));
     char sep = '?';
     for (Map.Entry<String, String> e : query(path).entrySet()) {
       String value = e.getValue();
+      if (e.getKey().equals("limit") || e.getKey().equals("continue")) {
+        continue; // paged here, from the whole list
+      }
       if (e.getKey().equals("fieldSelector")) {
         value =
             String.join(
