@@ -13,6 +13,7 @@ import dev.floatip.config.VirtualIPValidator;
 import dev.floatip.operator.model.AllowanceCheck;
 import dev.floatip.operator.model.ClusterPlan;
 import dev.floatip.operator.model.Labels;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -11,6 +11,7 @@ import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.CandidateChoice;
 import dev.floatip.operator.model.NodeView;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.StatusAggregator;
 import dev.floatip.operator.model.VridAllocator;
 import io.fabric8.kubernetes.api.model.Node;
