@@ -213,6 +213,52 @@ class MockApiServerTest {
     }
   }
 
+  /** A GET (served from what the last write stored) equals the object in a list (the store). */
+  @Test
+  void aReadAfterEachKindOfWriteSeesWhatTheStoreHolds() {
+    KubernetesClient admin = api.client();
+    VirtualIP v = vip("cached");
+    v.getMetadata().setFinalizers(List.of("test.floatip.dev/hold"));
+    var vips = admin.resources(VirtualIP.class);
+    java.util.function.Consumer<String> same =
+        step -> {
+          VirtualIP got = vips.withName("cached").get();
+          VirtualIP listed =
+              vips.list().getItems().stream()
+                  .filter(x -> x.getMetadata().getName().equals("cached"))
+                  .findFirst()
+                  .orElseThrow();
+          assertThat(got).as(step).isEqualTo(listed);
+        };
+    admin.resource(v).create();
+    same.accept("create");
+    vips.withName("cached")
+        .edit(
+            x -> {
+              x.getSpec().addresses().set(0, "192.0.2.10/24");
+              return x;
+            });
+    same.accept("update");
+    vips.withName("cached")
+        .subresource("status")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"virtualRouterId\":7}}");
+    same.accept("status patch");
+    assertThat(vips.withName("cached").get().getStatus().virtualRouterId()).isEqualTo(7);
+    vips.withName("cached").delete();
+    same.accept("delete held by a finalizer");
+    assertThat(vips.withName("cached").get().getMetadata().getDeletionTimestamp()).isNotNull();
+    vips.withName("cached")
+        .edit(
+            x -> {
+              x.getMetadata().setFinalizers(List.of());
+              return x;
+            });
+    await().atMost(WAIT).until(() -> vips.withName("cached").get() == null);
+  }
+
   @Test
   void aWatchFromACompactedVersionIsExpiredAndInformersRelist() throws Exception {
     KubernetesClient admin = api.client();
