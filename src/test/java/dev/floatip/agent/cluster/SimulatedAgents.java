@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,12 @@ import java.util.function.Function;
  *
  * <p>What differs from N {@link ClusterAgent}s: one informer pair (VirtualIPs, Nodes) feeds every
  * node instead of one per agent (N full caches of N Nodes do not fit one JVM: that is what the real
- * agents of the benchmark measure), one plan thread plans every node per burst of events, no pod
- * watch (no pod checks in the benchmark's VirtualIPs), no metrics endpoint. The names of the
- * VirtualIPs and their VRIDs are computed once per round for every node.
+ * agents of the benchmark measure), one plan thread for every node, no pod watch (no pod checks in
+ * the benchmark's VirtualIPs), no metrics endpoint. A round plans only the nodes an event can
+ * concern (a VirtualIP's candidates and nodes with an entry, before and after; a Node's own agent),
+ * where a ClusterAgent plans on every event: for the other nodes {@link NodePlanner#mayConcern}
+ * leaves the plan as it was. The names of the VirtualIPs and their VRIDs are computed once per
+ * round for every node.
  */
 public final class SimulatedAgents implements AutoCloseable {
 
@@ -55,6 +59,10 @@ public final class SimulatedAgents implements AutoCloseable {
   private SharedIndexInformer<VirtualIP> vips;
   private SharedIndexInformer<Node> nodes;
   private boolean planPending;
+
+  /** The nodes the next round plans (guarded by this); null: every node. */
+  private Set<String> due;
+
   private volatile long plans;
 
   /**
@@ -98,7 +106,7 @@ public final class SimulatedAgents implements AutoCloseable {
               clock,
               tracking,
               listeners,
-              SimulatedAgents.this::plan,
+              () -> plan(Set.of(node)),
               passwords::secret);
       this.reporter =
           new StatusReporter(
@@ -128,28 +136,45 @@ public final class SimulatedAgents implements AutoCloseable {
   public void start() {
     agents.values().forEach(a -> a.runner.start());
     agents.values().forEach(a -> a.reporter.start());
-    ResourceEventHandler<Object> plan =
+    vips = client.resources(VirtualIP.class).runnableInformer(0);
+    vips.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
-          public void onAdd(Object obj) {
-            plan();
+          public void onAdd(VirtualIP v) {
+            plan(concerned(v));
           }
 
           @Override
-          public void onUpdate(Object oldObj, Object newObj) {
-            plan();
+          public void onUpdate(VirtualIP before, VirtualIP now) {
+            Set<String> both = new HashSet<>(concerned(before));
+            both.addAll(concerned(now));
+            plan(both);
           }
 
           @Override
-          public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-            plan();
+          public void onDelete(VirtualIP v, boolean deletedFinalStateUnknown) {
+            plan(concerned(v));
           }
-        };
-    vips = client.resources(VirtualIP.class).runnableInformer(0);
-    vips.addEventHandler(cast(plan));
+        });
     nodes = client.nodes().runnableInformer(0);
     nodes.itemStore(new TrimmedStore<>(CacheTrim::node)); // as ClusterAgent keeps its own Node
-    nodes.addEventHandler(cast(plan));
+    nodes.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Node n) {
+            plan(Set.of(n.getMetadata().getName()));
+          }
+
+          @Override
+          public void onUpdate(Node before, Node now) {
+            plan(Set.of(now.getMetadata().getName()));
+          }
+
+          @Override
+          public void onDelete(Node n, boolean deletedFinalStateUnknown) {
+            plan(Set.of(n.getMetadata().getName()));
+          }
+        });
     vips.exceptionHandler((started, failure) -> true);
     nodes.exceptionHandler((started, failure) -> true);
     vips.start();
@@ -161,12 +186,27 @@ public final class SimulatedAgents implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> h) {
-    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  /**
+   * The nodes a VirtualIP's change can concern: its candidates and the nodes with an entry. For any
+   * other node {@link NodePlanner#mayConcern} is false before and after, so its plan would not
+   * change: a ClusterAgent plans on every event, the simulation only where it can matter.
+   */
+  private static Set<String> concerned(VirtualIP v) {
+    Set<String> out = new HashSet<>();
+    if (v.getStatus() != null) {
+      if (v.getStatus().candidates() != null) {
+        v.getStatus().candidates().stream()
+            .filter(c -> c != null && c.name() != null)
+            .forEach(c -> out.add(c.name()));
+      }
+      if (v.getStatus().nodes() != null) {
+        out.addAll(v.getStatus().nodes().keySet());
+      }
+    }
+    return out;
   }
 
-  /** Plan rounds run so far (each plans every node). */
+  /** Plan rounds run so far (the first plans every node, the others the nodes events concern). */
   public long plans() {
     return plans;
   }
@@ -178,8 +218,15 @@ public final class SimulatedAgents implements AutoCloseable {
     return out;
   }
 
-  private synchronized void plan() {
-    if (planner.isShutdown() || planPending) {
+  /** Plans these nodes in the next round, folding bursts of events into one round. */
+  private synchronized void plan(Set<String> nodes) {
+    if (nodes.isEmpty() || planner.isShutdown()) {
+      return;
+    }
+    if (due != null) {
+      due.addAll(nodes);
+    }
+    if (planPending) {
       return;
     }
     planPending = true;
@@ -187,14 +234,22 @@ public final class SimulatedAgents implements AutoCloseable {
   }
 
   private void planSafely() {
+    Set<String> round;
     synchronized (this) {
+      if (!vips.hasSynced() || !nodes.hasSynced()) {
+        planner.schedule(this::planSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        return; // the first round, of every node, once both informers listed
+      }
       planPending = false;
-    }
-    if (!vips.hasSynced() || !nodes.hasSynced()) {
-      return;
+      round = due == null ? agents.keySet() : due;
+      due = new HashSet<>();
     }
     NodePlanner.Snapshot all = NodePlanner.Snapshot.of(vips.getStore().list());
-    for (Agent a : agents.values()) {
+    for (String node : round) {
+      Agent a = agents.get(node);
+      if (a == null) {
+        continue; // a Node without a simulated agent (a real agent's)
+      }
       try {
         a.planner.plan(all, nodes.getStore().getByKey(a.node));
       } catch (RuntimeException e) {
