@@ -145,16 +145,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   public List<EventSource<?, VirtualIP>> prepareEventSources(EventSourceContext<VirtualIP> ctx) {
     IndexerResourceCache<VirtualIP> primaries = ctx.getPrimaryCache();
     nodeSource =
-        new PlanInputSource<>(
-            InformerEventSourceConfiguration.from(Node.class, VirtualIP.class)
-                .withName("nodes")
-                .withSecondaryToPrimaryMapper(n -> Set.of())
-                .withItemStore(new TransformingItemStore<>(InformerTrims::node))
-                .withInformerListLimit(NODE_LIST_PAGE)
-                .build(),
-            ctx,
-            planner::changed,
-            Planner::nodeChangeMatters);
+        new PlanInputSource<>(nodeInformer(), ctx, planner::changed, Planner::nodeChangeMatters);
     daemonSetSource =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(DaemonSet.class, VirtualIP.class)
@@ -190,6 +181,16 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         () -> peerSource.list(),
         () -> nodeSource.isRunning() && peerSource.isRunning());
     return List.of(nodeSource, daemonSetSource, peerSource, planner);
+  }
+
+  /** The Node informer: trimmed Nodes, listed page by page, feeding only the plan. */
+  static InformerEventSourceConfiguration<Node> nodeInformer() {
+    return InformerEventSourceConfiguration.from(Node.class, VirtualIP.class)
+        .withName("nodes")
+        .withSecondaryToPrimaryMapper(n -> Set.of())
+        .withItemStore(new TransformingItemStore<>(InformerTrims::node))
+        .withInformerListLimit(NODE_LIST_PAGE)
+        .build();
   }
 
   private static Set<ResourceID> all(IndexerResourceCache<VirtualIP> cache, HasMetadata except) {
