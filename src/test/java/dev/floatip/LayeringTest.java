@@ -179,4 +179,16 @@ class LayeringTest {
         .allowEmptyShould(true)
         .check(production);
   }
+
+  @Test
+  void theOperatorsModelDoesNotDependOnTheOperatorItself() {
+    // the operator builds on its model; a dependency back would make the two packages a cycle
+    noClasses()
+        .that()
+        .resideInAPackage("dev.floatip.operator.model..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.floatip.operator")
+        .check(production);
+  }
 }

@@ -2,12 +2,16 @@ package dev.floatip.config;
 
 import dev.floatip.vrrp.IpFamily;
 import java.net.InetAddress;
+import java.util.regex.Pattern;
 
 /**
  * A virtual address with its prefix length, e.g. {@code 192.0.2.200/24}. Without a prefix the
  * address is a host address (/32 or /128), as keepalived's virtual_ipaddress.
  */
 public record Cidr(InetAddress address, int prefixLength) {
+
+  /** No leading zeros, as the CRD's pattern (compiled once: agents parse every VirtualIP's). */
+  private static final Pattern PREFIX = Pattern.compile("[1-9][0-9]{0,2}");
 
   public Cidr {
     int max = maxPrefix(IpFamily.of(address));
@@ -39,7 +43,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     }
     String prefix = text.substring(slash + 1);
     int max = maxPrefix(IpFamily.of(address));
-    if (!prefix.matches("[1-9][0-9]{0,2}")) { // no leading zeros, as the CRD's pattern
+    if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException("prefix length must be 1.." + max);
     }
     return new Cidr(address, Integer.parseInt(prefix));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floatip.operator.model.AgentDaemonSetFactory;
 import dev.floatip.operator.model.AgentRbacFactory;
 import dev.floatip.operator.model.Labels;
+import dev.floatip.operator.model.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

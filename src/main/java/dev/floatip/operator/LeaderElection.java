@@ -1,5 +1,6 @@
 package dev.floatip.operator;
 
+import dev.floatip.operator.model.OperatorConfig;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;

@@ -1,5 +1,6 @@
 package dev.floatip.operator;
 
+import dev.floatip.operator.model.OperatorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -1,6 +1,8 @@
 package dev.floatip.operator;
 
 import dev.floatip.kube.ApiRate;
+import dev.floatip.operator.model.AgentAllowance;
+import dev.floatip.operator.model.OperatorConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;

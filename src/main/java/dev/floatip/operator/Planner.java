@@ -5,6 +5,7 @@ import dev.floatip.config.Violation;
 import dev.floatip.operator.model.ClusterPlan;
 import dev.floatip.operator.model.NodeInfo;
 import dev.floatip.operator.model.NodeView;
+import dev.floatip.operator.model.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Node;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;

@@ -1,6 +1,7 @@
 package dev.floatip.operator;
 
 import dev.floatip.kube.ApiRateLimit;
+import dev.floatip.operator.model.OperatorConfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -6,6 +6,7 @@ import dev.floatip.api.v1alpha1.NotifySpec;
 import dev.floatip.api.v1alpha1.SecretKeyRef;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.Violation;
+import dev.floatip.operator.model.OperatorConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

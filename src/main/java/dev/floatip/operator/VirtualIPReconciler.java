@@ -13,6 +13,7 @@ import dev.floatip.config.VirtualIPValidator;
 import dev.floatip.operator.model.AllowanceCheck;
 import dev.floatip.operator.model.ClusterPlan;
 import dev.floatip.operator.model.Labels;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.StatusAggregator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -100,6 +101,13 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   /** When to look again after agents wrote while our own write was in flight. */
   static final Duration AGAIN = Duration.ofMillis(20);
 
+  /**
+   * Nodes per page of the Node informer's list ({@code limit}, then {@code continue}): each page is
+   * trimmed into the cache before the next is read, so the heap holds one page of full Nodes, not
+   * the whole cluster's (a cloud Node is ~20 KB of JSON; 1000 of them did not fit -Xmx96m).
+   */
+  static final long NODE_LIST_PAGE = 100;
+
   /** When to look again while the plan does not cover a VirtualIP (new, or a new generation). */
   static final Duration PLAN_WAIT = Duration.ofMillis(200);
 
@@ -137,15 +145,7 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
   public List<EventSource<?, VirtualIP>> prepareEventSources(EventSourceContext<VirtualIP> ctx) {
     IndexerResourceCache<VirtualIP> primaries = ctx.getPrimaryCache();
     nodeSource =
-        new PlanInputSource<>(
-            InformerEventSourceConfiguration.from(Node.class, VirtualIP.class)
-                .withName("nodes")
-                .withSecondaryToPrimaryMapper(n -> Set.of())
-                .withItemStore(new TransformingItemStore<>(InformerTrims::node))
-                .build(),
-            ctx,
-            planner::changed,
-            Planner::nodeChangeMatters);
+        new PlanInputSource<>(nodeInformer(), ctx, planner::changed, Planner::nodeChangeMatters);
     daemonSetSource =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(DaemonSet.class, VirtualIP.class)
@@ -181,6 +181,16 @@ public class VirtualIPReconciler implements Reconciler<VirtualIP>, Cleaner<Virtu
         () -> peerSource.list(),
         () -> nodeSource.isRunning() && peerSource.isRunning());
     return List.of(nodeSource, daemonSetSource, peerSource, planner);
+  }
+
+  /** The Node informer: trimmed Nodes, listed page by page, feeding only the plan. */
+  static InformerEventSourceConfiguration<Node> nodeInformer() {
+    return InformerEventSourceConfiguration.from(Node.class, VirtualIP.class)
+        .withName("nodes")
+        .withSecondaryToPrimaryMapper(n -> Set.of())
+        .withItemStore(new TransformingItemStore<>(InformerTrims::node))
+        .withInformerListLimit(NODE_LIST_PAGE)
+        .build();
   }
 
   private static Set<ResourceID> all(IndexerResourceCache<VirtualIP> cache, HasMetadata except) {

@@ -2,8 +2,8 @@ package dev.floatip.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.floatip.operator.OperatorConfig;
 import dev.floatip.operator.model.AgentDaemonSetFactory;
+import dev.floatip.operator.model.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.floatip.operator.model.AgentRbacFactory;
 import dev.floatip.operator.model.Labels;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.testing.MockApiServer;
 import dev.floatip.testing.apiserver.Identity;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;

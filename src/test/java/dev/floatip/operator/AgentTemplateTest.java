@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.floatip.api.v1alpha1.VirtualIP;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.Vips;
 import dev.floatip.testing.ApiServerTestResource;
 import dev.floatip.testing.MockApiServer;

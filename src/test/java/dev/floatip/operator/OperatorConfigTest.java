@@ -3,6 +3,8 @@ package dev.floatip.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floatip.operator.model.AgentAllowance;
+import dev.floatip.operator.model.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;

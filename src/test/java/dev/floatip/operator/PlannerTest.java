@@ -7,6 +7,7 @@ import dev.floatip.api.v1alpha1.NodeState;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.Vips;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

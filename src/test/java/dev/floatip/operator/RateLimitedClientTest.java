@@ -3,6 +3,7 @@ package dev.floatip.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floatip.kube.ApiRate;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

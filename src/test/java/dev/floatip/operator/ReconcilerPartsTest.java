@@ -11,6 +11,7 @@ import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.CandidateChoice;
 import dev.floatip.operator.model.NodeView;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.StatusAggregator;
 import dev.floatip.operator.model.VridAllocator;
 import io.fabric8.kubernetes.api.model.Node;
@@ -30,6 +31,39 @@ import org.junit.jupiter.api.Test;
 
 /** The reconciler's pure helpers and the exact status patch body. */
 class ReconcilerPartsTest {
+
+  /**
+   * 1000 cloud Nodes listed at once did not fit the chart's -Xmx96m: the Node informer lists in
+   * pages (each trimmed into the cache before the next is read) and caches trimmed Nodes.
+   */
+  @Test
+  void theNodeInformerListsInPagesAndCachesTrimmedNodes() {
+    var informer = VirtualIPReconciler.nodeInformer().getInformerConfig();
+    assertThat(informer.getInformerListLimit()).isEqualTo(100L);
+    var store = informer.getItemStore();
+    Node full =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName("n1")
+            .withResourceVersion("7")
+            .addToAnnotations("big", "x".repeat(10_000))
+            .endMetadata()
+            .withNewStatus()
+            .addNewImage()
+            .withNames("registry.example/app:1")
+            .withSizeBytes(1L)
+            .endImage()
+            .addToAddresses(new NodeAddress("192.0.2.1", "InternalIP"))
+            .endStatus()
+            .build();
+    store.put(store.getKey(full), full);
+    Node cached = store.get(store.getKey(full));
+    assertThat(cached.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(cached.getStatus().getImages()).isNullOrEmpty();
+    assertThat(cached.getStatus().getAddresses())
+        .extracting(NodeAddress::getAddress)
+        .containsExactly("192.0.2.1");
+  }
 
   private static NodeStatus entry(NodeState state) {
     return new NodeStatus(state, 100, 100, null, null, null, null, 1L, null, null);

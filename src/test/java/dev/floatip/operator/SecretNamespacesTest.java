@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.Violation;
+import dev.floatip.operator.model.OperatorConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -9,6 +9,7 @@ import dev.floatip.api.v1alpha1.Phase;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
 import dev.floatip.operator.model.Labels;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.operator.model.Vips;
 import dev.floatip.operator.model.VridAllocator;
 import dev.floatip.testing.ApiServerTestResource;

@@ -1,7 +1,7 @@
 package dev.floatip.testing;
 
-import dev.floatip.operator.OperatorConfig;
 import dev.floatip.operator.model.AgentRbacFactory;
+import dev.floatip.operator.model.OperatorConfig;
 import dev.floatip.testing.apiserver.CrdAdmission;
 import dev.floatip.testing.apiserver.Identity;
 import dev.floatip.testing.apiserver.RbacPolicy;

@@ -151,6 +151,115 @@ class MockApiServerTest {
   }
 
   @Test
+  void listsArePagedByLimitAndContinue() {
+    KubernetesClient admin = api.client();
+    List<String> mine = List.of("pg-1", "pg-2", "pg-3", "pg-4", "pg-5");
+    for (String name : mine) {
+      admin
+          .nodes()
+          .resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
+    try {
+      List<String> seen = new java.util.ArrayList<>();
+      java.util.Set<String> versions = new java.util.HashSet<>();
+      String token = null;
+      int pages = 0;
+      do {
+        io.fabric8.kubernetes.api.model.NodeList page =
+            admin
+                .nodes()
+                .list(
+                    new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                        .withLimit(2L)
+                        .withContinue(token)
+                        .build());
+        assertThat(page.getItems()).hasSizeLessThanOrEqualTo(2);
+        page.getItems().forEach(n -> seen.add(n.getMetadata().getName()));
+        versions.add(page.getMetadata().getResourceVersion());
+        token = page.getMetadata().getContinue();
+        if (token != null) {
+          assertThat(page.getItems()).hasSize(2);
+          assertThat(page.getMetadata().getRemainingItemCount()).isPositive();
+        }
+        pages++;
+      } while (token != null && pages < 100);
+      assertThat(pages).isGreaterThanOrEqualTo(3); // at least the 5 nodes created here
+      assertThat(seen).isSorted().doesNotHaveDuplicates().containsAll(mine);
+      assertThat(seen).hasSameSizeAs(admin.nodes().list().getItems());
+      assertThat(versions).as("every page carries the first page's resourceVersion").hasSize(1);
+
+      // an informer listing page by page caches every Node
+      try (SharedIndexInformer<Node> nodes = admin.nodes().withLimit(2L).inform()) {
+        await()
+            .atMost(WAIT)
+            .until(() -> mine.stream().allMatch(n -> nodes.getStore().getByKey(n) != null));
+      }
+
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .nodes()
+                      .list(
+                          new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                              .withLimit(2L)
+                              .withContinue("not-a-token")
+                              .build()))
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("continue key is not valid")
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(400));
+    } finally {
+      mine.forEach(n -> admin.nodes().withName(n).delete());
+    }
+  }
+
+  /** A GET (served from what the last write stored) equals the object in a list (the store). */
+  @Test
+  void aReadAfterEachKindOfWriteSeesWhatTheStoreHolds() {
+    KubernetesClient admin = api.client();
+    VirtualIP v = vip("cached");
+    v.getMetadata().setFinalizers(List.of("test.floatip.dev/hold"));
+    var vips = admin.resources(VirtualIP.class);
+    java.util.function.Consumer<String> same =
+        step -> {
+          VirtualIP got = vips.withName("cached").get();
+          VirtualIP listed =
+              vips.list().getItems().stream()
+                  .filter(x -> x.getMetadata().getName().equals("cached"))
+                  .findFirst()
+                  .orElseThrow();
+          assertThat(got).as(step).isEqualTo(listed);
+        };
+    admin.resource(v).create();
+    same.accept("create");
+    vips.withName("cached")
+        .edit(
+            x -> {
+              x.getSpec().addresses().set(0, "192.0.2.10/24");
+              return x;
+            });
+    same.accept("update");
+    vips.withName("cached")
+        .subresource("status")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"virtualRouterId\":7}}");
+    same.accept("status patch");
+    assertThat(vips.withName("cached").get().getStatus().virtualRouterId()).isEqualTo(7);
+    vips.withName("cached").delete();
+    same.accept("delete held by a finalizer");
+    assertThat(vips.withName("cached").get().getMetadata().getDeletionTimestamp()).isNotNull();
+    vips.withName("cached")
+        .edit(
+            x -> {
+              x.getMetadata().setFinalizers(List.of());
+              return x;
+            });
+    await().atMost(WAIT).until(() -> vips.withName("cached").get() == null);
+  }
+
+  @Test
   void aWatchFromACompactedVersionIsExpiredAndInformersRelist() throws Exception {
     KubernetesClient admin = api.client();
     admin.resource(vip("before")).create();

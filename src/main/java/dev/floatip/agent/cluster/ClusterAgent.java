@@ -3,7 +3,6 @@ package dev.floatip.agent.cluster;
 import dev.floatip.agent.EventLoop;
 import dev.floatip.agent.RouterStatus;
 import dev.floatip.agent.VipRunner;
-import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.tracking.Effective;
@@ -18,19 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,11 +58,7 @@ public final class ClusterAgent implements AutoCloseable {
   private SharedIndexInformer<VirtualIP> vips;
   private SharedIndexInformer<Node> nodes;
   private boolean planPending;
-
-  // plan thread only
-  private boolean orphansRemoved;
-  private final Map<String, Long> released = new HashMap<>();
-  private Set<String> known = Set.of();
+  private final NodePlanner nodePlanner;
 
   /**
    * The environment variable naming where the host's root is mounted into the agent's container
@@ -129,6 +119,7 @@ public final class ClusterAgent implements AutoCloseable {
               }
             },
             clock);
+    this.nodePlanner = new NodePlanner(nodeName, runner, reporter, passwords, clock);
   }
 
   /**
@@ -242,87 +233,8 @@ public final class ClusterAgent implements AutoCloseable {
     if (!vips.hasSynced() || !nodes.hasSynced()) {
       return; // the informers call again once they listed
     }
-    List<VirtualIP> all = vips.getStore().list();
-    Node self = nodes.getStore().getByKey(nodeName);
-    if (!orphansRemoved) {
-      runner.removeOrphans(all);
-      orphansRemoved = true;
-    }
-    List<Placement.Decision> decisions = all.stream().map(v -> Placement.decide(v, self)).toList();
-    List<VipRunner.VipInput> inputs = new ArrayList<>();
-    Map<String, String> unavailable = new HashMap<>();
-    for (Placement.Decision d : decisions) {
-      if (d instanceof Placement.Run run) {
-        switch (passwords.resolve(run.vip())) {
-          case Passwords.Resolved r ->
-              inputs.add(new VipRunner.VipInput(run.vip(), r.password(), run.peers()));
-          case Passwords.Missing m -> unavailable.put(run.name(), m.reason());
-        }
-      }
-    }
-    Optional<VipRunner.Applied> result = runner.apply(inputs, all);
-    if (result.isEmpty()) {
-      return; // interfaces unreadable: the next event or network change plans again
-    }
-    runner.loop().standby(Placement.maintenance(self));
-    report(decisions, result.get(), unavailable);
-    Set<String> names =
-        all.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
-    known.stream().filter(n -> !names.contains(n)).forEach(reporter::forget);
-    released.keySet().retainAll(names);
-    known = names;
-  }
-
-  private void report(
-      List<Placement.Decision> decisions,
-      VipRunner.Applied applied,
-      Map<String, String> unavailable) {
-    Instant now = clock.instant();
-    for (Placement.Decision d : decisions) {
-      String name = d.name();
-      long generation = Objects.requireNonNullElse(d.vip().getMetadata().getGeneration(), 0L);
-      switch (d) {
-        case Placement.Run r -> {
-          Integer base = applied.running().get(name);
-          if (base != null) {
-            reporter.report(name, new StatusReporter.Running(generation, base));
-          } else {
-            String why = unavailable.getOrDefault(name, applied.notRun().get(name));
-            reporter.report(name, new StatusReporter.NotRunning(generation, why, now));
-          }
-        }
-        case Placement.Release rel -> {
-          if (!Objects.equals(released.get(name), generation) && hasEntry(d.vip())) {
-            released.put(name, generation);
-            applied
-                .stopped()
-                .thenRun(
-                    () ->
-                        reporter.report(
-                            name,
-                            new StatusReporter.Stopped(
-                                generation,
-                                "VirtualIP deleted: addresses released",
-                                clock.instant())));
-          }
-        }
-        case Placement.Skip s -> {
-          if (reporter.reports(name) || hasEntry(d.vip())) {
-            LOG.infof("%s: not for this node: %s", name, s.reason());
-            reporter.remove(name);
-          }
-        }
-      }
-    }
-  }
-
-  /** Whether the VirtualIP's status holds a (non-Stopped) entry of this node. */
-  private boolean hasEntry(VirtualIP vip) {
-    NodeStatus mine =
-        vip.getStatus() == null || vip.getStatus().nodes() == null
-            ? null
-            : vip.getStatus().nodes().get(nodeName);
-    return mine != null && mine.state() != dev.floatip.api.v1alpha1.NodeState.Stopped;
+    nodePlanner.plan(
+        NodePlanner.Snapshot.of(vips.getStore().list()), nodes.getStore().getByKey(nodeName));
   }
 
   private void reportForeignVridsSafely() {
@@ -337,11 +249,7 @@ public final class ClusterAgent implements AutoCloseable {
     }
   }
 
-  /**
-   * VRIDs heard on this node's segments that belong to no VirtualIP go into this node's entries
-   * ({@code status.nodes.<node>.foreignVrids}), so that the operator allocates around them; the
-   * reporter writes them only when the set changes. The agent never writes Node objects.
-   */
+  /** The foreign VRIDs this node hears: {@link NodePlanner#reportForeignVrids}. */
   private void reportForeignVrids()
       throws InterruptedException,
           java.util.concurrent.ExecutionException,
@@ -349,18 +257,9 @@ public final class ClusterAgent implements AutoCloseable {
     if (vips == null || !vips.hasSynced()) {
       return;
     }
-    Set<Integer> ours = new HashSet<>();
-    for (VirtualIP v : vips.getStore().list()) {
-      if (v.getSpec() != null && v.getSpec().virtualRouterId() != null) {
-        ours.add(v.getSpec().virtualRouterId());
-      }
-      if (v.getStatus() != null && v.getStatus().virtualRouterId() != null) {
-        ours.add(v.getStatus().virtualRouterId());
-      }
-    }
-    Set<Integer> foreign = new TreeSet<>(runner.loop().foreignVrids().get(2, TimeUnit.SECONDS));
-    foreign.removeAll(ours);
-    reporter.foreignVrids(foreign);
+    nodePlanner
+        .reportForeignVrids(NodePlanner.ownVrids(vips.getStore().list()))
+        .get(2, TimeUnit.SECONDS);
   }
 
   /**

@@ -1,8 +1,6 @@
 package dev.floatip.operator.model;
 
 import dev.floatip.api.v1alpha1.ClusterContract;
-import dev.floatip.operator.AgentAllowance;
-import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,7 +1,6 @@
 package dev.floatip.operator.model;
 
 import dev.floatip.api.v1alpha1.VirtualIP;
-import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;

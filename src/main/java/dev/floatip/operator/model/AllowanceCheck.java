@@ -6,7 +6,6 @@ import dev.floatip.api.v1alpha1.TrackSpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.FieldPath;
 import dev.floatip.config.Violation;
-import dev.floatip.operator.AgentAllowance;
 import java.util.ArrayList;
 import java.util.List;
 

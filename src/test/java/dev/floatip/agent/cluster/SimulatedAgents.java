@@ -3,8 +3,6 @@ package dev.floatip.agent.cluster;
 import dev.floatip.agent.EventLoop;
 import dev.floatip.agent.RouterStatus;
 import dev.floatip.agent.VipRunner;
-import dev.floatip.api.v1alpha1.NodeState;
-import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.tracking.Effective;
@@ -17,38 +15,35 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Many cluster agents in one JVM, for the scale benchmark (dev.floatip.testing.scale): per node the
  * agent's own parts (a {@link VipRunner} with its real VRRP event loop on the node's dataplane, a
  * {@link StatusReporter} writing that node's status entries with the agents' ServiceAccount, {@link
- * Passwords}, {@link Placement}), planned exactly as {@link ClusterAgent#plan} plans them and
- * reporting as {@code ClusterAgent.report} does.
+ * Passwords}) and the agent's own {@link NodePlanner}: the code a {@link ClusterAgent} plans and
+ * reports with.
  *
  * <p>What differs from N {@link ClusterAgent}s: one informer pair (VirtualIPs, Nodes) feeds every
  * node instead of one per agent (N full caches of N Nodes do not fit one JVM: that is what the real
- * agents of the benchmark measure), one plan thread plans every node per burst of events, no pod
- * watch (no pod checks in the benchmark's VirtualIPs), no metrics endpoint. A node whose Placement
- * decision can have no effect (not selected, no entry, not being deleted, i.e. a Skip that removes
- * nothing) is not passed to {@link Placement#decide}: the same outcome without N×N validations.
+ * agents of the benchmark measure), one plan thread for every node, no pod watch (no pod checks in
+ * the benchmark's VirtualIPs), no metrics endpoint. A round plans only the nodes an event can
+ * concern (a VirtualIP's candidates and nodes with an entry, before and after; a Node's own agent),
+ * where a ClusterAgent plans on every event: for the other nodes {@link NodePlanner#mayConcern}
+ * leaves the plan as it was. The names of the VirtualIPs and their VRIDs are computed once per
+ * round for every node.
  */
 public final class SimulatedAgents implements AutoCloseable {
 
@@ -64,6 +59,10 @@ public final class SimulatedAgents implements AutoCloseable {
   private SharedIndexInformer<VirtualIP> vips;
   private SharedIndexInformer<Node> nodes;
   private boolean planPending;
+
+  /** The nodes the next round plans (guarded by this); null: every node. */
+  private Set<String> due;
+
   private volatile long plans;
 
   /**
@@ -87,11 +86,7 @@ public final class SimulatedAgents implements AutoCloseable {
     final String node;
     final VipRunner runner;
     final StatusReporter reporter;
-    final Passwords passwords;
-    // plan thread only
-    boolean orphansRemoved;
-    final Map<String, Long> released = new HashMap<>();
-    Set<String> known = Set.of();
+    final NodePlanner planner;
 
     Agent(String node, String namespace, Dataplane dataplane) {
       this.node = node;
@@ -101,10 +96,18 @@ public final class SimulatedAgents implements AutoCloseable {
               dataplane.linkMonitor(),
               dataplane.addresses(),
               PodWatch.NONE);
+      Passwords passwords = new Passwords(client, namespace, clock);
       List<EventLoop.Listener> listeners = new ArrayList<>();
       listeners.add((spec, change) -> flush());
       this.runner =
-          new VipRunner(node, dataplane, clock, tracking, listeners, SimulatedAgents.this::plan);
+          new VipRunner(
+              node,
+              dataplane,
+              clock,
+              tracking,
+              listeners,
+              () -> plan(Set.of(node)),
+              passwords::secret);
       this.reporter =
           new StatusReporter(
               client,
@@ -121,7 +124,7 @@ public final class SimulatedAgents implements AutoCloseable {
                 }
               },
               clock);
-      this.passwords = new Passwords(client, namespace, clock);
+      this.planner = new NodePlanner(node, runner, reporter, passwords, clock);
     }
 
     void flush() {
@@ -133,27 +136,45 @@ public final class SimulatedAgents implements AutoCloseable {
   public void start() {
     agents.values().forEach(a -> a.runner.start());
     agents.values().forEach(a -> a.reporter.start());
-    ResourceEventHandler<Object> plan =
+    vips = client.resources(VirtualIP.class).runnableInformer(0);
+    vips.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
-          public void onAdd(Object obj) {
-            plan();
+          public void onAdd(VirtualIP v) {
+            plan(concerned(v));
           }
 
           @Override
-          public void onUpdate(Object oldObj, Object newObj) {
-            plan();
+          public void onUpdate(VirtualIP before, VirtualIP now) {
+            Set<String> both = new HashSet<>(concerned(before));
+            both.addAll(concerned(now));
+            plan(both);
           }
 
           @Override
-          public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-            plan();
+          public void onDelete(VirtualIP v, boolean deletedFinalStateUnknown) {
+            plan(concerned(v));
           }
-        };
-    vips = client.resources(VirtualIP.class).runnableInformer(0);
-    vips.addEventHandler(cast(plan));
+        });
     nodes = client.nodes().runnableInformer(0);
-    nodes.addEventHandler(cast(plan));
+    nodes.itemStore(new TrimmedStore<>(CacheTrim::node)); // as ClusterAgent keeps its own Node
+    nodes.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Node n) {
+            plan(Set.of(n.getMetadata().getName()));
+          }
+
+          @Override
+          public void onUpdate(Node before, Node now) {
+            plan(Set.of(now.getMetadata().getName()));
+          }
+
+          @Override
+          public void onDelete(Node n, boolean deletedFinalStateUnknown) {
+            plan(Set.of(n.getMetadata().getName()));
+          }
+        });
     vips.exceptionHandler((started, failure) -> true);
     nodes.exceptionHandler((started, failure) -> true);
     vips.start();
@@ -165,12 +186,27 @@ public final class SimulatedAgents implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> h) {
-    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  /**
+   * The nodes a VirtualIP's change can concern: its candidates and the nodes with an entry. For any
+   * other node {@link NodePlanner#mayConcern} is false before and after, so its plan would not
+   * change: a ClusterAgent plans on every event, the simulation only where it can matter.
+   */
+  private static Set<String> concerned(VirtualIP v) {
+    Set<String> out = new HashSet<>();
+    if (v.getStatus() != null) {
+      if (v.getStatus().candidates() != null) {
+        v.getStatus().candidates().stream()
+            .filter(c -> c != null && c.name() != null)
+            .forEach(c -> out.add(c.name()));
+      }
+      if (v.getStatus().nodes() != null) {
+        out.addAll(v.getStatus().nodes().keySet());
+      }
+    }
+    return out;
   }
 
-  /** Plan rounds run so far (each plans every node). */
+  /** Plan rounds run so far (the first plans every node, the others the nodes events concern). */
   public long plans() {
     return plans;
   }
@@ -182,8 +218,15 @@ public final class SimulatedAgents implements AutoCloseable {
     return out;
   }
 
-  private synchronized void plan() {
-    if (planner.isShutdown() || planPending) {
+  /** Plans these nodes in the next round, folding bursts of events into one round. */
+  private synchronized void plan(Set<String> nodes) {
+    if (nodes.isEmpty() || planner.isShutdown()) {
+      return;
+    }
+    if (due != null) {
+      due.addAll(nodes);
+    }
+    if (planPending) {
       return;
     }
     planPending = true;
@@ -191,19 +234,24 @@ public final class SimulatedAgents implements AutoCloseable {
   }
 
   private void planSafely() {
+    Set<String> round;
     synchronized (this) {
+      if (!vips.hasSynced() || !nodes.hasSynced()) {
+        planner.schedule(this::planSafely, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        return; // the first round, of every node, once both informers listed
+      }
       planPending = false;
+      round = due == null ? agents.keySet() : due;
+      due = new HashSet<>();
     }
-    if (!vips.hasSynced() || !nodes.hasSynced()) {
-      return;
-    }
-    List<VirtualIP> all = vips.getStore().list();
-    List<Node> allNodes = nodes.getStore().list();
-    Map<String, Node> byName =
-        allNodes.stream().collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n));
-    for (Agent a : agents.values()) {
+    NodePlanner.Snapshot all = NodePlanner.Snapshot.of(vips.getStore().list());
+    for (String node : round) {
+      Agent a = agents.get(node);
+      if (a == null) {
+        continue; // a Node without a simulated agent (a real agent's)
+      }
       try {
-        plan(a, all, allNodes, byName.get(a.node));
+        a.planner.plan(all, nodes.getStore().getByKey(a.node));
       } catch (RuntimeException e) {
         System.err.println("sim-agent " + a.node + ": planning failed: " + e);
       }
@@ -211,137 +259,23 @@ public final class SimulatedAgents implements AutoCloseable {
     plans++;
   }
 
-  /** ClusterAgent.plan for one node, from the shared caches. */
-  private void plan(Agent a, List<VirtualIP> all, List<Node> allNodes, Node self) {
-    if (!a.orphansRemoved) {
-      a.runner.removeOrphans(all);
-      a.orphansRemoved = true;
-    }
-    List<Placement.Decision> decisions = new ArrayList<>();
-    for (VirtualIP v : all) {
-      if (mayMatter(a, v, self)) {
-        decisions.add(Placement.decide(v, self));
-      }
-    }
-    List<VipRunner.VipInput> inputs = new ArrayList<>();
-    Map<String, String> unavailable = new HashMap<>();
-    for (Placement.Decision d : decisions) {
-      if (d instanceof Placement.Run run) {
-        switch (a.passwords.resolve(run.vip())) {
-          case Passwords.Resolved r ->
-              inputs.add(new VipRunner.VipInput(run.vip(), r.password(), run.peers()));
-          case Passwords.Missing m -> unavailable.put(run.name(), m.reason());
-        }
-      }
-    }
-    Optional<VipRunner.Applied> result = a.runner.apply(inputs, all);
-    if (result.isEmpty()) {
-      return;
-    }
-    a.runner.loop().standby(Placement.maintenance(self));
-    report(a, decisions, result.get(), unavailable);
-    Set<String> names =
-        all.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
-    a.known.stream().filter(n -> !names.contains(n)).forEach(a.reporter::forget);
-    a.released.keySet().retainAll(names);
-    a.known = names;
-  }
-
-  /**
-   * Whether Placement's decision for this node can do anything: otherwise it is a Skip for a
-   * VirtualIP this node neither reports nor has an entry in, which ClusterAgent.report ignores.
-   */
-  private static boolean mayMatter(Agent a, VirtualIP v, Node self) {
-    return v.getMetadata().getDeletionTimestamp() != null
-        || v.getSpec() == null
-        || self == null
-        || listed(a.node, v)
-        || a.reporter.reports(v.getMetadata().getName())
-        || hasEntry(a.node, v);
-  }
-
-  /** Whether the operator lists this node in the VirtualIP's status.candidates. */
-  private static boolean listed(String node, VirtualIP v) {
-    return v.getStatus() != null
-        && v.getStatus().candidates() != null
-        && v.getStatus().candidates().stream().anyMatch(c -> node.equals(c.name()));
-  }
-
-  /** ClusterAgent.report for one node. */
-  private void report(
-      Agent a,
-      List<Placement.Decision> decisions,
-      VipRunner.Applied applied,
-      Map<String, String> unavailable) {
-    Instant now = clock.instant();
-    for (Placement.Decision d : decisions) {
-      String name = d.name();
-      long generation = Objects.requireNonNullElse(d.vip().getMetadata().getGeneration(), 0L);
-      switch (d) {
-        case Placement.Run r -> {
-          Integer base = applied.running().get(name);
-          if (base != null) {
-            a.reporter.report(name, new StatusReporter.Running(generation, base));
-          } else {
-            String why = unavailable.getOrDefault(name, applied.notRun().get(name));
-            a.reporter.report(name, new StatusReporter.NotRunning(generation, why, now));
-          }
-        }
-        case Placement.Release rel -> {
-          if (!Objects.equals(a.released.get(name), generation) && hasEntry(a.node, d.vip())) {
-            a.released.put(name, generation);
-            applied
-                .stopped()
-                .thenRun(
-                    () ->
-                        a.reporter.report(
-                            name,
-                            new StatusReporter.Stopped(
-                                generation,
-                                "VirtualIP deleted: addresses released",
-                                clock.instant())));
-          }
-        }
-        case Placement.Skip s -> {
-          if (a.reporter.reports(name) || hasEntry(a.node, d.vip())) {
-            a.reporter.remove(name);
-          }
-        }
-      }
-    }
-  }
-
-  private static boolean hasEntry(String node, VirtualIP vip) {
-    NodeStatus mine =
-        vip.getStatus() == null || vip.getStatus().nodes() == null
-            ? null
-            : vip.getStatus().nodes().get(node);
-    return mine != null && mine.state() != NodeState.Stopped;
-  }
-
+  /** Asks every node's event loop at once, then waits for the answers (2 s in all). */
   private void foreignVridsSafely() {
     if (vips == null || !vips.hasSynced()) {
       return;
     }
-    Set<Integer> ours = new HashSet<>();
-    for (VirtualIP v : vips.getStore().list()) {
-      if (v.getSpec() != null && v.getSpec().virtualRouterId() != null) {
-        ours.add(v.getSpec().virtualRouterId());
-      }
-      if (v.getStatus() != null && v.getStatus().virtualRouterId() != null) {
-        ours.add(v.getStatus().virtualRouterId());
-      }
-    }
-    for (Agent a : agents.values()) {
-      try {
-        Set<Integer> foreign =
-            new TreeSet<>(a.runner.loop().foreignVrids().get(2, TimeUnit.SECONDS));
-        foreign.removeAll(ours);
-        a.reporter.foreignVrids(foreign);
-      } catch (Exception e) {
-        System.err.println("sim-agent " + a.node + ": foreign VRIDs not reported: " + e);
-      }
-    }
+    Set<Integer> ours = NodePlanner.ownVrids(vips.getStore().list());
+    Map<String, CompletableFuture<Void>> asked = new LinkedHashMap<>();
+    agents.forEach((n, a) -> asked.put(n, a.planner.reportForeignVrids(ours)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    asked.forEach(
+        (n, f) -> {
+          try {
+            f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (Exception e) {
+            System.err.println("sim-agent " + n + ": foreign VRIDs not reported: " + e);
+          }
+        });
   }
 
   @Override

@@ -3,8 +3,6 @@ package dev.floatip.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floatip.kube.ApiRate;
-import dev.floatip.operator.AgentAllowance;
-import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;

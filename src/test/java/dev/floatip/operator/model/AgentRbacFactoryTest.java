@@ -2,7 +2,6 @@ package dev.floatip.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.floatip.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;

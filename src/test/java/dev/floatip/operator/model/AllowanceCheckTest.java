@@ -4,7 +4,6 @@ import static dev.floatip.operator.model.Vips.vip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floatip.config.Violation;
-import dev.floatip.operator.AgentAllowance;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -53,8 +53,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       stores it. Accepted RBAC writes and deletes keep the {@link RbacPolicy} in step.
  *   <li>SelfSubjectRulesReview answered from the caller's rules.
  *   <li>Reads: the pod field selector {@code spec.nodeName} filters lists and watches (the CRUD
- *       mock only knows {@code metadata.*}); after {@link #compact()} a watch from an older
- *       resourceVersion gets an ERROR event with 410 Expired, as the watch cache answers
+ *       mock only knows {@code metadata.*}); lists are paged by {@code limit} and {@code continue}
+ *       ({@link ListPages}); after {@link #compact()} a watch from an older resourceVersion gets an
+ *       ERROR event with 410 Expired, as the watch cache answers
  *       (staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go).
  * </ol>
  *
@@ -71,6 +72,14 @@ public final class StrictDispatcher extends Dispatcher {
   private final RbacWriteChecks writeChecks;
   private final CrdAdmission crds;
   private final ReentrantLock writes = new ReentrantLock(true);
+
+  /**
+   * The stored objects by path, as the last write through here left them (never a miss): the
+   * Fabric8 CRUD store finds an object by scanning all of them, and every write reads the stored
+   * object first. Emptied by any delete or other write that does not come through {@link #write}.
+   */
+  private final Map<String, ObjectNode> byPath = new ConcurrentHashMap<>();
+
   private final RequestCounter counter = new RequestCounter();
   private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
   private final List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -166,11 +175,17 @@ public final class StrictDispatcher extends Dispatcher {
         return rulesReview(user, request);
       }
       return switch (info.verb()) {
+        case "get" -> read(info, request);
         case "watch" -> watch(request, info);
         case "list" -> list(request, info);
         case "create", "update", "patch" -> write(user, info, request);
         case "delete" -> delete(info, request);
-        default -> delegate.dispatch(request);
+        default -> {
+          if (!"GET".equals(request.getMethod())) {
+            byPath.clear(); // a write not made here
+          }
+          yield delegate.dispatch(request);
+        }
       };
     } catch (ApiError e) {
       return refuse(user, request, e);
@@ -218,7 +233,7 @@ public final class StrictDispatcher extends Dispatcher {
           info.subresource() != null && !info.subresource().isEmpty()
               ? path.substring(0, path.length() - info.subresource().length() - 1)
               : path;
-      ObjectNode stored = info.verb().equals("create") ? null : get(objectPath);
+      ObjectNode stored = info.verb().equals("create") ? null : stored(objectPath);
       if (!info.verb().equals("create") && stored == null) {
         throw notFound(info);
       }
@@ -252,6 +267,7 @@ public final class StrictDispatcher extends Dispatcher {
       }
       HttpMethod method = info.verb().equals("create") ? HttpMethod.POST : HttpMethod.PUT;
       MockResponse response = forward(method, path, object.toString());
+      remember(info, objectPath, response);
       if (response.code() / 100 == 2
           && "virtualips".equals(info.resource())
           && "status".equals(info.subresource())
@@ -364,7 +380,7 @@ public final class StrictDispatcher extends Dispatcher {
     if (info.verb().equals("create")
         && info.namespace() != null
         && !info.namespace().isEmpty()
-        && get("/api/v1/namespaces/" + info.namespace()) == null) {
+        && stored("/api/v1/namespaces/" + info.namespace()) == null) {
       throw new ApiError(404, "NotFound", "namespaces \"" + info.namespace() + "\" not found");
     }
   }
@@ -372,6 +388,7 @@ public final class StrictDispatcher extends Dispatcher {
   private MockResponse delete(RequestInfo info, RecordedRequest request) {
     writes.lock();
     try {
+      byPath.clear(); // finalizers, collections, namespaces: the store knows what remains
       MockResponse response = delegate.dispatch(request);
       if (response.code() == 404) {
         return status(notFound(info)); // an answer, not a refusal: not logged
@@ -406,25 +423,49 @@ public final class StrictDispatcher extends Dispatcher {
 
   private MockResponse list(RecordedRequest request, RequestInfo info) {
     String node = nodeNameSelector(request, info);
-    if (node == null) {
+    Map<String, String> query = query(request.getPath());
+    long limit = limit(query.get("limit"));
+    String continueToken = query.get("continue");
+    if (node == null && limit <= 0 && continueToken == null) {
       return delegate.dispatch(request);
     }
-    MockResponse response = delegate.dispatch(withoutNodeName(request));
+    MockResponse response = delegate.dispatch(forDelegate(request));
+    if (response.code() != 200) {
+      return response;
+    }
     try {
       ObjectNode list = (ObjectNode) JSON.readTree(response.getBody().readUtf8());
-      ArrayNode kept = JSON.createArrayNode();
-      list.withArray("items")
-          .forEach(
-              item -> {
-                if (node.equals(item.path("spec").path("nodeName").asText(null))) {
-                  kept.add(item);
-                }
-              });
-      list.set("items", kept);
-      return json(response.code(), list.toString());
+      if (node != null) {
+        ArrayNode kept = JSON.createArrayNode();
+        list.withArray("items")
+            .forEach(
+                item -> {
+                  if (node.equals(item.path("spec").path("nodeName").asText(null))) {
+                    kept.add(item);
+                  }
+                });
+        list.set("items", kept);
+      }
+      return json(response.code(), ListPages.page(list, limit, continueToken).toString());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** RequestInfo already refused a limit that is not an integer. */
+  private static long limit(String value) {
+    return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
+  }
+
+  /** A GET of one object: from {@link #byPath} when it is known there. */
+  private MockResponse read(RequestInfo info, RecordedRequest request) {
+    if (info.subresource() == null || info.subresource().isEmpty()) {
+      ObjectNode known = byPath.get(pathOf(request));
+      if (known != null) {
+        return json(200, known.toString());
+      }
+    }
+    return delegate.dispatch(request);
   }
 
   private MockResponse watch(RecordedRequest request, RequestInfo info) {
@@ -435,7 +476,7 @@ public final class StrictDispatcher extends Dispatcher {
       return expired(rv, below);
     }
     String node = nodeNameSelector(request, info);
-    MockResponse response = delegate.dispatch(node == null ? request : withoutNodeName(request));
+    MockResponse response = delegate.dispatch(node == null ? request : forDelegate(request));
     WebSocketListener listener = response.getWebSocketListener();
     return listener == null
         ? response
@@ -578,13 +619,16 @@ public final class StrictDispatcher extends Dispatcher {
     return node;
   }
 
-  private static RecordedRequest withoutNodeName(RecordedRequest request) {
+  private static RecordedRequest forDelegate(RecordedRequest request) {
     String path = request.getPath();
     int q = path.indexOf('?');
     StringBuilder out = new StringBuilder(path.substring(0, q));
     char sep = '?';
     for (Map.Entry<String, String> e : query(path).entrySet()) {
       String value = e.getValue();
+      if (e.getKey().equals("limit") || e.getKey().equals("continue")) {
+        continue; // paged here, from the whole list
+      }
       if (e.getKey().equals("fieldSelector")) {
         value =
             String.join(
@@ -646,6 +690,49 @@ public final class StrictDispatcher extends Dispatcher {
   }
 
   // --- plumbing --------------------------------------------------------------------------------
+
+  /** The stored object at {@code objectPath}, or null. */
+  private ObjectNode stored(String objectPath) {
+    ObjectNode known = byPath.get(objectPath);
+    if (known != null) {
+      return known.deepCopy(); // callers change what they get
+    }
+    ObjectNode read = get(objectPath);
+    if (read != null) {
+      byPath.put(objectPath, read.deepCopy());
+    }
+    return read;
+  }
+
+  /**
+   * After a write of the object at {@code objectPath} (null for a create): what the store answered
+   * is what it now holds. Anything else than the object itself forgets the path.
+   */
+  private void remember(RequestInfo info, String objectPath, MockResponse response) {
+    String key = info.verb().equals("create") ? null : objectPath;
+    if (response.code() / 100 != 2 || response.getBody() == null) {
+      if (key != null) {
+        byPath.remove(key);
+      }
+      return;
+    }
+    String body = response.getBody().readUtf8();
+    response.setBody(body);
+    try {
+      if (JSON.readTree(body) instanceof ObjectNode object
+          && object.path("metadata").path("name").isTextual()
+          && !"Status".equals(object.path("kind").asText())) {
+        String name = object.path("metadata").path("name").asText();
+        byPath.put(key != null ? key : objectPath + "/" + name, object);
+        return;
+      }
+    } catch (JsonProcessingException e) {
+      // not an object: forget it below
+    }
+    if (key != null) {
+      byPath.remove(key);
+    }
+  }
 
   private ObjectNode get(String path) {
     MockResponse response =

@@ -420,8 +420,17 @@ public final class ScaleBench implements AutoCloseable {
     long t0 = System.nanoTime();
     createAll(json);
     double created = secs(t0);
-    boolean all = waitFor(s.converge(), () -> pending(list()) == 0);
+    Progress progress = new Progress(t0);
+    boolean all =
+        waitFor(
+            s.converge(),
+            () -> {
+              JsonNode items = list();
+              progress.saw(items);
+              return pending(items) == 0;
+            });
     double elapsed = secs(t0);
+    result.put("convergeMilestones", progress.milestones);
     int left = pending(list());
     result.put("createSeconds", created);
     result.put("convergedSeconds", all ? elapsed : null);
@@ -443,6 +452,64 @@ public final class ScaleBench implements AutoCloseable {
         all
             ? String.format("%.1f s", elapsed)
             : left + " missing after " + s.converge().toSeconds() + " s");
+  }
+
+  /**
+   * When (seconds after the first create, at the 0.5 s polls) every VirtualIP existed, had its VRID
+   * (the operator's allocation), its candidates (the operator's plan), an entry of every candidate
+   * (the agents' reports), phase Active and a master; the counts are logged every 10 s.
+   */
+  private final class Progress {
+    final long t0;
+    final Map<String, Double> milestones = new LinkedHashMap<>();
+    long lastLog;
+
+    Progress(long t0) {
+      this.t0 = t0;
+    }
+
+    void saw(JsonNode items) {
+      Map<String, Integer> n = new LinkedHashMap<>();
+      for (String k : List.of("created", "vrid", "candidates", "reported", "active", "master")) {
+        n.put(k, 0);
+      }
+      for (JsonNode v : items) {
+        JsonNode st = v.path("status");
+        n.merge("created", 1, Integer::sum);
+        if (st.hasNonNull("virtualRouterId")) {
+          n.merge("vrid", 1, Integer::sum);
+        }
+        JsonNode candidates = st.path("candidates");
+        if (candidates.isArray() && !candidates.isEmpty()) {
+          n.merge("candidates", 1, Integer::sum);
+          boolean every = true;
+          for (JsonNode c : candidates) {
+            every &= st.path("nodes").has(c.path("name").asText());
+          }
+          if (every) {
+            n.merge("reported", 1, Integer::sum);
+          }
+        }
+        if ("Active".equals(st.path("phase").asText())) {
+          n.merge("active", 1, Integer::sum);
+        }
+        if (!st.path("master").asText("").isEmpty()) {
+          n.merge("master", 1, Integer::sum);
+        }
+      }
+      double at = secs(t0);
+      n.forEach(
+          (k, count) -> {
+            if (count >= s.vips()) {
+              milestones.putIfAbsent(
+                  "all" + Character.toUpperCase(k.charAt(0)) + k.substring(1), at);
+            }
+          });
+      if (System.nanoTime() - lastLog > 10_000_000_000L) {
+        lastLog = System.nanoTime();
+        log("converging, %.1f s: %s (of %d)", at, n, s.vips());
+      }
+    }
   }
 
   private void steady() throws InterruptedException {

@@ -1,4 +1,4 @@
-package dev.floatip.operator;
+package dev.floatip.operator.model;
 
 import dev.floatip.config.VirtualIPValidator;
 import java.util.ArrayList;

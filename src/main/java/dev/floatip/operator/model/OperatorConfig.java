@@ -1,4 +1,4 @@
-package dev.floatip.operator;
+package dev.floatip.operator.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
