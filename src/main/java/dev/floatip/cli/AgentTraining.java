@@ -52,6 +52,8 @@ final class AgentTraining {
         interface: eth0
         virtualRouterId: 51
         advertisementInterval: 1s
+        transport:
+          mode: Multicast
         priority:
           order: [n1, n2]
       """;
@@ -65,8 +67,8 @@ final class AgentTraining {
     new CommandLine(new AgentCommand())
         .parseArgs(
             "--config", "/dev/null", "--node-name", "n1", "--metrics-address", "127.0.0.1:0");
-    if (!(ConfigFile.parse("training.yaml", CONFIG) instanceof ConfigFile.Loaded)) {
-      throw new IllegalStateException("the training config does not load");
+    if (ConfigFile.parse("training.yaml", CONFIG) instanceof ConfigFile.Invalid invalid) {
+      throw new IllegalStateException("the training config does not load: " + invalid.errors());
     }
     ConfigFile.parse("bad.yaml", CONFIG.replace("51", "512")); // the errors' path too
     Advertisement adv =
