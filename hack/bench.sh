@@ -30,6 +30,7 @@
 #                                  hack/floatip and the image); plain = the same without the cache;
 #                                  jar = java -jar quarkus-run.jar agent (the launcher before issue 15)
 #   STARTUP=1 STARTUP_REPS=5       0 = skip the start-up part; STARTUP_TIMING=v3/100ms
+#   FLOATIP_JAR=target/quarkus-app/quarkus-run.jar   the build to run (its directory's jars)
 #   QUICK=1                        smoke run: REPS=1 TIMINGS=v3/100ms RES_SECS=5 RES_WARMUP=2
 #   OUT=/tmp/fipbench-<date>       results: summary.md, trials.jsonl, resources.jsonl, configs, logs
 # Everything lives in network namespaces fipbench-*, addresses from 192.0.2.0/24 and
@@ -70,7 +71,7 @@ FATAL_OPTS="-XX:+ExitOnOutOfMemoryError"
 OUT=${OUT:-/tmp/fipbench-$(date +%Y%m%d-%H%M%S)}
 PY=${PYTHON:-python3}
 PROBE=$ROOT/hack/bench_probe.py
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${FLOATIP_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}   # another build's, e.g. for a before/after
 
 P=fipbench                                   # prefix of every namespace we create
 NSS=("$P-sw" "$P-r1" "$P-r2" "$P-r3" "$P-cl")

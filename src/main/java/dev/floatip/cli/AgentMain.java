@@ -34,9 +34,12 @@ public final class AgentMain {
 
   /** Runs {@code agent ARGS…} and returns the exit status. */
   static int run(String... args) {
-    if (args.length == 1 && args[0].equals(AgentTraining.COMMAND)) {
+    if (args.length > 0 && args[0].equals(AgentTraining.COMMAND)) {
       try {
-        return AgentTraining.run();
+        return AgentTraining.run(
+            args.length > 1 && args[1].equals("cluster")
+                ? AgentTraining.Mode.CLUSTER
+                : AgentTraining.Mode.STANDALONE);
       } catch (Exception e) {
         e.printStackTrace();
         return 1;
@@ -44,7 +47,9 @@ public final class AgentMain {
     }
     if (args.length == 0 || !args[0].equals(COMMAND)) {
       System.err.println(
-          "usage: " + AgentMain.class.getName() + " agent [OPTIONS]  (or: train, the AOT run)");
+          "usage: "
+              + AgentMain.class.getName()
+              + " agent [OPTIONS]  (or: train [standalone|cluster], the AOT training run)");
       return 2;
     }
     LogFormat.configurePlain(System.getenv(LogFormat.ENV));

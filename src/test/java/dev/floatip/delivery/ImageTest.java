@@ -77,7 +77,7 @@ class ImageTest {
         .containsPattern(
             "java \\$JAVA_OPTS @agent.args -XX:AOTCacheOutput=/opt/floatip/agent.aot "
                 + main.replace(".", "\\.")
-                + " train")
+                + " train cluster")
         .contains(
             "printf '%s\\n' $JAVA_OPTS; echo -XX:AOTCache=/opt/floatip/agent.aot; } > agent-jvm.args")
         .contains("WORKDIR /opt/floatip");
@@ -90,7 +90,7 @@ class ImageTest {
         .contains(
             "ls \"$app\"/app/*.jar | LC_ALL=C sort; ls \"$app\"/lib/boot/*.jar | LC_ALL=C sort; ls"
                 + " \"$app\"/lib/main/*.jar | LC_ALL=C sort")
-        .contains("dev.floatip.cli.AgentMain train")
+        .contains("dev.floatip.cli.AgentMain train $mode")
         .contains("@\"$args\" dev.floatip.cli.AgentMain \"$@\"");
     // the DaemonSet's command is the entrypoint's agent branch, minus the shell
     String agentBranch =
