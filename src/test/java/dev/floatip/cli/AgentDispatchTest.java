@@ -65,7 +65,8 @@ class AgentDispatchTest {
                     || c.startsWith("io.smallrye.config."))
         .as("Quarkus, Arc, Vert.x, Netty or SmallRye Config classes in an agent start")
         .isEmpty();
-    assertThat(loaded).doesNotContain("io.quarkus.runtime.Quarkus", "io.quarkus.runtime.Application");
+    assertThat(loaded)
+        .doesNotContain("io.quarkus.runtime.Quarkus", "io.quarkus.runtime.Application");
   }
 
   private static List<String> loadedClasses(Path log) throws IOException {

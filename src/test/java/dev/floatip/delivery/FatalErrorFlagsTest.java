@@ -25,7 +25,9 @@ class FatalErrorFlagsTest {
   @Test
   void theLauncherScriptHasIt() throws IOException {
     String script = Files.readString(Path.of("hack/floatip"));
-    assertThat(javaLine(script, "opts=(")).contains(FLAG);
+    int opts = script.indexOf("opts=(");
+    assertThat(opts).as("the JVM flags array opts=(…)").isNotNegative();
+    assertThat(script.substring(opts, script.indexOf(")\n", opts))).contains(FLAG);
     // both ways it starts java (agent: AgentMain; the rest: the Quarkus jar) and the AOT training
     List<String> javas =
         script.replace("\\\n", " ").lines().filter(l -> l.contains("\"$java\"")).toList();

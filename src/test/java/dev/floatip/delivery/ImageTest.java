@@ -79,7 +79,7 @@ class ImageTest {
                 + main.replace(".", "\\.")
                 + " train cluster")
         .contains(
-            "printf '%s\\n' $JAVA_OPTS; echo -XX:AOTCache=/opt/floatip/agent.aot; } > agent-jvm.args")
+            "printf '%s\\n' $JAVA_OPTS -Xmn2m; echo -XX:AOTCache=/opt/floatip/agent.aot; } > agent-jvm.args")
         .contains("WORKDIR /opt/floatip");
     // the class path: every jar, in a fixed order, as hack/floatip and the tests' LabDaemon list it
     assertThat(dockerfile)
