@@ -328,6 +328,8 @@ def first_advert(a):
     def mk_sniff():
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
         s.bind((a.sniff_if, 0x0800))
+        mreq = struct.pack("iHH8s", socket.if_nametoindex(a.sniff_if), 1, 0, b"")  # PACKET_MR_PROMISC
+        s.setsockopt(263, 1, mreq)  # SOL_PACKET, PACKET_ADD_MEMBERSHIP
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
         return s
 
@@ -342,8 +344,9 @@ def first_advert(a):
             continue
         pkt = sniff.recv(2048)
         t = now()
-        # IPv4, protocol 112 (VRRP), from the router under test
-        if len(pkt) >= 20 and pkt[9] == 112 and pkt[12:16] == src:
+        # after the 14-byte Ethernet header: IPv4, protocol 112 (VRRP), from the router under test
+        ip = pkt[14:]
+        if len(ip) >= 20 and ip[9] == 112 and ip[12:16] == src:
             first = t
     rec = dict(kv.split("=", 1) for kv in a.meta)
     rec.update(first_advert_ms=round((first - t0) * 1000, 1) if first else None)
