@@ -8,6 +8,8 @@
 # baseline: one bridge, routers r1/r2/r3 (priorities 150/100/50) and a client.
 # Resources: RSS and CPU of the VRRP process with 1 and 100 VIPs (VRRPv2, 1 s, multicast,
 # master r1 + backup r2), for both daemons.
+# Start-up: process start -> first advert on the wire of a lone router (r1), STARTUP_REPS cold
+# starts per daemon, timed by a sniffer on the bridge (issue 15).
 # Prints min/median/max per cell and the floatip/keepalived ratio of the medians.
 #
 # Usage: sudo hack/bench.sh [--dry-run] [--help]
@@ -23,6 +25,12 @@
 #   RESOURCES=1                    0 = skip the RSS/CPU part; RES_VIPS="1 100"
 #   RES_SECS=30 RES_WARMUP=20      CPU window, and the wait after all VIPs are up before it
 #   JAVA_OPTS="-XX:+UseSerialGC"   JVM flags of the agent (besides --enable-native-access)
+#   LAUNCH=aot                     how the agent starts: aot = dev.floatip.cli.AgentMain on the plain
+#                                  class path with a JDK AOT cache trained here with JAVA_OPTS (as
+#                                  hack/floatip and the image); plain = the same without the cache;
+#                                  jar = java -jar quarkus-run.jar agent (the launcher before issue 15)
+#   STARTUP=1 STARTUP_REPS=5       0 = skip the start-up part; STARTUP_TIMING=v3/100ms
+#   FLOATIP_JAR=target/quarkus-app/quarkus-run.jar   the build to run (its directory's jars)
 #   QUICK=1                        smoke run: REPS=1 TIMINGS=v3/100ms RES_SECS=5 RES_WARMUP=2
 #   OUT=/tmp/fipbench-<date>       results: summary.md, trials.jsonl, resources.jsonl, configs, logs
 # Everything lives in network namespaces fipbench-*, addresses from 192.0.2.0/24 and
@@ -52,12 +60,18 @@ RES_VIPS=${RES_VIPS:-"1 100"}
 RES_SECS=${RES_SECS:-30}
 RES_WARMUP=${RES_WARMUP:-20}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC"}
+LAUNCH=${LAUNCH:-aot}
+STARTUP=${STARTUP:-1}
+STARTUP_REPS=${STARTUP_REPS:-5}
+STARTUP_TIMING=${STARTUP_TIMING:-v3/100ms}
+AGENT_MAIN=dev.floatip.cli.AgentMain
+AOT_OPT=""
 # an agent out of heap must end at once, whatever JAVA_OPTS says (issue 12)
 FATAL_OPTS="-XX:+ExitOnOutOfMemoryError"
 OUT=${OUT:-/tmp/fipbench-$(date +%Y%m%d-%H%M%S)}
 PY=${PYTHON:-python3}
 PROBE=$ROOT/hack/bench_probe.py
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${FLOATIP_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}   # another build's, e.g. for a before/after
 
 P=fipbench                                   # prefix of every namespace we create
 NSS=("$P-sw" "$P-r1" "$P-r2" "$P-r3" "$P-cl")
@@ -129,9 +143,27 @@ daemon_cmd() { # DAEMON ROUTER -> the command run in the router's namespace
   local dm=$1 r=$2
   if [ "$dm" = keepalived ]; then
     echo "keepalived -n -l -D -G -P -f $RUN/$r.conf -p $RUN/$r.pid -r $RUN/$r.vrrp.pid"
-  else
+  elif [ "$LAUNCH" = jar ]; then
     echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS -jar $JAR agent --config $RUN/$r.conf --node-name $r"
+  else
+    echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS $AOT_OPT @$RUN/agent.args $AGENT_MAIN agent --config $RUN/$r.conf --node-name $r"
   fi
+}
+
+# The agent's plain class path (every jar, in hack/floatip's order) and, for LAUNCH=aot, its AOT
+# cache from a training run with the same flags and class path.
+prepare_agent() {
+  [ "$LAUNCH" = jar ] && return 0
+  local app; app=$(dirname "$JAR")
+  { printf '%s\n' -cp; { ls "$app"/app/*.jar | LC_ALL=C sort; ls "$app"/lib/boot/*.jar | LC_ALL=C sort
+      ls "$app"/lib/main/*.jar | LC_ALL=C sort; } | paste -sd:; } >"$RUN/agent.args"
+  [ "$LAUNCH" = aot ] || return 0
+  log "training the agent's AOT cache"
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS @"$RUN/agent.args" \
+    -XX:AOTCacheOutput="$RUN/agent.aot" "$AGENT_MAIN" train >"$OUT/logs/aot-training.log" 2>&1 ||
+    die "the AOT training run failed (see $OUT/logs/aot-training.log)"
+  AOT_OPT="-XX:AOTCache=$RUN/agent.aot"
 }
 
 # ------------------------------------------------------------------ dry run
@@ -163,6 +195,10 @@ dry_run() {
       total=$(calc "$total + 3.5 * $adv + 3")
     done
   done
+  if [ "$STARTUP" = 1 ]; then
+    echo "start-up: $DAEMONS, $STARTUP_REPS cold starts each of a lone r1 at $STARTUP_TIMING (process start -> first advert; agent LAUNCH=$LAUNCH)"
+    total=$(calc "$total + $STARTUP_REPS * 8")
+  fi
   if [ "$RESOURCES" = 1 ]; then
     echo "resources: $DAEMONS x VIPs {$RES_VIPS}: warm-up ${RES_WARMUP}s, CPU window ${RES_SECS}s, master r1 + backup r2"
     for dm in $DAEMONS; do for t in $RES_VIPS; do total=$(calc "$total + $RES_SECS + $RES_WARMUP + 8"); done; done
@@ -353,6 +389,32 @@ run_timing() { # DAEMON TIMING
   stop_all
 }
 
+# ------------------------------------------------------------------ start-up
+# Cold start of a lone r1 (the failover config at STARTUP_TIMING): the probe forks the start
+# snippet and times the first advert from r1 on the bridge. A lone backup becomes master after
+# Master_Down_Interval (RFC 5798 6.1: 3 x advert + Skew_Time), which the report subtracts.
+run_startup() { # DAEMON
+  DAEMON=$1
+  local ver adv a i mdi
+  ver=$(ver_of "$STARTUP_TIMING"); adv=$(adv_of "$STARTUP_TIMING"); a=$(adv_secs "$adv")
+  mdi=$(calc "1000 * (3 * $a + (256 - ${PRIO[r1]}) * $a / 256)")
+  [ "$ver" = 2 ] && mdi=$(calc "1000 * (3 * $a + (256 - ${PRIO[r1]}) / 256)")
+  log "=== start-up $DAEMON ($STARTUP_TIMING, $STARTUP_REPS cold starts)"
+  stop_all
+  gen_conf "$DAEMON" r1 "$ver" "$adv" 0 >"$RUN/r1.conf"
+  cp "$RUN/r1.conf" "$OUT/configs/$DAEMON-startup-r1.conf"
+  for ((i = 1; i <= STARTUP_REPS; i++)); do
+    mark_log r1
+    "$PY" "$PROBE" first-advert --out "$OUT/startup.jsonl" --sniff-ns "$P-sw" --sniff-if br0 --src "${IP[r1]}" \
+      --meta daemon="$DAEMON" --meta timing="$STARTUP_TIMING" --meta rep="$i" --meta master_down_ms="$mdi" \
+      --meta launch="$([ "$DAEMON" = floatip ] && echo "$LAUNCH")" --meta load="$(cut -d' ' -f1 /proc/loadavg)" \
+      --action "$(start_snippet r1)" --timeout 30 || log "start-up #$i of $DAEMON: no advert within 30 s"
+    wait_ready r1 10 >/dev/null 2>&1
+    stop_router r1
+    ip -n "$P-r1" addr del "$VIP/24" dev eth0 2>/dev/null
+  done
+}
+
 # ------------------------------------------------------------------ resources
 vip_list() { ip -n "$P-$1" -4 -o addr show dev eth0 to 198.51.100.0/24 | awk '{ print $4 }' | sort; }
 vip_count() { vip_list "$1" | wc -l; }
@@ -430,19 +492,23 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 {
   echo "date: $(date -Is)"
-  echo "command: ${QUICK:+QUICK=$QUICK }REPS=$REPS TIMINGS=\"$TIMINGS\" SCENARIOS=\"$SCENARIOS\" DAEMONS=\"$DAEMONS\" MODE=$MODE RESOURCES=$RESOURCES RES_VIPS=\"$RES_VIPS\" RES_SECS=$RES_SECS RES_WARMUP=$RES_WARMUP JAVA_OPTS=\"$JAVA_OPTS\" hack/bench.sh"
+  echo "command: ${QUICK:+QUICK=$QUICK }LAUNCH=$LAUNCH STARTUP=$STARTUP STARTUP_REPS=$STARTUP_REPS STARTUP_TIMING=$STARTUP_TIMING REPS=$REPS TIMINGS=\"$TIMINGS\" SCENARIOS=\"$SCENARIOS\" DAEMONS=\"$DAEMONS\" MODE=$MODE RESOURCES=$RESOURCES RES_VIPS=\"$RES_VIPS\" RES_SECS=$RES_SECS RES_WARMUP=$RES_WARMUP JAVA_OPTS=\"$JAVA_OPTS\" hack/bench.sh"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (dirty)')"
   echo "kernel: $(uname -r)"
   echo "cpu: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "memory: $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
   echo "keepalived: $(keepalived --version 2>&1 | head -1)"
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
-  echo "agent: java --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar agent ..."
+  echo "agent: $(RUN='$RUN' DAEMON=floatip daemon_cmd floatip r1) (LAUNCH=$LAUNCH)"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/env.txt"
+[[ " $DAEMONS " == *" floatip "* ]] && prepare_agent
 setup
 log "topology up; results -> $OUT"
 T0=$SECONDS
+if [ "$STARTUP" = 1 ]; then
+  for dm in $DAEMONS; do run_startup "$dm"; done
+fi
 for tm in $TIMINGS; do
   for dm in $DAEMONS; do run_timing "$dm" "$tm"; done
 done

@@ -2,6 +2,7 @@
 """bench_probe.py - measuring half of hack/bench.sh (floatip vs keepalived).
 
   bench_probe.py trial  ...   one failover trial; appends one JSON line to --out
+  bench_probe.py first-advert ...  process start -> first advert on the wire (one JSON line)
   bench_probe.py report DIR   tables (markdown) from DIR/trials.jsonl and DIR/resources.jsonl
 
 A trial is timed by this one process with one monotonic clock. It enters the
@@ -318,6 +319,42 @@ def trial(a):
 
 # ---------------------------------------------------------------- report
 
+def first_advert(a):
+    """Starts a daemon (--action, a bash snippet that forks it) and times its first VRRP advert.
+
+    t0 is taken just before the snippet is forked (so bash and `ip netns exec` are included, the
+    same for both daemons); the advert's time is when the sniffer on the bridge reads it.
+    """
+    def mk_sniff():
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+        s.bind((a.sniff_if, 0x0800))
+        mreq = struct.pack("iHH8s", socket.if_nametoindex(a.sniff_if), 1, 0, b"")  # PACKET_MR_PROMISC
+        s.setsockopt(263, 1, mreq)  # SOL_PACKET, PACKET_ADD_MEMBERSHIP
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
+        return s
+
+    sniff = in_netns(a.sniff_ns, mk_sniff)
+    src = socket.inet_aton(a.src)
+    t0 = now()
+    subprocess.Popen(["bash", "-c", a.action], stdin=subprocess.DEVNULL)
+    first = None
+    while first is None and now() - t0 < a.timeout:
+        r, _, _ = select.select([sniff], [], [], 0.2)
+        if not r:
+            continue
+        pkt = sniff.recv(2048)
+        t = now()
+        # after the 14-byte Ethernet header: IPv4, protocol 112 (VRRP), from the router under test
+        ip = pkt[14:]
+        if len(ip) >= 20 and ip[9] == 112 and ip[12:16] == src:
+            first = t
+    rec = dict(kv.split("=", 1) for kv in a.meta)
+    rec.update(first_advert_ms=round((first - t0) * 1000, 1) if first else None)
+    with open(a.out, "a") as f:
+        f.write(json.dumps(rec) + "\n")
+    return 0 if first else 1
+
+
 SCEN = {"hard": "hard failure", "graceful": "graceful (SIGTERM)"}
 
 
@@ -398,6 +435,23 @@ def report(d):
                     rec = sum(1 for t in trials if t["timing"] == tm and t["daemon"] == dm and t["scenario"] == "recover")
                     out.append(f"| {tm} | {dm} | {mmm([t['moved_ms'] for t in e])} | {rec} |")
         out.append("")
+    sp = os.path.join(d, "startup.jsonl")
+    st = [json.loads(l) for l in open(sp)] if os.path.exists(sp) else []
+    if st:
+        out.append("### Cold start: process start → first advert on the wire\n")
+        out.append("One router alone (r1, priority 150, the failover config), started n times; t0 = just before its start "
+                   "command is forked, end = the sniffer on the bridge reads its first advert. A lone backup becomes master "
+                   "after Master_Down_Interval (3 × advert + skew), so *start-up* = first advert − Master_Down_Interval is "
+                   "the daemon's own cost. min / median / max in ms.\n")
+        out.append("| timing | daemon | launch | first advert ms | Master_Down ms | start-up ms | n | failed |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for key in dict.fromkeys((r["timing"], r["daemon"], r.get("launch", "")) for r in st):
+            c = [r for r in st if (r["timing"], r["daemon"], r.get("launch", "")) == key]
+            ok = [r for r in c if r["first_advert_ms"] is not None]
+            mdi = float(c[0]["master_down_ms"])
+            out.append(f"| {key[0]} | {key[1]} | {key[2] or '–'} | {mmm([r['first_advert_ms'] for r in ok])} | {mdi:.0f} | "
+                       f"{mmm([r['first_advert_ms'] - mdi for r in ok])} | {len(ok)} | {len(c) - len(ok)} |")
+        out.append("")
     rp = os.path.join(d, "resources.jsonl")
     res = [json.loads(l) for l in open(rp)] if os.path.exists(rp) else []
     if res:
@@ -444,11 +498,21 @@ def main():
     t.add_argument("--settle", type=float, default=0.5)
     t.add_argument("--timeout", type=float, default=10)
     t.add_argument("--interval", type=float, default=0.01)
+    f = sub.add_parser("first-advert", help="process start -> first advert on the wire")
+    f.add_argument("--out", required=True)
+    f.add_argument("--meta", action="append", default=[], help="k=v copied into the record")
+    f.add_argument("--sniff-ns", required=True)
+    f.add_argument("--sniff-if", required=True)
+    f.add_argument("--src", required=True, help="the router's IPv4 address")
+    f.add_argument("--action", required=True, help="bash snippet that starts the daemon")
+    f.add_argument("--timeout", type=float, default=30)
     r = sub.add_parser("report", help="tables from a results directory")
     r.add_argument("dir")
     a = ap.parse_args()
     if a.cmd == "trial":
         return trial(a)
+    if a.cmd == "first-advert":
+        return first_advert(a)
     report(a.dir)
     return 0
 

@@ -2,8 +2,6 @@ package dev.floatip.agent;
 
 import dev.floatip.tracking.Effective;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +18,6 @@ import org.jboss.logging.Logger;
  * The running agent as the HTTP side sees it (metrics, health, {@code /status}): set once the event
  * loop runs, read from any thread.
  */
-@ApplicationScoped
 public class AgentRuntime {
 
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class);
@@ -34,7 +31,6 @@ public class AgentRuntime {
   private volatile Supplier<List<StatusView>> notRun = List::of;
   private ScheduledExecutorService refresher;
 
-  @Inject
   public AgentRuntime(MeterRegistry registry) {
     this.metrics = new AgentMetrics(registry);
   }

@@ -1,9 +1,11 @@
 package dev.floatip.cli;
 
+import dev.floatip.agent.AgentHttp;
 import dev.floatip.agent.AgentRuntime;
 import dev.floatip.agent.MonotonicClock;
 import dev.floatip.agent.StandaloneAgent;
 import dev.floatip.agent.cluster.ClusterAgent;
+import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.config.ConfigError;
 import dev.floatip.dataplane.Dataplane;
 import dev.floatip.dataplane.IoResult;
@@ -11,15 +13,19 @@ import dev.floatip.dataplane.linux.LinuxDataplane;
 import dev.floatip.kube.ApiRate;
 import dev.floatip.kube.ApiRateEnv;
 import dev.floatip.kube.ApiRateLimit;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.quarkus.arc.Unremovable;
-import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +36,11 @@ import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code floatip agent}: run the node agent. */
-@Dependent
-@Unremovable
+/**
+ * {@code floatip agent}: run the node agent. Plain Java, no Quarkus and no CDI ({@link AgentMain}):
+ * the start-up is what the agent needs before its first advert, then the HTTP side ({@link
+ * AgentHttp}).
+ */
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
@@ -42,15 +50,11 @@ public class AgentCommand implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(AgentCommand.class);
 
-  /** Resign, remove the addresses, let STOP hooks start; the rest of the second is Quarkus'. */
+  /** Resign, remove the addresses, let STOP hooks start; the rest of the second is the JVM's. */
   private static final Duration SHUTDOWN = Duration.ofMillis(700);
 
-  @Inject AgentRuntime runtime;
-
-  /** Created only in cluster mode: from KUBECONFIG, ~/.kube/config or the pod's service account. */
-  @Inject Instance<Config> kubeConfig;
-
-  @Inject Instance<KubernetesSerialization> kubeSerialization;
+  private AgentRuntime runtime;
+  private AgentHttp http;
 
   @Option(
       names = "--config",
@@ -99,6 +103,35 @@ public class AgentCommand implements Callable<Integer> {
         return 2;
       }
     }
+    InetSocketAddress address = address(metricsAddress);
+    if (address == null) {
+      System.err.println(
+          "floatip agent: "
+              + METRICS_ADDRESS
+              + " '"
+              + metricsAddress
+              + "' is not HOST:PORT (e.g. 127.0.0.1:9654)");
+      return 2;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    runtime = new AgentRuntime(registry);
+    try {
+      // the port first: a clash must stop this agent before it touches the node
+      http = AgentHttp.bind(address, runtime, registry);
+    } catch (BindException e) {
+      System.err.println(Main.portInUse(address.getHostString(), address.getPort()));
+      return 1;
+    } catch (IllegalArgumentException e) {
+      System.err.println("floatip agent: " + e.getMessage());
+      return 2;
+    }
+    try (AgentHttp serving = http) {
+      return run(config, node, rate, signals);
+    }
+  }
+
+  private Integer run(Path config, String node, ApiRate rate, AgentSignals signals)
+      throws Exception {
     Dataplane dataplane;
     switch (LinuxDataplane.open()) {
       case IoResult.Ok<LinuxDataplane> ok -> dataplane = ok.value();
@@ -131,6 +164,7 @@ public class AgentCommand implements Callable<Integer> {
       return 2;
     }
     runtime.started(agent.loop(), agent::checks, agent::notRun);
+    http.start(); // after the routers started: not on the way to the first advert
     signals.running(agent::requestReload);
     signals.awaitStop();
     // resign (priority 0), remove the addresses, exit 0: all within a second
@@ -162,6 +196,7 @@ public class AgentCommand implements Callable<Integer> {
     }
     agent.start();
     runtime.started(agent.loop(), agent::checks, agent::notRun);
+    http.start();
     // the informers pick up every change; HUP has nothing to reload
     signals.running(() -> {});
     signals.awaitStop();
@@ -172,17 +207,53 @@ public class AgentCommand implements Callable<Integer> {
   }
 
   /**
-   * Quarkus' client settings with the agent's own client-side rate limit ({@link
-   * ApiRateEnv#QPS}/{@link ApiRateEnv#BURST}): every agent of a cluster bounds its requests.
+   * Fabric8 on the JDK's HttpClient (no Vert.x/Netty in the agent), configured from KUBECONFIG,
+   * ~/.kube/config or the pod's service account as Quarkus' client was, with the agent's own
+   * client-side rate limit ({@link ApiRateEnv#QPS}/{@link ApiRateEnv#BURST}): every agent of a
+   * cluster bounds its requests.
    */
-  private KubernetesClient client(ApiRate rate) {
-    ApiRateLimit limit = ApiRateLimit.of(rate);
+  static KubernetesClient client(ApiRate rate) {
+    // the JDK client's selector thread must not block; its executor threads may
+    ApiRateLimit limit =
+        ApiRateLimit.of(rate, () -> !Thread.currentThread().getName().endsWith("SelectorManager"));
     LOG.debugf("API requests limited to %s/s, burst %d", rate.qps(), rate.burst());
     return new KubernetesClientBuilder()
-        .withKubernetesSerialization(kubeSerialization.get())
-        .withConfig(kubeConfig.get())
+        .withKubernetesSerialization(serialization())
+        .withConfig(Config.autoConfigure(null))
+        .withHttpClientFactory(new JdkHttpClientFactory())
         .withHttpClientBuilderConsumer(limit::addTo)
         .build();
+  }
+
+  /**
+   * As Quarkus' bean: no class-path scan of every Kubernetes model class (hundreds of classes
+   * loaded at start), only the kinds the agent reads registered.
+   */
+  static KubernetesSerialization serialization() {
+    KubernetesSerialization s = new KubernetesSerialization(AgentHttp.objectMapper(), false);
+    s.registerKubernetesResource(VirtualIP.class);
+    s.registerKubernetesResource(Node.class);
+    s.registerKubernetesResource(Pod.class);
+    s.registerKubernetesResource(Secret.class);
+    return s;
+  }
+
+  /** {@code HOST:PORT} (IPv6 hosts in brackets or not), or null. */
+  static InetSocketAddress address(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String host = value.substring(0, colon).replaceAll("^\\[|]$", "");
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        return null;
+      }
+      return new InetSocketAddress(host, port);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static long stopping() {

@@ -14,9 +14,10 @@ import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
 /**
- * The single entry point: {@code floatip <command>}. Quarkus boots first, picocli parses, CDI
- * supplies beans. The HTTP endpoint (metrics, health, status) is configured before boot: only the
- * agent and the operator serve it, on {@code --metrics-address}; short commands open no port.
+ * The single entry point: {@code floatip <command>}. {@code agent} goes to {@link AgentMain} before
+ * anything of Quarkus starts (issue 15: the agent is plain Java). For the other commands Quarkus
+ * boots first, picocli parses, CDI supplies beans; the operator's HTTP endpoint (metrics, health)
+ * is configured before boot, on {@code --metrics-address}; short commands open no port.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
@@ -35,11 +36,11 @@ public class Main implements QuarkusApplication {
   private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
 
   public static void main(String... args) {
-    FatalErrors.install(); // an Error in any thread ends the process: no half-alive agent
-    if (runsAgent(List.of(args))) {
-      // before anything else: a TERM during start-up must not be lost (see AgentSignals)
-      AgentSignals.install();
+    if (args.length > 0 && args[0].equals(AgentMain.COMMAND)) {
+      AgentMain.main(args); // exits: Quarkus never starts
+      return;
     }
+    FatalErrors.install(); // an Error in any thread ends the process: no half-alive agent
     configureHttp(List.of(args));
     LogFormat.configure(System.getenv(LogFormat.ENV));
     Quarkus.run(Main.class, Main::exit, args);
@@ -108,11 +109,10 @@ public class Main implements QuarkusApplication {
           "false");
     }
     String address;
-    if (command.equals("agent")) {
-      address = DEFAULT_METRICS_ADDRESS;
-    } else if (command.equals("operator")) {
+    if (command.equals("operator")) {
       address = DEFAULT_OPERATOR_METRICS_ADDRESS;
     } else {
+      // the agent never gets here (AgentMain serves its own port)
       System.setProperty("quarkus.http.host-enabled", "false");
       return;
     }

@@ -2,7 +2,7 @@ package dev.floatip.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.floatip.agent.StatusEndpoint;
+import dev.floatip.agent.AgentHttp;
 import dev.floatip.agent.StatusView;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -48,7 +48,7 @@ public class StatusCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + agent + StatusEndpoint.PATH))
+        HttpRequest.newBuilder(URI.create("http://" + agent + AgentHttp.STATUS))
             .timeout(Duration.ofSeconds(5))
             .build();
     HttpResponse<String> response;

@@ -65,6 +65,15 @@ public final class ApiRateLimit implements Interceptor {
     return new ApiRateLimit(new TokenBucket(rate, clock), TimeUnit.NANOSECONDS::sleep);
   }
 
+  /**
+   * The same for a client whose I/O threads are not Vert.x's (the agent's JDK HttpClient): {@code
+   * mayWait} says whether the calling thread may block.
+   */
+  public static ApiRateLimit of(ApiRate rate, BooleanSupplier mayWait) {
+    LongSupplier clock = System::nanoTime;
+    return new ApiRateLimit(new TokenBucket(rate, clock), TimeUnit.NANOSECONDS::sleep, mayWait);
+  }
+
   /** Adds this limit to a Fabric8 HTTP client builder. */
   public void addTo(HttpClient.Builder builder) {
     builder.addOrReplaceInterceptor(NAME, this);

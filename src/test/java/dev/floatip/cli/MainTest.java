@@ -48,8 +48,8 @@ class MainTest {
   }
 
   @Test
-  void agentServesOnItsMetricsAddress() {
-    Main.configureHttp(List.of("agent", "--metrics-address", "127.0.0.1:9999"));
+  void operatorServesOnItsMetricsAddress() {
+    Main.configureHttp(List.of("operator", "--metrics-address", "127.0.0.1:9999"));
     assertThat(System.getProperty("quarkus.http.host-enabled")).isNull();
     assertThat(System.getProperty("quarkus.http.host")).isEqualTo("127.0.0.1");
     assertThat(System.getProperty("quarkus.http.port")).isEqualTo("9999");

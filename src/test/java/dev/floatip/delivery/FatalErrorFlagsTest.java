@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +24,14 @@ class FatalErrorFlagsTest {
 
   @Test
   void theLauncherScriptHasIt() throws IOException {
-    assertThat(javaLine(Files.readString(Path.of("hack/floatip")), "exec ")).contains(FLAG);
+    String script = Files.readString(Path.of("hack/floatip"));
+    int opts = script.indexOf("opts=(");
+    assertThat(opts).as("the JVM flags array opts=(…)").isNotNegative();
+    assertThat(script.substring(opts, script.indexOf(")\n", opts))).contains(FLAG);
+    // both ways it starts java (agent: AgentMain; the rest: the Quarkus jar) and the AOT training
+    List<String> javas =
+        script.replace("\\\n", " ").lines().filter(l -> l.contains("\"$java\"")).toList();
+    assertThat(javas).hasSize(3).allMatch(l -> l.contains("\"${opts[@]}\""));
   }
 
   @Test
@@ -44,7 +52,9 @@ class FatalErrorFlagsTest {
             .getSpec()
             .getContainers()
             .get(0);
-    assertThat(agent.getCommand()).as("the image's entrypoint runs java $JAVA_OPTS").isEmpty();
+    // java @agent-jvm.args …: the image writes that file from its JAVA_OPTS (ImageTest)
+    assertThat(agent.getCommand()).isEqualTo(AgentDaemonSetFactory.COMMAND);
+    assertThat(agent.getCommand().get(1)).isEqualTo("@/opt/floatip/agent-jvm.args");
     assertThat(agent.getEnv()).extracting(EnvVar::getName).doesNotContain("JAVA_OPTS");
   }
 
@@ -58,6 +68,7 @@ class FatalErrorFlagsTest {
     assertThat(Files.readString(Path.of("hack/lab-cluster.sh"))).contains("hack/floatip agent");
     String harness = Files.readString(Path.of("src/test/java/dev/floatip/testing/LabDaemon.java"));
     String command = harness.substring(harness.indexOf("List<String> floatipCommand("));
+    assertThat(command.substring(0, command.indexOf("\"-cp\""))).contains('"' + FLAG + '"');
     assertThat(command.substring(0, command.indexOf("\"-jar\""))).contains('"' + FLAG + '"');
   }
 

@@ -21,7 +21,10 @@ class ImageTest {
 
   @Test
   void imageUsesTheLaunchersSmallJvmFlags() throws IOException {
-    String launcher = Files.readString(Path.of("hack/floatip"));
+    String script = Files.readString(Path.of("hack/floatip"));
+    // the JVM flags (the opts array), not the AOT cache's per-run options
+    String launcher =
+        script.substring(script.indexOf("opts=("), script.indexOf(")\n", script.indexOf("opts=(")));
     List<String> flags = new ArrayList<>();
     Matcher m =
         Pattern.compile(
@@ -56,6 +59,46 @@ class ImageTest {
         .contains("$JAVA_OPTS $JAVA_OPTS_APPEND");
     // the agent container's read-only root filesystem leaves /tmp (an emptyDir) for JNA
     assertThat(javaOpts()).contains("-Djna.tmpdir=/tmp");
+  }
+
+  /**
+   * Issue 15: the agent starts without Quarkus, on the plain class path with the image's AOT cache,
+   * whether the DaemonSet runs it (its command) or {@code docker run IMAGE agent}; the cache is
+   * made at build from the same JAVA_OPTS and the same class path file.
+   */
+  @Test
+  void theAgentStartsFromAgentMainWithTheBuildsAotCache() throws IOException {
+    String dockerfile = Files.readString(DOCKERFILE).replace("\\\n", " ");
+    List<String> command = dev.floatip.operator.model.AgentDaemonSetFactory.COMMAND;
+    String main = command.getLast();
+    assertThat(main).isEqualTo(dev.floatip.cli.AgentMain.class.getName());
+    // the training run: the same flags (JAVA_OPTS) and class path file as every start
+    assertThat(dockerfile)
+        .containsPattern(
+            "java \\$JAVA_OPTS @agent.args -XX:AOTCacheOutput=/opt/floatip/agent.aot "
+                + main.replace(".", "\\.")
+                + " train cluster")
+        .contains(
+            "printf '%s\\n' $JAVA_OPTS -Xmn2m; echo -XX:AOTCache=/opt/floatip/agent.aot; } > agent-jvm.args")
+        .contains("WORKDIR /opt/floatip");
+    // the class path: every jar, in a fixed order, as hack/floatip and the tests' LabDaemon list it
+    assertThat(dockerfile)
+        .contains(
+            "ls app/*.jar | LC_ALL=C sort; ls lib/boot/*.jar | LC_ALL=C sort; ls lib/main/*.jar |"
+                + " LC_ALL=C sort;");
+    assertThat(Files.readString(Path.of("hack/floatip")))
+        .contains(
+            "ls \"$app\"/app/*.jar | LC_ALL=C sort; ls \"$app\"/lib/boot/*.jar | LC_ALL=C sort; ls"
+                + " \"$app\"/lib/main/*.jar | LC_ALL=C sort")
+        .contains("dev.floatip.cli.AgentMain train $mode")
+        .contains("@\"$args\" dev.floatip.cli.AgentMain \"$@\"");
+    // the DaemonSet's command is the entrypoint's agent branch, minus the shell
+    String agentBranch =
+        String.join(" ", command.subList(0, 2))
+            + " $JAVA_OPTS_APPEND "
+            + String.join(" ", command.subList(2, command.size()))
+            + " \\\"$@\\\"";
+    assertThat(dockerfile).contains("if [ \\\"$1\\\" = agent ]; then exec " + agentBranch);
   }
 
   private static String javaOpts() throws IOException {

@@ -67,7 +67,11 @@ public final class LabDaemon {
     return jar;
   }
 
-  /** The command line of {@code floatip ARGS…} from the packaged jar with this JDK. */
+  /**
+   * The command line of {@code floatip ARGS…} from the packaged build with this JDK: {@code agent}
+   * as hack/floatip and the image run it (issue 15: {@code dev.floatip.cli.AgentMain} on the plain
+   * class path, no Quarkus), the other commands from the Quarkus jar.
+   */
   public static List<String> floatipCommand(String... args) {
     List<String> cmd =
         new java.util.ArrayList<>(
@@ -78,11 +82,34 @@ public final class LabDaemon {
                 "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-Xmx64m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                agentJar().toString()));
+                "-XX:TieredStopAtLevel=1"));
+    if (args.length > 0 && args[0].equals("agent")) {
+      cmd.addAll(List.of("-cp", agentClassPath(agentJar()), AGENT_MAIN));
+    } else {
+      cmd.addAll(List.of("-jar", agentJar().toString()));
+    }
     cmd.addAll(List.of(args));
     return cmd;
+  }
+
+  /** The agent's main class, as hack/floatip, the image and the DaemonSet start it. */
+  public static final String AGENT_MAIN = "dev.floatip.cli.AgentMain";
+
+  /**
+   * The plain class path of the build next to {@code quarkusRun}, in hack/floatip's order: the
+   * application jar, then lib/boot and lib/main, each sorted by name.
+   */
+  public static String agentClassPath(Path quarkusRun) {
+    Path app = quarkusRun.toAbsolutePath().getParent();
+    List<String> jars = new java.util.ArrayList<>();
+    for (String dir : List.of("app", "lib/boot", "lib/main")) {
+      try (var files = Files.list(app.resolve(dir))) {
+        files.map(Path::toString).filter(f -> f.endsWith(".jar")).sorted().forEach(jars::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return String.join(":", jars);
   }
 
   /** Starts {@code floatip agent --config CONFIG --node-name NODE}, logging to {@code log}. */

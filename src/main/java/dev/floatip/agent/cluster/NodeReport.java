@@ -62,7 +62,9 @@ final class NodeReport {
     return new NodeStatus(
         nodeState(state),
         lead.priority(),
-        checks.map(Effective::basePriority).orElse(basePriority),
+        // the plan's base priority, not tracking's: it changes with observedGeneration, in one
+        // write
+        basePriority,
         lead.since().map(NodeReport::time).orElse(null),
         time(masterSince),
         reason(sorted, state, checks),

@@ -35,6 +35,18 @@ import java.util.TreeMap;
 public final class AgentDaemonSetFactory {
 
   public static final String CONTAINER = "agent";
+
+  /**
+   * The agent without Quarkus (issue 15): the JVM flags plus the image's AOT cache, the plain class
+   * path, the main class, all made by the image build (src/main/docker/Dockerfile).
+   */
+  public static final List<String> COMMAND =
+      List.of(
+          "java",
+          "@/opt/floatip/agent-jvm.args",
+          "@/opt/floatip/agent.args",
+          "dev.floatip.cli.AgentMain");
+
   public static final String PORT_NAME = "metrics";
 
   /** Where Quarkus and scripts may write: the root filesystem is read-only. */
@@ -156,6 +168,7 @@ public final class AgentDaemonSetFactory {
         .withName(CONTAINER)
         .withImage(cfg.image())
         .withImagePullPolicy(cfg.imagePullPolicy())
+        .withCommand(COMMAND)
         .withArgs("agent", "--node-name=$(NODE_NAME)", "--metrics-address=$(POD_IP):" + port)
         .withEnv(env(cfg))
         .addNewPort()
