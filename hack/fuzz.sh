@@ -86,7 +86,7 @@ for n in "${names[@]}"; do
   execs= secs=
   read -r execs secs < <(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 \2/p' "$log" | tail -1) || true
   if [ -z "${execs:-}" ]; then
-    execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+    execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
     secs=-
   fi
   execs=${execs:-0}
