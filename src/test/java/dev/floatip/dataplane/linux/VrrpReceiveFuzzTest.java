@@ -15,6 +15,7 @@ import dev.floatip.vrrp.RouterKey;
 import dev.floatip.vrrp.VirtualRouter;
 import dev.floatip.vrrp.VrrpCodec;
 import dev.floatip.vrrp.VrrpVersion;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * The agent's receive path end to end, fed with hostile packets: the IP header as the raw socket
@@ -33,7 +35,9 @@ import java.util.Set;
  * throw: every bad packet is a counted drop. Whatever decodes must re-encode to the same
  * advertisement, and every advertisement a router sends must encode.
  *
- * <p>Input: records of [time step in 10 ms units (u8)][length (u16, big endian)][IP packet].
+ * <p>Input: records of [time step in 10 ms units (u8)][flag and length (u16, big endian)][IP
+ * packet]. With the length's top bit set the harness recomputes the VRRP checksum first (a peer
+ * that sends a correct one), so that mutations reach what lies behind the checksum check.
  */
 class VrrpReceiveFuzzTest {
 
@@ -48,10 +52,10 @@ class VrrpReceiveFuzzTest {
     Instant now = T0;
 
     Node() {
-      VirtualRouter v3 = router(51, VrrpVersion.V3, IpFamily.IPV4, "192.0.2.11", "192.0.2.200", "");
+      VirtualRouter v3 = router(51, VrrpVersion.V3, IpFamily.IPV4, "192.0.2.12", "192.0.2.200", "");
       VirtualRouter v2 =
-          router(42, VrrpVersion.V2, IpFamily.IPV4, "192.0.2.11", "203.0.113.250", "s3cr3tpw");
-      VirtualRouter r6 = router(51, VrrpVersion.V3, IpFamily.IPV6, "fe80::11", "2001:db8::200", "");
+          router(42, VrrpVersion.V2, IpFamily.IPV4, "192.0.2.12", "203.0.113.250", "s3cr3tpw");
+      VirtualRouter r6 = router(51, VrrpVersion.V3, IpFamily.IPV6, "fe80::12", "2001:db8::200", "");
       v4.register(new RouterKey(51, IpFamily.IPV4), v3);
       v4.register(new RouterKey(42, IpFamily.IPV4), v2);
       v6.register(new RouterKey(51, IpFamily.IPV6), r6);
@@ -144,32 +148,98 @@ class VrrpReceiveFuzzTest {
     int pos = 0;
     while (pos < data.length) {
       int step = data[pos] & 0xff;
-      int length = pos + 2 < data.length ? (data[pos + 1] & 0xff) << 8 | (data[pos + 2] & 0xff) : 0;
+      int word = pos + 2 < data.length ? (data[pos + 1] & 0xff) << 8 | (data[pos + 2] & 0xff) : 0;
+      int length = word & 0x7fff;
       int start = Math.min(pos + 3, data.length);
       int end = Math.min(start + length, data.length);
       node.advance(Duration.ofMillis(step * 10L));
-      packet(node, Arrays.copyOfRange(data, start, end));
+      packet(node, Arrays.copyOfRange(data, start, end), (word & 0x8000) != 0);
       pos = end;
     }
   }
 
-  private static void packet(Node node, byte[] packet) {
+  /** The harness's checksum flag gives what VrrpCodec accepts, so the fuzzer gets past it. */
+  @Test
+  void theChecksumFlagMakesAnAlteredAdvertisementDecode() {
+    InetAddress from = ip("192.0.2.13");
+    InetAddress group = ip("224.0.0.18");
+    InetAddress from6 = ip("fe80::13");
+    InetAddress group6 = ip("ff02::12");
+    for (var v : List.of(VrrpVersion.V2, VrrpVersion.V3)) {
+      byte[] m = advert(v, from, group, "192.0.2.200");
+      m[2] = (byte) 200; // priority changed after the checksum was set
+      assertThat(VrrpCodec.decode(m, from, group)).isInstanceOf(DecodeResult.Rejected.class);
+      assertThat(VrrpCodec.decode(checksum(m, from, group, true), from, group))
+          .isInstanceOf(DecodeResult.Decoded.class);
+    }
+    byte[] m6 = advert(VrrpVersion.V3, from6, group6, "2001:db8::200");
+    m6[2] = (byte) 200;
+    assertThat(VrrpCodec.decode(checksum(m6, from6, group6, true), from6, group6))
+        .isInstanceOf(DecodeResult.Decoded.class);
+  }
+
+  private static byte[] advert(VrrpVersion v, InetAddress from, InetAddress to, String address) {
+    return VrrpCodec.encode(
+        new dev.floatip.vrrp.Advertisement(
+            v, 51, 100, Duration.ofSeconds(1), List.of(ip(address)), Authentication.NONE),
+        from,
+        to);
+  }
+
+  private static void packet(Node node, byte[] packet, boolean fixChecksum) {
     if (packet.length == 0) {
       return;
     }
     if ((packet[0] & 0xf0) == 0x40) {
       // RawVrrpSocket.parse4
       Ipv4Header.parse(packet, packet.length)
-          .ifPresent(h -> node.receive(node.v4, h.source(), h.destination(), h.ttl(), h.payload()));
+          .ifPresent(
+              h ->
+                  node.receive(
+                      node.v4,
+                      h.source(),
+                      h.destination(),
+                      h.ttl(),
+                      checksum(h.payload(), h.source(), h.destination(), fixChecksum)));
     } else if ((packet[0] & 0xf0) == 0x60 && packet.length >= 40) {
       // RawVrrpSocket.parse6: source from msg_name, destination IPV6_PKTINFO, IPV6_HOPLIMIT
+      InetAddress source = SocketAddresses.inet6(packet, 8);
+      InetAddress destination = SocketAddresses.inet6(packet, 24);
+      byte[] message = Arrays.copyOfRange(packet, 40, packet.length);
       node.receive(
           node.v6,
-          SocketAddresses.inet6(packet, 8),
-          SocketAddresses.inet6(packet, 24),
+          source,
+          destination,
           packet[7] & 0xff,
-          Arrays.copyOfRange(packet, 40, packet.length));
+          checksum(message, source, destination, fixChecksum));
     }
+  }
+
+  /** The message with its checksum recomputed as VrrpCodec checks it (RFC 5798 §5.2.8). */
+  private static byte[] checksum(
+      byte[] message, InetAddress source, InetAddress destination, boolean fix) {
+    if (!fix || message.length < 8) {
+      return message;
+    }
+    byte[] m = message.clone();
+    m[6] = 0;
+    m[7] = 0;
+    ByteArrayOutputStream covered = new ByteArrayOutputStream();
+    if ((m[0] & 0xf0) == 0x30) {
+      byte[] src = source.getAddress();
+      covered.writeBytes(src);
+      covered.writeBytes(destination.getAddress());
+      int n = m.length;
+      covered.writeBytes(
+          src.length == 4
+              ? new byte[] {0, VrrpCodec.IP_PROTOCOL, (byte) (n >> 8), (byte) n}
+              : new byte[] {0, 0, (byte) (n >> 8), (byte) n, 0, 0, 0, VrrpCodec.IP_PROTOCOL});
+    }
+    covered.writeBytes(m);
+    int sum = InternetChecksum.compute(covered.toByteArray());
+    m[6] = (byte) (sum >> 8);
+    m[7] = (byte) sum;
+    return m;
   }
 
   private static InetAddress ip(String literal) {
