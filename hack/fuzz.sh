@@ -100,7 +100,7 @@ for n in "${names[@]}"; do
   total=$((total + execs))
   found=$((found + findings))
   if [ "$(ls "target/fuzz/$n/findings")" ]; then
-    grep -h -A3 '^== Java Exception' "$log" | sed 's/^/    /' | head -40
+    grep -a -h -A3 '^== Java Exception\|ERROR: libFuzzer' "$log" | sed 's/^/    /' | head -40 || true
     ls "target/fuzz/$n/findings" | sed 's/^/    finding: /'
   fi
 done
