@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: format check, unit + scenario tests, layering, CRD / README drift checks and
-# (as root) the Linux tests; plus the scripts' dry runs, so they cannot rot unnoticed.
+# The test command: format check, unit + scenario tests, layering, CRD / README drift checks,
+# (as root) the Linux tests, a short fuzzing run of each fuzz target; plus the scripts' dry runs,
+# so they cannot rot unnoticed.
 # It sets itself up (hack/setup.sh): as root it installs the tools the Linux tests use, finds or installs a
 # JDK >= 21, and builds with ./mvnw (Maven from Maven Central, whether or not mvn is installed).
 set -euo pipefail
@@ -18,4 +19,7 @@ hack/scale-bench.sh --dry-run >/dev/null
 if [ -z "${FLOATIP_HELM:-}" ] && tools=$(hack/tools.sh --cached); then
   export FLOATIP_HELM=$tools/helm
 fi
-exec "$MVN" -B -ntp verify "$@"
+"$MVN" -B -ntp verify "$@"
+# verify replays each fuzz target's committed inputs; this runs each one really fuzzing, briefly
+# (the long run is `hack/fuzz.sh 1500`, docs/fuzzing.md)
+FUZZ_JOBS=2 hack/fuzz.sh --no-build "${FLOATIP_FUZZ_SECONDS:-10}"

@@ -23,6 +23,7 @@ import dev.floatip.api.v1alpha1.MailSpec;
 import dev.floatip.api.v1alpha1.NotifySpec;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -142,7 +143,8 @@ public final class ConfigFile {
       for (Violation v : VirtualIPValidator.validate(vip, Mode.STANDALONE)) {
         error(doc.locate(v.path()), v.path(), v.message());
       }
-      String name = vip.getMetadata().getName();
+      // `metadata:` with no value binds to null; the validator has reported the missing name
+      String name = vip.getMetadata() == null ? null : vip.getMetadata().getName();
       Integer first =
           name == null ? null : names.putIfAbsent(name, doc.locate("metadata.name").getLineNr());
       if (first != null) {
@@ -265,7 +267,7 @@ public final class ConfigFile {
       password =
           InputFile.read(Path.of(auth.passwordFile()), MAX_PASSWORD_FILE_BYTES)
               .replaceFirst("\r?\n$", "");
-    } catch (InputFile.Refused e) {
+    } catch (InputFile.Refused | InvalidPathException e) { // a NUL in the path
       error(doc.locate(path), path, "cannot read " + auth.passwordFile() + ": " + e.getMessage());
       return;
     }
@@ -299,7 +301,7 @@ public final class ConfigFile {
   private void readable(YamlLocations.Document doc, String path, String file) {
     try {
       InputFile.read(Path.of(file), InputFile.MAX_CONFIG_BYTES);
-    } catch (InputFile.Refused e) {
+    } catch (InputFile.Refused | InvalidPathException e) { // a NUL in the path
       error(doc.locate(path), path, "cannot read " + file + ": " + e.getMessage());
     }
   }

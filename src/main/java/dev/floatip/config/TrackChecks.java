@@ -150,6 +150,9 @@ final class TrackChecks {
     if (List.of(file.split("/")).contains("..")) {
       return Optional.of("must not contain .. segments");
     }
+    if (file.indexOf('\0') >= 0) {
+      return Optional.of("must not contain a NUL character"); // no file has one in its name
+    }
     return systemPath(file)
         .map(
             p ->

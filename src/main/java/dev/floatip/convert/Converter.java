@@ -42,8 +42,11 @@ public final class Converter {
       return new Converter(options).run(file.toString(), top, parseWarnings);
     } catch (RuntimeException | StackOverflowError e) {
       // a bug, not the input: still an error on stderr, never a stack trace on stdout
-      throw new ConfSyntaxError(
-          new Location(file.toString(), 0), "cannot convert: " + e.getClass().getSimpleName());
+      ConfSyntaxError error =
+          new ConfSyntaxError(
+              new Location(file.toString(), 0), "cannot convert: " + e.getClass().getSimpleName());
+      error.initCause(e); // for a bug report, never printed to stdout
+      throw error;
     }
   }
 

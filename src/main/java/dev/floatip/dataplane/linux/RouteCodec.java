@@ -8,6 +8,7 @@ import dev.floatip.dataplane.LinkInfo;
 import dev.floatip.dataplane.MacAddress;
 import dev.floatip.dataplane.OperState;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -144,8 +145,8 @@ final class RouteCodec {
     int index = p.getInt(4);
     Map<Integer, byte[]> attrs = m.attributes(IFADDRMSG_LENGTH);
     byte[] raw = attrs.containsKey(IFA_LOCAL) ? attrs.get(IFA_LOCAL) : attrs.get(IFA_ADDRESS);
-    if (raw == null) {
-      return Optional.empty();
+    if (raw == null || raw.length != (family == AF_INET ? 4 : 16)) {
+      return Optional.empty(); // an address of another family than ifa_family names
     }
     byte[] wide = attrs.get(IFA_FLAGS);
     int flags =
@@ -201,7 +202,8 @@ final class RouteCodec {
               + ((m.flags() & NLM_F_CAPPED) != 0
                   ? NetlinkMessage.HEADER_LENGTH
                   : NetlinkMessage.align(origLength));
-      if (offset <= p.limit()) {
+      // a request length below a header, or one whose alignment overflows, leaves no TLVs to read
+      if (offset >= 4 + NetlinkMessage.HEADER_LENGTH && offset <= p.limit()) {
         byte[] msg = NetlinkMessage.attributes(p, offset).get(NLMSGERR_ATTR_MSG);
         text = msg == null ? "" : string(msg);
       }
@@ -222,7 +224,11 @@ final class RouteCodec {
       return Optional.empty();
     }
     try {
-      return Optional.of(InetAddress.getByAddress(raw));
+      // an IPv6 address stays IPv6: InetAddress.getByAddress would turn ::ffff:a.b.c.d into IPv4
+      return Optional.of(
+          raw.length == 4
+              ? InetAddress.getByAddress(raw)
+              : Inet6Address.getByAddress(null, raw, -1));
     } catch (UnknownHostException e) {
       return Optional.empty();
     }
