@@ -183,7 +183,8 @@ class NodeReportTest {
 
     assertThat(s.state()).isEqualTo(NodeState.Fault);
     assertThat(s.reason()).isEqualTo("interface down; script dig: exit 1");
-    // the plan's base (it travels with observedGeneration), not tracking's, which may run ahead of it
+    // the plan's base (it travels with observedGeneration), not tracking's, which may run ahead of
+    // it
     assertThat(s.basePriority()).as("from the plan, with its generation").isEqualTo(120);
     assertThat(s.checks())
         .containsExactly(
