@@ -54,7 +54,8 @@ DELIVERY=${DELIVERY:-0.25}
 OUT=${OUT:-/tmp/fipchaos-$(date +%Y%m%d-%H%M%S)}
 PY=${PYTHON:-python3}
 CHAOS=$ROOT/hack/chaos/chaos.py
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${FLOATIP_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}   # (hack/floatip runs it)
+export FLOATIP_JAR=$JAR
 P=fipchaos                                     # prefix of every namespace we create
 NODES=(n1 n2 n3)
 declare -A IP=([n1]=192.0.2.11 [n2]=192.0.2.12 [n3]=192.0.2.13)
