@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hack/chaos.sh - real floatip agents on a real wire under a seeded fault schedule, checked.
 #
-# Three nodes n1/n2/n3 (192.0.2.11-13) and a bridge, each in a network namespace (fipchaos-*), no
+# Three nodes n1/n2/n3 (192.0.2.11-13) and a bridge, each in a network namespace (fipchaos-<pid>-*), no
 # route out; a standalone agent on each node (hack/floatip agent --config ... --node-name nX) with
 # two VirtualIPs, VRRPv3 multicast, preempt on:
 #   chaos-a 192.0.2.200/24    VRID 51, priorities n1 150, n2 100, n3 50
@@ -56,7 +56,9 @@ PY=${PYTHON:-python3}
 CHAOS=$ROOT/hack/chaos/chaos.py
 JAR=${FLOATIP_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}   # (hack/floatip runs it)
 export FLOATIP_JAR=$JAR
-P=fipchaos                                     # prefix of every namespace we create
+TAG=$$                                         # one run's namespaces: fipchaos-<pid>-*, so runs never meet
+P=fipchaos-$TAG
+port() { echo "fc$TAG$1"; }                    # the bridge side of node $1's veth (<= 15 characters)
 NODES=(n1 n2 n3)
 declare -A IP=([n1]=192.0.2.11 [n2]=192.0.2.12 [n3]=192.0.2.13)
 VIPS=(192.0.2.200 198.51.100.200)
@@ -102,7 +104,7 @@ if [ "$DRY" = 1 ]; then
   echo "hack/chaos.sh plan (dry run: nothing is started)"
   echo
   echo "topology: namespaces $P-sw (bridge br0, STP and snooping off), $P-n1 $P-n2 $P-n3;"
-  echo "  n1/n2/n3 = ${IP[n1]}/${IP[n2]}/${IP[n3]} on eth0, a veth to $P-sw; no route out"
+  echo "  n1/n2/n3 = ${IP[n1]}/${IP[n2]}/${IP[n3]} on eth0, a veth to $P-sw (its port there: fc<pid>nX); no route out"
   echo "agents: ip netns exec $P-nX hack/floatip agent --config \$OUT/agent.yaml --node-name nX"
   echo "monitors: ip netns exec $P-nX ip -ts -o monitor address"
   echo
@@ -169,8 +171,8 @@ ip -n "$P-sw" link set br0 up
 for n in "${NODES[@]}"; do
   ip netns add "$P-$n" || die "ip netns add $P-$n"
   ip -n "$P-$n" link set lo up
-  ip link add "$P-$n" netns "$P-sw" type veth peer name eth0 netns "$P-$n" || die "veth $n"
-  ip -n "$P-sw" link set "$P-$n" master br0 up
+  ip link add "$(port "$n")" netns "$P-sw" type veth peer name eth0 netns "$P-$n" || die "veth $n"
+  ip -n "$P-sw" link set "$(port "$n")" master br0 up
   ip -n "$P-$n" addr add "${IP[$n]}/24" dev eth0
   ip -n "$P-$n" link set eth0 up
 done
@@ -245,8 +247,8 @@ fault() {  # kind node duration param
     stop)
       ev stop "$n" on; kill -STOP "$pid"; sleep "$dur"; kill -CONT "$pid"; ev stop "$n" off ;;
     flap)
-      ev flap "$n" on; ip -n "$P-sw" link set "$P-$n" down; sleep "$dur"
-      ip -n "$P-sw" link set "$P-$n" up; ev flap "$n" off ;;
+      ev flap "$n" on; ip -n "$P-sw" link set "$(port "$n")" down; sleep "$dur"
+      ip -n "$P-sw" link set "$(port "$n")" up; ev flap "$n" off ;;
     loss)
       ev loss "$n" on "$param%"; nft_on "$n" "$param" "in out"; sleep "$dur"; nft_off "$n"; ev loss "$n" off ;;
     oneway)
