@@ -130,10 +130,12 @@ class Runs:
         self.violations = []
 
     def update(self, t, key, on, nodes=""):
+        """nodes: "+"-joined; a run reports every node that took part in it."""
         if on and key not in self.since:
             self.since[key] = (t, nodes)
-        elif on and nodes and nodes != self.since[key][1]:
-            self.since[key] = (self.since[key][0], nodes)
+        elif on and nodes:
+            start, who = self.since[key]
+            self.since[key] = (start, "+".join(sorted(set(who.split("+")) | set(nodes.split("+")))))
         elif not on and key in self.since:
             start, who = self.since.pop(key)
             self.close(start, t, key, who)
@@ -165,7 +167,7 @@ def check(args):
     quiet = next((e[0] for e in events if e[1] == "quiet"), None)   # last fault ended, all ready
     violations = []
     if begin is None or end is None:
-        print("chaos check: the run has no begin/end marks (it did not finish)")
+        print("chaos check: the run has no begin or no end mark (it did not finish)")
         violations.append((begin or 0, "incomplete run", "-", "-", 0))
         begin = begin or 0
         end = end or max([e[0] for e in events] + [c[0] for c in changes] + [begin])
@@ -292,7 +294,8 @@ def check(args):
     print(f"  convergence after the last fault: {'-' if conv is None else f'{conv * 1000:.0f} ms'}")
     print(f"  violations: {len(violations)}")
     for t, what, node, addr, d in sorted(violations):
-        print(f"    +{t - begin:9.3f} s  {what:28s} node {node:8s} address {addr:16s} {d * 1000:7.0f} ms")
+        clock = datetime.fromtimestamp(t).strftime("%H:%M:%S.%f")[:-3]
+        print(f"    +{t - begin:9.3f} s ({clock})  {what:28s} node {node:8s} address {addr:16s} {d * 1000:7.0f} ms")
     return 1 if violations else 0
 
 
