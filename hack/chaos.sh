@@ -35,6 +35,8 @@
 #   --dry-run   print the plan (topology, bounds, schedule for the seed); no root, starts nothing
 # Knobs: SEED=1  FAULTS=30  INTERVAL=100ms (advert interval)  DELIVERY=0.25 (s, D above)
 #        OUT=/tmp/fipchaos-<date> (events.tsv, monitors, agent logs, report.txt)
+#        MAX_SECONDS=0 (> 0: no new fault after that many seconds; the rest of the run, convergence
+#          and the checks, as usual: a long run on a busy machine ends in time with what it did)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -51,6 +53,7 @@ SEED=${SEED:-1}
 FAULTS=${FAULTS:-30}
 INTERVAL=${INTERVAL:-100ms}
 DELIVERY=${DELIVERY:-0.25}
+MAX_SECONDS=${MAX_SECONDS:-0}
 OUT=${OUT:-/tmp/fipchaos-$(date +%Y%m%d-%H%M%S)}
 PY=${PYTHON:-python3}
 CHAOS=$ROOT/hack/chaos/chaos.py
@@ -68,6 +71,7 @@ PRIOS=150,100,50
 [[ $SEED =~ ^[A-Za-z0-9_.-]+$ ]] || { echo "SEED must be letters, digits, _ . - (got '$SEED')" >&2; exit 2; }
 [[ $FAULTS =~ ^[1-9][0-9]*$ ]] || { echo "FAULTS must be a positive integer (got '$FAULTS')" >&2; exit 2; }
 [[ $INTERVAL =~ ^[0-9]+(ms|s)$ ]] || { echo "INTERVAL must look like 100ms or 1s (got '$INTERVAL')" >&2; exit 2; }
+[[ $MAX_SECONDS =~ ^[0-9]+$ ]] || { echo "MAX_SECONDS must be whole seconds (got '$MAX_SECONDS')" >&2; exit 2; }
 [[ $DELIVERY =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "DELIVERY must be seconds, e.g. 0.25 (got '$DELIVERY')" >&2; exit 2; }
 ADV=$(awk -v a="$INTERVAL" 'BEGIN { if (a ~ /ms$/) { sub(/ms$/, "", a); print a / 1000 } else { sub(/s$/, "", a); print a + 0 } }')
 
@@ -180,7 +184,7 @@ config >"$OUT/agent.yaml"
 "$PY" "$CHAOS" plan --seed "$SEED" --faults "$FAULTS" >"$OUT/plan.tsv" || die "plan"
 {
   echo "date: $(date -Is)"
-  echo "command: SEED=$SEED FAULTS=$FAULTS INTERVAL=$INTERVAL DELIVERY=$DELIVERY hack/chaos.sh"
+  echo "command: SEED=$SEED FAULTS=$FAULTS INTERVAL=$INTERVAL DELIVERY=$DELIVERY MAX_SECONDS=$MAX_SECONDS hack/chaos.sh"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (dirty)')"
   echo "kernel: $(uname -r); cpus: $(nproc); nice: $(nice)"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -269,6 +273,10 @@ done
 ev begin - on
 i=0
 while IFS=$'\t' read -r idx kind node gap dur param; do
+  if [ "$MAX_SECONDS" -gt 0 ] && [ $((SECONDS - T0)) -ge "$MAX_SECONDS" ]; then
+    log "MAX_SECONDS=$MAX_SECONDS reached: stopping the schedule after $i of $FAULTS faults"
+    break
+  fi
   sleep "$gap"
   check_alive
   fault "$kind" "$node" "$dur" "$param"
@@ -282,7 +290,7 @@ sleep "$(bounds | awk -F= '$1 == "CONVERGE" { print $2 + 3 }')"
 check_alive
 ev end - on
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/env.txt"
-echo "duration: $((SECONDS - T0)) s" >>"$OUT/env.txt"
+echo "duration: $((SECONDS - T0)) s; faults applied: $i of $FAULTS" >>"$OUT/env.txt"
 "$PY" "$CHAOS" check --dir "$OUT" --advert "$ADV" --priorities "$PRIOS" --delivery "$DELIVERY" \
   --vips "$(IFS=,; echo "${VIPS[*]}")" --top "$(IFS=,; echo "${TOPS[*]}")" >"$OUT/report.txt"
 rc=$?
