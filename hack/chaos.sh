@@ -201,14 +201,14 @@ start_agent() {
   AGENT[$n]=$!
 }
 wait_ready() {  # both routers logged "VRID nn on eth0" since the start; records "ready"
-  local n=$1 k=1800 text
+  local n=$1 k=3600 text   # 180 s: a JVM start on a 2-vCPU machine at load 40 took over 45 s
   while ((k-- > 0)); do
     text=$(tail -c +"$((LOGOFF[$n] + 1))" "$OUT/$n.log" 2>/dev/null)
     if [[ $text == *"VRID 51 on eth0"* && $text == *"VRID 52 on eth0"* ]]; then ev ready "$n" on; return 0; fi
     gone "${AGENT[$n]}" && { ev died "$n" on "exited during start-up"; log "agent on $n exited during start-up"; return 1; }
     sleep 0.05
   done
-  ev died "$n" on "not ready after 90 s"; log "agent on $n not ready after 90 s"
+  ev died "$n" on "not ready after 180 s"; log "agent on $n not ready after 180 s"
   return 1
 }
 holders() {  # the nodes holding address $1
