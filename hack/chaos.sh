@@ -292,7 +292,7 @@ ev end - on
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/env.txt"
 echo "duration: $((SECONDS - T0)) s; faults applied: $i of $FAULTS" >>"$OUT/env.txt"
 "$PY" "$CHAOS" check --dir "$OUT" --advert "$ADV" --priorities "$PRIOS" --delivery "$DELIVERY" \
-  --vips "$(IFS=,; echo "${VIPS[*]}")" --top "$(IFS=,; echo "${TOPS[*]}")" >"$OUT/report.txt"
+  --vips "$(IFS=,; echo "${VIPS[*]}")" --top "$(IFS=,; echo "${TOPS[*]}")" --names chaos-a,chaos-b >"$OUT/report.txt"
 rc=$?
 { sed 's/^/  /' "$OUT/env.txt"; cat "$OUT/report.txt"; } | tee "$OUT/summary.txt"
 log "done in $((SECONDS - T0)) s; logs in $OUT"

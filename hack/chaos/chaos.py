@@ -109,6 +109,32 @@ def read_monitor(path, node, vips):
     return changes
 
 
+LOG_BACKUP = re.compile(r"^(\d\d):(\d\d):(\d\d\.\d+) .*?(\S+)/v[46]: MASTER -> (BACKUP|FAULT)")
+
+
+def removal_lags(run_dir, nodes, names, changes, day_start):
+    """Seconds from each MASTER -> BACKUP/FAULT an agent logged to its address's Deleted event: the
+    state machine decided, the dataplane worker acted. Large values mean a starved JVM, not a
+    protocol error."""
+    lags = []
+    for n in nodes:
+        path = os.path.join(run_dir, f"{n}.log")
+        if not os.path.exists(path):
+            continue
+        deleted = sorted((t, a) for t, m, a, h in changes if m == n and not h)
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = LOG_BACKUP.match(line)
+                if not m or m.group(4) not in names:
+                    continue
+                t = day_start + int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+                addr = names[m.group(4)]
+                later = [d for d, a in deleted if a == addr and d >= t - 0.05]
+                if later and later[0] - t < 30:
+                    lags.append(max(0.0, later[0] - t))
+    return lags
+
+
 def read_events(path):
     """(t, kind, node, phase, extra) from the script's log."""
     events = []
@@ -281,6 +307,11 @@ def check(args):
         if conv is not None and conv > b["CONVERGE"]:
             violations.append((quiet, "slow convergence", tops[v], "-", conv))
 
+    lags = []
+    if args.names:
+        day = datetime.fromtimestamp(begin).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        lags = removal_lags(args.dir, nodes, dict(zip(args.names.split(","), vips)), changes, day)
+
     print(f"chaos report ({args.dir})")
     print("  bounds (s): " + ", ".join(f"{k.lower()} {v:.3f}" for k, v in b.items()))
     print(f"  checked span: {end - begin:.1f} s, {len(windows)} partition/loss/port windows excluded (+ settle)")
@@ -292,6 +323,10 @@ def check(args):
     print(f"  orphans left by kill -9: {orphans_left} address(es); not removed after restart: "
           f"{sum(1 for v in violations if v[1].startswith('orphan'))}")
     print(f"  convergence after the last fault: {'-' if conv is None else f'{conv * 1000:.0f} ms'}")
+    if lags:
+        lags.sort()
+        print(f"  agent log MASTER -> BACKUP to the address's removal: {len(lags)} transitions, median"
+              f" {lags[len(lags) // 2] * 1000:.0f} ms, max {lags[-1] * 1000:.0f} ms (large: a starved JVM)")
     print(f"  violations: {len(violations)}")
     for t, what, node, addr, d in sorted(violations):
         clock = datetime.fromtimestamp(t).strftime("%H:%M:%S.%f")[:-3]
@@ -317,6 +352,8 @@ def main():
             q.add_argument("--vips", required=True)
             q.add_argument("--top", type=lambda s: s.split(","), required=True,
                            help="the highest-priority node of each VIP, in --vips order")
+            q.add_argument("--names", default="",
+                           help="the VirtualIP name of each VIP, in --vips order (agent log diagnostics)")
     a = ap.parse_args()
     if a.cmd == "plan":
         if a.faults < 1:
