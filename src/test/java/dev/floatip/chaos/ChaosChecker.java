@@ -58,7 +58,7 @@ final class ChaosChecker {
   }
 
   /** chaos.py check on a run directory, with the script's VIPs and timers (100 ms, D 250 ms). */
-  static Result check(Path dir) {
+  static Result check(Path dir, String... extra) {
     List<String> cmd = new ArrayList<>(List.of("python3", CHECKER.toString(), "check"));
     cmd.addAll(
         List.of(
@@ -74,6 +74,7 @@ final class ChaosChecker {
             "192.0.2.200,198.51.100.200",
             "--top",
             "n1,n3"));
+    cmd.addAll(List.of(extra));
     return run(cmd, Map.of(), Duration.ofSeconds(60));
   }
 }
