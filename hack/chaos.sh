@@ -134,7 +134,9 @@ MONS=()
 CREATED=0
 ev() { printf '%s\t%s\t%s\t%s\t%s\n' "$EPOCHREALTIME" "$1" "$2" "$3" "${4:-}" >>"$EV"; }
 
-gone() { [ ! -d "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+# gone: no process, or a zombie. (Unreadable counts as gone: bash reaps a dead child whenever it waits for
+# another one, e.g. awk here, so "/proc/PID exists" and then "its stat is Z" can race to "no stat at all".)
+gone() { local s; s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null); [ -z "$s" ] || [ "$s" = Z ]; }
 wait_gone() { local n=$(($2 * 20)); while ! gone "$1" && ((n-- > 0)); do sleep 0.05; done; gone "$1"; }
 
 cleanup() {
