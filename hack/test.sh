@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 floatip_setup
 if [ "$(id -u)" = 0 ]; then
   floatip_packages ip:iproute2 ping:iputils-ping arping:iputils-arping keepalived:keepalived \
-    tcpdump:tcpdump setpriv:util-linux
+    tcpdump:tcpdump setpriv:util-linux nft:nftables
 fi
 hack/bench.sh --dry-run >/dev/null
 hack/kind-e2e.sh --dry-run >/dev/null
 hack/scale-bench.sh --dry-run >/dev/null
+hack/chaos.sh --dry-run >/dev/null
 # the chart checks (HelmChartTest) run a real helm: the one hack/tools.sh fetched, if any
 if [ -z "${FLOATIP_HELM:-}" ] && tools=$(hack/tools.sh --cached); then
   export FLOATIP_HELM=$tools/helm
