@@ -123,4 +123,31 @@ class TimerQueueTest {
       assertEquals(model.size(), q.size());
     }
   }
+
+  /** The loop re-arms a router on every input: that must not allocate (issue 15). */
+  @Test
+  void rearmingAnArmedKeyAllocatesNothing() {
+    TimerQueue<String> q = new TimerQueue<>();
+    List<String> keys = new ArrayList<>();
+    Instant[] deadlines = new Instant[64];
+    for (int i = 0; i < 100; i++) {
+      keys.add("r" + i);
+      q.arm("r" + i, at(i));
+    }
+    for (int i = 0; i < deadlines.length; i++) {
+      deadlines[i] = at(i * 37 % 500);
+    }
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int round = 0; round < 2; round++) { // the first round warms up
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 100_000; i++) {
+        q.arm(keys.get(i % 100), deadlines[i % deadlines.length]);
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      if (round == 1) {
+        assertEquals(0, allocated / 100_000, allocated + " bytes for 100 000 re-arms");
+      }
+    }
+  }
 }
