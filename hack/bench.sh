@@ -25,6 +25,7 @@
 #   RES_SECS=30 RES_WARMUP=20      CPU window, and the wait after all VIPs are up before it
 #   RES_TIMINGS="v2/1s v3/100ms"   VRRP version / advert interval of the resource runs
 #   JAVA_OPTS="-XX:+UseSerialGC"   JVM flags of the agent (besides --enable-native-access)
+#   FLOATIP_JAR=target/quarkus-app/quarkus-run.jar   the agent to run (e.g. a copy of another build)
 #   QUICK=1                        smoke run: REPS=1 TIMINGS=v3/100ms RES_SECS=5 RES_WARMUP=2
 #   OUT=/tmp/fipbench-<date>       results: summary.md, trials.jsonl, resources.jsonl, configs, logs
 # Everything lives in network namespaces fipbench-*, addresses from 192.0.2.0/24 and
