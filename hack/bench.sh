@@ -6,8 +6,9 @@
 # it resigns (graceful: SIGTERM -> priority-0 advert), for each timing (VRRPv2/1 s, v3/1 s,
 # v3/100 ms), REPS runs each, for keepalived and for floatip, in the topology of the keepalived
 # baseline: one bridge, routers r1/r2/r3 (priorities 150/100/50) and a client.
-# Resources: RSS and CPU of the VRRP process with 1 and 100 VIPs (VRRPv2, 1 s, multicast,
-# master r1 + backup r2), for both daemons.
+# Resources: RSS, threads and CPU of the VRRP process with 1 and 100 VIPs (multicast, master r1 +
+# backup r2) for each RES_TIMINGS, for both daemons; for floatip also the GC pauses in the window
+# (-Xlog:gc, p99 and max).
 # Start-up: process start -> first advert on the wire of a lone router (r1), STARTUP_REPS cold
 # starts per daemon, timed by a sniffer on the bridge (issue 15).
 # Prints min/median/max per cell and the floatip/keepalived ratio of the medians.
@@ -24,6 +25,7 @@
 #   MODE=Multicast                 or Unicast (every router lists the other two as peers)
 #   RESOURCES=1                    0 = skip the RSS/CPU part; RES_VIPS="1 100"
 #   RES_SECS=30 RES_WARMUP=20      CPU window, and the wait after all VIPs are up before it
+#   RES_TIMINGS="v2/1s v3/100ms"   VRRP version / advert interval of the resource runs
 #   JAVA_OPTS="-XX:+UseSerialGC"   JVM flags of the agent (besides --enable-native-access)
 #   LAUNCH=aot                     how the agent starts: aot = dev.floatip.cli.AgentMain on the plain
 #                                  class path with a JDK AOT cache trained here with JAVA_OPTS (as
@@ -59,6 +61,7 @@ RESOURCES=${RESOURCES:-1}
 RES_VIPS=${RES_VIPS:-"1 100"}
 RES_SECS=${RES_SECS:-30}
 RES_WARMUP=${RES_WARMUP:-20}
+RES_TIMINGS=${RES_TIMINGS:-"v2/1s v3/100ms"}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC"}
 LAUNCH=${LAUNCH:-aot}
 STARTUP=${STARTUP:-1}
@@ -144,9 +147,9 @@ daemon_cmd() { # DAEMON ROUTER -> the command run in the router's namespace
   if [ "$dm" = keepalived ]; then
     echo "keepalived -n -l -D -G -P -f $RUN/$r.conf -p $RUN/$r.pid -r $RUN/$r.vrrp.pid"
   elif [ "$LAUNCH" = jar ]; then
-    echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS -jar $JAR agent --config $RUN/$r.conf --node-name $r"
+    echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS ${GC_LOG:+-Xlog:gc:file=$RUN/$r.gc.log} -jar $JAR agent --config $RUN/$r.conf --node-name $r"
   else
-    echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS $AOT_OPT @$RUN/agent.args $AGENT_MAIN agent --config $RUN/$r.conf --node-name $r"
+    echo "$JAVA --enable-native-access=ALL-UNNAMED $FATAL_OPTS $JAVA_OPTS ${GC_LOG:+-Xlog:gc:file=$RUN/$r.gc.log} $AOT_OPT @$RUN/agent.args $AGENT_MAIN agent --config $RUN/$r.conf --node-name $r"
   fi
 }
 
@@ -200,8 +203,8 @@ dry_run() {
     total=$(calc "$total + $STARTUP_REPS * 8")
   fi
   if [ "$RESOURCES" = 1 ]; then
-    echo "resources: $DAEMONS x VIPs {$RES_VIPS}: warm-up ${RES_WARMUP}s, CPU window ${RES_SECS}s, master r1 + backup r2"
-    for dm in $DAEMONS; do for t in $RES_VIPS; do total=$(calc "$total + $RES_SECS + $RES_WARMUP + 8"); done; done
+    echo "resources: $DAEMONS x VIPs {$RES_VIPS} x {$RES_TIMINGS}: warm-up ${RES_WARMUP}s, CPU window ${RES_SECS}s, master r1 + backup r2"
+    for dm in $DAEMONS; do for t in $RES_VIPS; do for tm in $RES_TIMINGS; do total=$(calc "$total + $RES_SECS + $RES_WARMUP + 8"); done; done; done
   fi
   echo "estimated time: $(calc "$total / 60") min"
   echo
@@ -420,17 +423,23 @@ vip_list() { ip -n "$P-$1" -4 -o addr show dev eth0 to 198.51.100.0/24 | awk '{ 
 vip_count() { vip_list "$1" | wc -l; }
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 status() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
-run_resources() { # DAEMON NVIPS
+# GC pauses logged (-Xlog:gc) after byte OFFSET of FILE: "count p99_ms max_ms" (0 0 0: none).
+gc_pauses() {
+  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | grep -o 'Pause [^)]*) .* [0-9.]*ms$' | grep -o '[0-9.]*ms$' | tr -d ms | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) { print "0 0 0"; exit } i = int(NR * 0.99 + 0.999); if (i > NR) i = NR; print NR, v[i], v[NR] }'
+}
+run_resources() { # DAEMON NVIPS TIMING
   DAEMON=$1
-  local n=$2 r t0 up k
-  log "=== resources $DAEMON, $n VIPs"
+  local n=$2 tm=$3 r t0 up k
+  log "=== resources $DAEMON, $n VIPs, $tm"
   stop_all
   for r in r1 r2; do
-    gen_conf "$DAEMON" "$r" 2 1s "$n" >"$RUN/$r.conf"
-    cp "$RUN/$r.conf" "$OUT/configs/$DAEMON-res-$n-$r.conf"
+    gen_conf "$DAEMON" "$r" "$(ver_of "$tm")" "$(adv_of "$tm")" "$n" >"$RUN/$r.conf"
+    cp "$RUN/$r.conf" "$OUT/configs/$DAEMON-res-$n-${tm/\//-}-$r.conf"
+    rm -f "$RUN/$r.gc.log"
   done
   t0=$EPOCHREALTIME
-  bash -c "$(start_snippet r1)$(start_snippet r2)"
+  bash -c "$(GC_LOG=1 start_snippet r1)$(GC_LOG=1 start_snippet r2)"
   k=0
   while [ "$(vip_count r1)" -lt "$n" ] && ((k++ < 600)); do sleep 0.05; done
   up=$(calc "$EPOCHREALTIME - $t0")
@@ -444,19 +453,26 @@ run_resources() { # DAEMON NVIPS
   both=$(comm -12 <(vip_list r1) <(vip_list r2) | wc -l)
   [ "$both" = 0 ] || log "after the warm-up, $both VIPs are on r1 AND r2: $(comm -12 <(vip_list r1) <(vip_list r2) | tr '\n' ' ')"
   on1=$(vip_count r1); on2=$(vip_count r2)
-  local p1 p2 a1 a2 w0 w1 b1 b2
+  local p1 p2 a1 a2 w0 w1 b1 b2 g1 g2
   p1=$(vrrp_pid r1); p2=$(vrrp_pid r2)
+  g1=$(stat -c %s "$RUN/r1.gc.log" 2>/dev/null || echo 0); g2=$(stat -c %s "$RUN/r2.gc.log" 2>/dev/null || echo 0)
   a1=$(cpu_ns "$p1"); a2=$(cpu_ns "$p2"); w0=$EPOCHREALTIME
   sleep "$RES_SECS"
   b1=$(cpu_ns "$p1"); b2=$(cpu_ns "$p2"); w1=$EPOCHREALTIME
   for r in r1 r2; do
-    local p a b role=master; [ $r = r2 ] && role=backup
-    if [ $r = r1 ]; then p=$p1 a=$a1 b=$b1; else p=$p2 a=$a2 b=$b2; fi
+    local p a b g role=master; [ $r = r2 ] && role=backup
+    if [ $r = r1 ]; then p=$p1 a=$a1 b=$b1 g=$g1; else p=$p2 a=$a2 b=$b2 g=$g2; fi
     ours "$p" || { log "$DAEMON on $r died during the resource window"; continue; }
-    awk -v d="$DAEMON" -v n="$n" -v role="$role" -v pid="$p" -v rss="$(status "$p" VmRSS)" -v anon="$(status "$p" RssAnon)" \
+    [ -f "$RUN/$r.gc.log" ] && cp "$RUN/$r.gc.log" "$OUT/logs/$DAEMON-res-$n-${tm/\//-}-$r.gc.log"
+    # shellcheck disable=SC2046
+    set -- $(gc_pauses "$RUN/$r.gc.log" "$g")
+    awk -v d="$DAEMON" -v n="$n" -v tm="$tm" -v role="$role" -v pid="$p" -v rss="$(status "$p" VmRSS)" -v anon="$(status "$p" RssAnon)" \
       -v hwm="$(status "$p" VmHWM)" -v thr="$(status "$p" Threads)" -v a="$a" -v b="$b" -v w0="$w0" -v w1="$w1" -v up="$up" \
       -v main_rss="$(status "$(main_pid $r)" VmRSS)" -v on1="$on1" -v on2="$on2" -v both="$both" \
-      'BEGIN { w = w1 - w0; printf "{\"daemon\":\"%s\",\"vips\":%d,\"role\":\"%s\",\"pid\":%d,\"rss_kb\":%d,\"rss_anon_kb\":%d,\"hwm_kb\":%d,\"main_rss_kb\":%d,\"threads\":%d,\"cpu_ms\":%.3f,\"window_s\":%.3f,\"cpu_pct\":%.4f,\"up_s\":%.2f,\"vips_r1\":%d,\"vips_r2\":%d,\"vips_both\":%d}\n", d, n, role, pid, rss, anon, hwm, main_rss, thr, (b - a) / 1e6, w, 100 * (b - a) / 1e9 / w, up, on1, on2, both }' \
+      -v gcn="$1" -v gcp99="$2" -v gcmax="$3" -v gclog="$([ -f "$RUN/$r.gc.log" ] && echo 1 || echo 0)" \
+      'BEGIN { w = w1 - w0; printf "{\"daemon\":\"%s\",\"vips\":%d,\"timing\":\"%s\",\"role\":\"%s\",\"pid\":%d,\"rss_kb\":%d,\"rss_anon_kb\":%d,\"hwm_kb\":%d,\"main_rss_kb\":%d,\"threads\":%d,\"cpu_ms\":%.3f,\"window_s\":%.3f,\"cpu_pct\":%.4f,\"up_s\":%.2f,\"vips_r1\":%d,\"vips_r2\":%d,\"vips_both\":%d", d, n, tm, role, pid, rss, anon, hwm, main_rss, thr, (b - a) / 1e6, w, 100 * (b - a) / 1e9 / w, up, on1, on2, both
+               if (gclog) printf ",\"gc_pauses\":%d,\"gc_p99_ms\":%.3f,\"gc_max_ms\":%.3f", gcn, gcp99, gcmax
+               print "}" }' \
       >>"$OUT/resources.jsonl"
   done
   stop_all
@@ -492,7 +508,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 {
   echo "date: $(date -Is)"
-  echo "command: ${QUICK:+QUICK=$QUICK }LAUNCH=$LAUNCH STARTUP=$STARTUP STARTUP_REPS=$STARTUP_REPS STARTUP_TIMING=$STARTUP_TIMING REPS=$REPS TIMINGS=\"$TIMINGS\" SCENARIOS=\"$SCENARIOS\" DAEMONS=\"$DAEMONS\" MODE=$MODE RESOURCES=$RESOURCES RES_VIPS=\"$RES_VIPS\" RES_SECS=$RES_SECS RES_WARMUP=$RES_WARMUP JAVA_OPTS=\"$JAVA_OPTS\" hack/bench.sh"
+  echo "command: ${QUICK:+QUICK=$QUICK }LAUNCH=$LAUNCH STARTUP=$STARTUP STARTUP_REPS=$STARTUP_REPS STARTUP_TIMING=$STARTUP_TIMING REPS=$REPS TIMINGS=\"$TIMINGS\" SCENARIOS=\"$SCENARIOS\" DAEMONS=\"$DAEMONS\" MODE=$MODE RESOURCES=$RESOURCES RES_VIPS=\"$RES_VIPS\" RES_SECS=$RES_SECS RES_WARMUP=$RES_WARMUP RES_TIMINGS=\"$RES_TIMINGS\" JAVA_OPTS=\"$JAVA_OPTS\" hack/bench.sh"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (dirty)')"
   echo "kernel: $(uname -r)"
   echo "cpu: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -513,8 +529,10 @@ for tm in $TIMINGS; do
   for dm in $DAEMONS; do run_timing "$dm" "$tm"; done
 done
 if [ "$RESOURCES" = 1 ]; then
-  for n in $RES_VIPS; do
-    for dm in $DAEMONS; do run_resources "$dm" "$n"; done
+  for tm in $RES_TIMINGS; do
+    for n in $RES_VIPS; do
+      for dm in $DAEMONS; do run_resources "$dm" "$n" "$tm"; done
+    done
   done
 fi
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/env.txt"

@@ -455,26 +455,30 @@ def report(d):
     rp = os.path.join(d, "resources.jsonl")
     res = [json.loads(l) for l in open(rp)] if os.path.exists(rp) else []
     if res:
-        out.append("### Resources (VRRPv2, advert 1 s, multicast, two routers; VRIDs 1..N, 198.51.100.1..N/32)\n")
+        out.append("### Resources (multicast, two routers; VRIDs 1..N, 198.51.100.1..N/32)\n")
         out.append("RSS = VmRSS of the VRRP process (keepalived: the VRRP child; floatip: the JVM) after the window; "
-                   "CPU = sum of /proc/PID/task/*/schedstat over the window, % of one core.\n")
-        out.append("| daemon | VIPs | role | RSS MB | RSS anon MB | threads | CPU ms / window s | CPU % of a core | all VIPs up after s |")
-        out.append("|---|---|---|---|---|---|---|---|---|")
+                   "CPU = sum of /proc/PID/task/*/schedstat over the window, % of one core; "
+                   "GC = floatip's stop-the-world pauses logged by -Xlog:gc in the window (count, p99, max).\n")
+        out.append("| daemon | timing | VIPs | role | RSS MB | RSS anon MB | threads | CPU ms / window s | CPU % of a core | GC pauses (p99 / max ms) | all VIPs up after s |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in res:
-            out.append(f"| {r['daemon']} | {r['vips']} | {r['role']} | {r['rss_kb'] / 1024:.1f} | {r['rss_anon_kb'] / 1024:.1f} | {r['threads']} | "
-                       f"{r['cpu_ms']:.1f} / {r['window_s']:.0f} | {r['cpu_pct']:.3f} | {up(r)} |")
+            gc = f"{r['gc_pauses']} ({r['gc_p99_ms']:.1f} / {r['gc_max_ms']:.1f})" if "gc_pauses" in r else "–"
+            out.append(f"| {r['daemon']} | {r.get('timing', 'v2/1s')} | {r['vips']} | {r['role']} | {r['rss_kb'] / 1024:.1f} | {r['rss_anon_kb'] / 1024:.1f} | {r['threads']} | "
+                       f"{r['cpu_ms']:.1f} / {r['window_s']:.0f} | {r['cpu_pct']:.3f} | {gc} | {up(r)} |")
         out.append("")
         ratio = []
-        for n in sorted({r["vips"] for r in res}):
-            for role in ("master", "backup"):
-                k = [r for r in res if r["daemon"] == "keepalived" and r["vips"] == n and r["role"] == role]
-                f = [r for r in res if r["daemon"] == "floatip" and r["vips"] == n and r["role"] == role]
-                if k and f:
-                    cpu = f"{f[0]['cpu_pct'] / k[0]['cpu_pct']:.0f}×" if k[0]["cpu_pct"] > 0 else "–"
-                    ratio.append(f"| {n} | {role} | {f[0]['rss_kb'] / k[0]['rss_kb']:.0f}× | {cpu} |")
+        for tm in sorted({r.get("timing", "v2/1s") for r in res}):
+            for n in sorted({r["vips"] for r in res}):
+                for role in ("master", "backup"):
+                    cell = [r for r in res if r.get("timing", "v2/1s") == tm and r["vips"] == n and r["role"] == role]
+                    k = [r for r in cell if r["daemon"] == "keepalived"]
+                    f = [r for r in cell if r["daemon"] == "floatip"]
+                    if k and f:
+                        cpu = f"{f[0]['cpu_pct'] / k[0]['cpu_pct']:.1f}×" if k[0]["cpu_pct"] > 0 else "–"
+                        ratio.append(f"| {tm} | {n} | {role} | {f[0]['rss_kb'] / k[0]['rss_kb']:.0f}× | {cpu} |")
         if ratio:
-            out.append("| VIPs | role | RSS floatip/keepalived | CPU floatip/keepalived |")
-            out.append("|---|---|---|---|")
+            out.append("| timing | VIPs | role | RSS floatip/keepalived | CPU floatip/keepalived |")
+            out.append("|---|---|---|---|---|")
             out += ratio
             out.append("")
     print("\n".join(out))

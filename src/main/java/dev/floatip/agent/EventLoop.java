@@ -31,8 +31,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -43,9 +43,13 @@ import org.jboss.logging.Logger;
  * The agent's one thread that owns every {@link dev.floatip.vrrp.VirtualRouter} (DESIGN §2 rule 4).
  * Receive threads, the link monitor and config sources only enqueue; the loop feeds the routers and
  * executes their actions through the dataplane ports. Each router's dataplane work (adverts,
- * address changes, announcements) runs in order on its own {@link SerialExecutor}: a slow netlink
- * call never stalls another router, and a new master's first advert leaves only after its addresses
- * are up and announced.
+ * address changes, announcements) runs in order on its own {@link SerialExecutor}, over a pool of
+ * at most {@link #WORKERS} threads whatever the number of routers and the advert rate: a slow
+ * netlink call stalls at most one worker, and a new master's first advert leaves only after its
+ * addresses are up and announced.
+ *
+ * <p>The routers' next deadlines wait in a {@link TimerQueue}, re-armed each time a router is fed:
+ * a wake-up costs O(log n), not a scan of every router.
  *
  * <p>Received packets wait in a bounded queue of their own ({@link #PACKET_QUEUE}; beyond it they
  * are dropped as {@link DropReason#QUEUE_FULL}, undecoded) and the loop handles at most {@link
@@ -77,6 +81,14 @@ public final class EventLoop implements AutoCloseable {
   static final int PACKETS_PER_TURN = 64;
 
   private static final Runnable WAKE = () -> {};
+
+  /**
+   * Dataplane worker threads. Netlink requests are serialized on one socket anyway; sends and
+   * announcements take microseconds: more threads would only cost memory.
+   */
+  static final int WORKERS = 4;
+
+  private static final Duration WORKER_IDLE = Duration.ofSeconds(30);
 
   /** Told of every state change, on the loop thread: must return quickly. */
   public interface Listener {
@@ -116,6 +128,13 @@ public final class EventLoop implements AutoCloseable {
 
   private final Map<RouterId, ManagedRouter> routers = new LinkedHashMap<>();
   private final AnnouncementSchedule<RouterId> announcements = new AnnouncementSchedule<>();
+
+  /** Each running router's next deadline ({@link dev.floatip.vrrp.VirtualRouter#nextDeadline}). */
+  private final TimerQueue<ManagedRouter> timers = new TimerQueue<>();
+
+  /** The routers {@link #fireTimers} found due, reused. */
+  private final List<ManagedRouter> due = new ArrayList<>();
+
   private final SyncGroups syncGroups = new SyncGroups();
   private final ExecutorService workers;
   private final Sockets sockets;
@@ -134,11 +153,24 @@ public final class EventLoop implements AutoCloseable {
     this.clock = clock;
     this.dataplane = dataplane;
     this.listeners = List.copyOf(listeners);
-    this.workers =
-        Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dataplane-", 0).factory());
+    this.workers = workerPool();
     this.sockets = new Sockets(dataplane, this::received, this::dropped);
     this.thread = Thread.ofPlatform().name("vrrp-loop").unstarted(this::run);
     this.lastTick = clock.instant();
+  }
+
+  /** At most {@link #WORKERS} threads, started on demand and ended after 30 s idle. */
+  static ExecutorService workerPool() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            WORKERS,
+            WORKERS,
+            WORKER_IDLE.toSeconds(),
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().daemon().name("dataplane-", 0).factory());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /**
@@ -282,8 +314,9 @@ public final class EventLoop implements AutoCloseable {
           handlePackets();
         }
         if (running) {
-          fireTimers(timerClock());
-          lastTick = clock.instant();
+          Instant now = clock.instant();
+          fireTimers(timerClock(now));
+          lastTick = now;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -297,15 +330,11 @@ public final class EventLoop implements AutoCloseable {
 
   private Duration waitTime() {
     Instant now = clock.instant();
-    Optional<Instant> next =
-        routers.values().stream()
-            .map(m -> m.router.nextDeadline())
-            .flatMap(Optional::stream)
-            .min(Instant::compareTo);
+    Instant next = timers.next();
     Optional<Instant> announce = announcements.nextDeadline();
     Instant deadline = now.plus(MAX_IDLE);
-    if (next.isPresent() && next.get().isBefore(deadline)) {
-      deadline = next.get();
+    if (next != null && next.isBefore(deadline)) {
+      deadline = next;
     }
     if (announce.isPresent() && announce.get().isBefore(deadline)) {
       deadline = announce.get();
@@ -330,20 +359,28 @@ public final class EventLoop implements AutoCloseable {
    * The time up to which timers may fire: now, or just before the oldest packet still queued, so
    * that a packet received before a deadline is handled before its timer fires.
    */
-  private Instant timerClock() {
-    Instant now = clock.instant();
+  private Instant timerClock(Instant now) {
     Inbound oldest = packets.peek();
     return oldest == null || !oldest.at().isBefore(now) ? now : oldest.at().minusNanos(1);
   }
 
   private void fireTimers(Instant now) {
     retrySockets(now);
-    for (ManagedRouter m : List.copyOf(routers.values())) {
+    due.clear();
+    timers.drainDue(now, due);
+    for (ManagedRouter m : due) {
+      if (routers.get(m.spec().id()) != m) {
+        continue; // stopped meanwhile
+      }
+      // a router fed earlier in this pass (a sync group) may no longer be due
       Optional<Instant> deadline = m.router.nextDeadline();
       if (deadline.isPresent() && !now.isBefore(deadline.get())) {
         feed(m, new Input.TimerFired(now));
+      } else {
+        rearm(m);
       }
     }
+    due.clear();
     for (AnnouncementSchedule.Burst<RouterId> burst : announcements.due(now)) {
       ManagedRouter m = routers.get(burst.router());
       if (m != null) {
@@ -549,6 +586,7 @@ public final class EventLoop implements AutoCloseable {
     announcements.stop(id);
     sockets.detach(m);
     routers.remove(id);
+    timers.cancel(m);
   }
 
   private void checkLink(ManagedRouter m) {
@@ -596,10 +634,21 @@ public final class EventLoop implements AutoCloseable {
   // ---- outputs
 
   private void feed(ManagedRouter m, Input input) {
-    for (Action action : m.router.handle(input)) {
+    List<Action> actions = m.router.handle(input);
+    rearm(m);
+    for (Action action : actions) {
       perform(m, action);
     }
     perform(syncGroups.settle(m.spec().id(), input.at()));
+  }
+
+  /** Every input may move a router's timers: its entry in {@link #timers} follows. */
+  private void rearm(ManagedRouter m) {
+    if (routers.get(m.spec().id()) == m) {
+      timers.arm(m, m.router.nextDeadline().orElse(null));
+    } else {
+      timers.cancel(m);
+    }
   }
 
   /** Performs what a sync group did to its members (it already fed them the inputs). */
@@ -609,6 +658,7 @@ public final class EventLoop implements AutoCloseable {
         case SyncGroup.Fed<RouterId> fed -> {
           ManagedRouter member = routers.get(fed.member());
           if (member != null) {
+            rearm(member);
             fed.actions().forEach(a -> perform(member, a));
           }
         }

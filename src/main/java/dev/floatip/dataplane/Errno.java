@@ -17,6 +17,7 @@ public final class Errno {
   public static final int ENODEV = 19;
   public static final int EINVAL = 22;
   public static final int EBADMSG = 74;
+  public static final int EMSGSIZE = 90;
   public static final int EOPNOTSUPP = 95;
   public static final int EADDRNOTAVAIL = 99;
   public static final int ENOBUFS = 105;

@@ -52,8 +52,11 @@ public sealed interface IoResult<T> {
     return new Ok<>(value);
   }
 
+  /** The one {@code Ok(null)}: success of a call without a value allocates nothing. */
+  IoResult<Void> OK = new Ok<>(null);
+
   static IoResult<Void> ok() {
-    return new Ok<>(null);
+    return OK;
   }
 
   static <T> IoResult<T> failed(int errno, String operation) {

@@ -20,8 +20,8 @@ public interface PacketIo extends AutoCloseable {
    * @param sourceAddress override the source; default: the primary IPv4 address, or the IPv6
    *     link-local address (RFC 5798 §5.1.2.1)
    * @param joinMulticast join 224.0.0.18 / ff02::12 on the interface
-   * @param receiveTimeout how long {@link #receive()} blocks at most (so a receive loop notices
-   *     {@link #close()})
+   * @param receiveTimeout how long {@link #receive()} blocks at most ({@link #close()} wakes a
+   *     blocked receive at once on Linux: the timeout only bounds an idle wait)
    */
   record Options(
       String interfaceName,
@@ -79,7 +79,7 @@ public interface PacketIo extends AutoCloseable {
    */
   IoResult<Optional<ReceivedPacket>> receive();
 
-  /** Idempotent; a blocked {@link #receive()} returns within the receive timeout. */
+  /** Idempotent; a blocked {@link #receive()} returns EBADF (at the latest after its timeout). */
   @Override
   void close();
 }

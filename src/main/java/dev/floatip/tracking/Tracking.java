@@ -42,7 +42,10 @@ public final class Tracking implements AutoCloseable {
   private final TrackingSettings settings;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService blocking;
-  private final HttpClient http;
+
+  /** Created by the first HTTP check: its selector thread is not wanted without one. */
+  private HttpClient http;
+
   private final LinkWatch links;
   private final ProcTable procs;
   private final ScriptChecks scripts;
@@ -62,11 +65,6 @@ public final class Tracking implements AutoCloseable {
             Thread.ofPlatform().daemon().name("tracking-timer").factory());
     this.blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("check-", 0).factory());
-    this.http =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(blocking)
-            .build();
     this.links = new LinkWatch(linkMonitor, addresses);
     this.procs = new ProcTable(settings.procRoot());
     this.scripts =
@@ -74,6 +72,17 @@ public final class Tracking implements AutoCloseable {
             runner,
             new Accounts(settings.passwd(), settings.group()),
             settings.defaultScriptUser());
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .executor(blocking)
+              .build();
+    }
+    return http;
   }
 
   /**
@@ -199,7 +208,11 @@ public final class Tracking implements AutoCloseable {
     for (int i = 0; i < t.httpList().size(); i++) {
       HttpCheck c = t.httpList().get(i);
       periodic(
-          tracker, httpAt + i, CheckKind.HTTP, c, timeout -> NetworkChecks.http(c, timeout, http));
+          tracker,
+          httpAt + i,
+          CheckKind.HTTP,
+          c,
+          timeout -> NetworkChecks.http(c, timeout, http()));
     }
     return tracker;
   }
@@ -285,7 +298,13 @@ public final class Tracking implements AutoCloseable {
     List.copyOf(trackers).forEach(Tracker::close);
     scheduler.shutdownNow();
     links.close();
-    http.shutdownNow();
+    HttpClient client;
+    synchronized (this) {
+      client = http;
+    }
+    if (client != null) {
+      client.shutdownNow();
+    }
     blocking.shutdownNow();
   }
 }

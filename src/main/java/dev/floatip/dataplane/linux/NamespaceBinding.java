@@ -30,8 +30,7 @@ final class NamespaceBinding implements AutoCloseable {
   static NamespaceBinding current() {
     IoResult<Integer> fd =
         Syscall.run(
-            "open " + SELF,
-            () -> LibC.INSTANCE.open(SELF.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC));
+            "open " + SELF, () -> LibC.open(SELF.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC));
     return new NamespaceBinding(
         currentId(), fd instanceof IoResult.Ok<Integer> ok ? ok.value() : -1);
   }
@@ -52,7 +51,7 @@ final class NamespaceBinding implements AutoCloseable {
     FutureTask<IoResult<T>> task =
         new FutureTask<>(
             () ->
-                Syscall.exec("setns " + id, () -> LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET))
+                Syscall.exec("setns " + id, () -> LibC.setns(fd, LibC.CLONE_NEWNET))
                     .flatMap(ok -> body.get()));
     Thread t = new Thread(task, "netns-hop");
     t.setDaemon(true);
@@ -70,7 +69,7 @@ final class NamespaceBinding implements AutoCloseable {
   @Override
   public void close() {
     if (fd >= 0) {
-      Syscall.exec("close", () -> LibC.INSTANCE.close(fd));
+      Syscall.exec("close", () -> LibC.close(fd));
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.floatip.dataplane.linux;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import dev.floatip.dataplane.Errno;
 import dev.floatip.dataplane.IoResult;
 import java.nio.ByteBuffer;
@@ -10,16 +12,32 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * A socket file descriptor shared by threads. Calls run under {@link #use}; {@link #close()} while
- * a call is blocked (in recv with a timeout) defers the close(2) to the moment that call returns,
- * so the descriptor number is never reused under a running call.
+ * A socket file descriptor shared by threads. Calls run under {@link #use} (or {@link #acquire} /
+ * {@link #release}); {@link #close()} while a call is blocked defers the close(2) to the moment
+ * that call returns, so the descriptor number is never reused under a running call.
+ *
+ * <p>A receiving socket blocks in {@link #awaitReadable} (poll(2) on the socket and an eventfd(2))
+ * rather than in recv with SO_RCVTIMEO: every expired timeout came back as EAGAIN, which JNA turns
+ * into an exception, several times a second per socket. {@link #close()} writes to the eventfd,
+ * which wakes the poll at once.
  */
 final class NativeSocket implements AutoCloseable {
+  private static final int POLLFD = 8;
+
   private final int fd;
   private final String description;
   private int users;
   private boolean closing;
   private boolean closed;
+
+  /** The eventfd that wakes {@link #awaitReadable}; -1 until {@link #enableWakeup()}. */
+  private int wakeFd = -1;
+
+  /** Two struct pollfd (socket, eventfd), filled once; poll(2) only writes revents. */
+  private Memory pollFds;
+
+  /** The 8-byte counter written to the eventfd by close. */
+  private Memory one;
 
   private NativeSocket(int fd, String description) {
     this.fd = fd;
@@ -29,17 +47,14 @@ final class NativeSocket implements AutoCloseable {
   static IoResult<NativeSocket> open(int domain, int type, int protocol, String description) {
     return Syscall.run(
             "socket(" + description + ")",
-            () -> LibC.INSTANCE.socket(domain, type | LibC.SOCK_CLOEXEC, protocol))
+            () -> LibC.socket(domain, type | LibC.SOCK_CLOEXEC, protocol))
         .map(fd -> new NativeSocket(fd, description));
   }
 
   /** Runs {@code body} with the descriptor; EBADF once the socket is closing. */
   <T> IoResult<T> use(String operation, IntFunction<IoResult<T>> body) {
-    synchronized (this) {
-      if (closing) {
-        return IoResult.failed(Errno.EBADF, operation, "socket closed");
-      }
-      users++;
+    if (!acquire()) {
+      return IoResult.failed(Errno.EBADF, operation, "socket closed");
     }
     try {
       return body.apply(fd);
@@ -48,7 +63,75 @@ final class NativeSocket implements AutoCloseable {
     }
   }
 
-  private void release() {
+  /**
+   * Marks a call as running on the descriptor ({@link #fd()}); false once the socket is closing.
+   * Every true must be followed by one {@link #release()}. For the paths that must not allocate.
+   */
+  synchronized boolean acquire() {
+    if (closing) {
+      return false;
+    }
+    users++;
+    return true;
+  }
+
+  /** The descriptor; only between {@link #acquire()} and {@link #release()}. */
+  int fd() {
+    return fd;
+  }
+
+  /**
+   * Creates the eventfd that lets {@link #close()} wake a thread blocked in {@link #awaitReadable}.
+   * Call once, before the socket is shared.
+   */
+  IoResult<Void> enableWakeup() {
+    IoResult<Integer> efd =
+        Syscall.run(
+            "eventfd for " + description,
+            () -> LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK));
+    if (efd instanceof IoResult.Failed<Integer> f) {
+      return f.cast();
+    }
+    wakeFd = efd.orElseThrow();
+    pollFds = new Memory(2 * POLLFD);
+    pollFds.clear();
+    pollFds.setInt(0, fd);
+    pollFds.setShort(4, LibC.POLLIN);
+    pollFds.setInt(POLLFD, wakeFd);
+    pollFds.setShort(POLLFD + 4, LibC.POLLIN);
+    one = new Memory(8);
+    one.setLong(0, 1);
+    return IoResult.ok();
+  }
+
+  /**
+   * Waits until the socket has something to read (or an error to report: poll(2) flags it readable)
+   * or {@code timeoutMillis} passed (-1: no limit). Between {@link #acquire()} and {@link
+   * #release()}, one thread at a time, after {@link #enableWakeup()}.
+   *
+   * @return 1 readable, 0 timed out or interrupted by a signal, -1 the socket is closing
+   * @throws LastErrorException when poll fails otherwise
+   */
+  int awaitReadable(int timeoutMillis) {
+    int ready;
+    try {
+      ready = LibC.poll(pollFds, 2, timeoutMillis);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == Errno.EINTR) {
+        return 0;
+      }
+      throw e;
+    }
+    if (ready <= 0) {
+      return 0;
+    }
+    if (pollFds.getShort(POLLFD + 6) != 0) {
+      return -1; // only close() writes to the eventfd
+    }
+    return pollFds.getShort(6) != 0 ? 1 : 0;
+  }
+
+  void release() {
     boolean closeNow;
     synchronized (this) {
       users--;
@@ -56,7 +139,14 @@ final class NativeSocket implements AutoCloseable {
       closed |= closeNow;
     }
     if (closeNow) {
-      Syscall.exec("close", () -> LibC.INSTANCE.close(fd));
+      closeDescriptors();
+    }
+  }
+
+  private void closeDescriptors() {
+    Syscall.exec("close", () -> LibC.close(fd));
+    if (wakeFd >= 0) {
+      Syscall.exec("close eventfd", () -> LibC.close(wakeFd));
     }
   }
 
@@ -64,9 +154,7 @@ final class NativeSocket implements AutoCloseable {
     String operation = "setsockopt " + what + " on " + description;
     return use(
         operation,
-        fd ->
-            Syscall.exec(
-                operation, () -> LibC.INSTANCE.setsockopt(fd, level, name, value, value.length)));
+        fd -> Syscall.exec(operation, () -> LibC.setsockopt(fd, level, name, value, value.length)));
   }
 
   IoResult<Void> setInt(int level, int name, int value, String what) {
@@ -104,9 +192,14 @@ final class NativeSocket implements AutoCloseable {
       closing = true;
       closeNow = users == 0;
       closed |= closeNow;
+      if (!closeNow && wakeFd >= 0) {
+        // a receiver may be blocked in poll: wake it; its release() then closes both descriptors
+        // (under the lock, so that release cannot close the eventfd before this write)
+        Syscall.exec("wake " + description, () -> LibC.write(wakeFd, one, 8));
+      }
     }
     if (closeNow) {
-      Syscall.exec("close", () -> LibC.INSTANCE.close(fd));
+      closeDescriptors();
     }
   }
 

@@ -27,13 +27,12 @@ public final class NetNamespace {
       return IoResult.failed(22, "setns " + name, "invalid namespace name");
     }
     String path = RUN_DIR + name;
-    return Syscall.run(
-            "open " + path, () -> LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC))
+    return Syscall.run("open " + path, () -> LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC))
         .flatMap(
             fd -> {
               IoResult<Void> r =
-                  Syscall.exec("setns " + path, () -> LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET));
-              Syscall.exec("close", () -> LibC.INSTANCE.close(fd));
+                  Syscall.exec("setns " + path, () -> LibC.setns(fd, LibC.CLONE_NEWNET));
+              Syscall.exec("close", () -> LibC.close(fd));
               return r;
             });
   }

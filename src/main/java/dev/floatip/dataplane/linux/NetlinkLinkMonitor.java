@@ -20,7 +20,9 @@ import java.util.function.Consumer;
 final class NetlinkLinkMonitor implements LinkMonitor {
   private static final System.Logger LOG = System.getLogger(NetlinkLinkMonitor.class.getName());
   private static final int GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
-  private static final Duration POLL = Duration.ofMillis(200);
+
+  /** After a receive error other than ENOBUFS, wait this long before the next receive. */
+  private static final Duration PAUSE = Duration.ofMillis(200);
 
   private final NetlinkAddressManager links;
   private final NamespaceBinding namespace;
@@ -33,7 +35,7 @@ final class NetlinkLinkMonitor implements LinkMonitor {
   @Override
   public IoResult<Subscription> subscribe(Consumer<LinkEvent> listener) {
     return namespace
-        .run("subscribe to rtnetlink groups", () -> NetlinkSocket.open(GROUPS, POLL))
+        .run("subscribe to rtnetlink groups", () -> NetlinkSocket.subscribe(GROUPS))
         .map(
             socket -> {
               socket.enlargeReceiveBuffer(1 << 20);
@@ -125,7 +127,7 @@ final class NetlinkLinkMonitor implements LinkMonitor {
 
     private void pause() {
       try {
-        Thread.sleep(POLL.toMillis());
+        Thread.sleep(PAUSE.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopped = true;
@@ -138,7 +140,7 @@ final class NetlinkLinkMonitor implements LinkMonitor {
       socket.close();
       if (thread != null && thread != Thread.currentThread()) {
         try {
-          thread.join(POLL.toMillis() * 5);
+          thread.join(PAUSE.toMillis() * 5); // close() woke its receive at once
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

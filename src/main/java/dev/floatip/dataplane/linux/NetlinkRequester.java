@@ -26,7 +26,7 @@ final class NetlinkRequester implements AutoCloseable {
   }
 
   static IoResult<NetlinkRequester> open() {
-    return NetlinkSocket.open(0, TIMEOUT).map(NetlinkRequester::new);
+    return NetlinkSocket.open(TIMEOUT).map(NetlinkRequester::new);
   }
 
   synchronized int nextSequence() {

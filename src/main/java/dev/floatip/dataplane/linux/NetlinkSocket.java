@@ -1,5 +1,6 @@
 package dev.floatip.dataplane.linux;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.floatip.dataplane.Errno;
 import dev.floatip.dataplane.IoResult;
@@ -17,16 +18,38 @@ final class NetlinkSocket implements AutoCloseable {
   private final NativeSocket socket;
   private final Memory buffer = new Memory(BUFFER);
 
-  private NetlinkSocket(NativeSocket socket) {
+  /** Receives wait in poll(2) until a message comes or {@link #close()} wakes them. */
+  private final boolean waitsForEvents;
+
+  private NetlinkSocket(NativeSocket socket, boolean waitsForEvents) {
     this.socket = socket;
+    this.waitsForEvents = waitsForEvents;
   }
 
   /**
-   * Opens and binds a socket with the kernel-assigned port id, subscribed to the legacy group
-   * bitmask {@code groups} (0 for request/response), with extended acks (error text from the
-   * kernel) and capped acks (no echo of the request).
+   * Opens a socket for request/response: a receive gives up after {@code receiveTimeout} (the
+   * kernel always answers; the timeout only guards against a lost reply).
    */
-  static IoResult<NetlinkSocket> open(int groups, Duration receiveTimeout) {
+  static IoResult<NetlinkSocket> open(Duration receiveTimeout) {
+    return open(0, s -> s.setReceiveTimeout(receiveTimeout), false);
+  }
+
+  /**
+   * Opens a socket subscribed to the legacy group bitmask {@code groups}: {@link #receive} blocks
+   * until an event comes, without a timeout, and {@link #close()} wakes it.
+   */
+  static IoResult<NetlinkSocket> subscribe(int groups) {
+    return open(groups, NativeSocket::enableWakeup, true);
+  }
+
+  /**
+   * Opens and binds a socket with the kernel-assigned port id, subscribed to {@code groups}, with
+   * extended acks (error text from the kernel) and capped acks (no echo of the request).
+   */
+  private static IoResult<NetlinkSocket> open(
+      int groups,
+      java.util.function.Function<NativeSocket, IoResult<Void>> receiveMode,
+      boolean waitsForEvents) {
     return NativeSocket.open(LibC.AF_NETLINK, LibC.SOCK_RAW, LibC.NETLINK_ROUTE, "netlink route")
         .flatMap(
             s -> {
@@ -39,7 +62,7 @@ final class NetlinkSocket implements AutoCloseable {
                                   Rtnetlink.NETLINK_CAP_ACK,
                                   1,
                                   "NETLINK_CAP_ACK"))
-                      .flatMap(ok -> s.setReceiveTimeout(receiveTimeout))
+                      .flatMap(ok -> receiveMode.apply(s))
                       .flatMap(
                           ok ->
                               s.use(
@@ -47,12 +70,12 @@ final class NetlinkSocket implements AutoCloseable {
                                   fd ->
                                       Syscall.exec(
                                           "bind netlink",
-                                          () -> LibC.INSTANCE.bind(fd, sockaddrNl(groups), 12))));
+                                          () -> LibC.bind(fd, sockaddrNl(groups), 12))));
               if (setup instanceof IoResult.Failed<Void> f) {
                 s.close();
                 return f.cast();
               }
-              return IoResult.ok(new NetlinkSocket(s));
+              return IoResult.ok(new NetlinkSocket(s, waitsForEvents));
             });
   }
 
@@ -69,22 +92,39 @@ final class NetlinkSocket implements AutoCloseable {
         fd ->
             Syscall.exec(
                 operation,
-                () -> LibC.INSTANCE.sendto(fd, message, message.length, 0, KERNEL, KERNEL.length)));
+                () -> LibC.sendto(fd, message, message.length, 0, KERNEL, KERNEL.length)));
   }
 
   /**
-   * One datagram's messages; {@code Ok(empty)} when the receive timeout expired. ENOBUFS means the
-   * kernel dropped messages for this socket.
+   * One datagram's messages; {@code Ok(empty)} when the receive timeout expired (or a subscribed
+   * socket's wait was interrupted by a signal). ENOBUFS means the kernel dropped messages for this
+   * socket; EBADF that it was closed.
    */
   synchronized IoResult<Optional<List<NetlinkMessage>>> receive(String operation) {
-    IoResult<Long> n =
-        socket.use(
-            operation,
-            fd -> Syscall.run(operation, () -> LibC.INSTANCE.recv(fd, buffer, BUFFER, 0)));
-    if (n instanceof IoResult.Failed<Long> f) {
-      return f.errno() == Errno.EAGAIN ? IoResult.ok(Optional.empty()) : f.cast();
+    if (!socket.acquire()) {
+      return IoResult.failed(Errno.EBADF, operation, "socket closed");
     }
-    int length = (int) (long) n.orElseThrow();
+    int length;
+    try {
+      int flags = 0;
+      if (waitsForEvents) {
+        int ready = socket.awaitReadable(-1);
+        if (ready < 0) {
+          return IoResult.failed(Errno.EBADF, operation, "socket closed");
+        }
+        if (ready == 0) {
+          return IoResult.ok(Optional.empty());
+        }
+        flags = LibC.MSG_DONTWAIT;
+      }
+      length = (int) LibC.recv(socket.fd(), buffer, BUFFER, flags);
+    } catch (LastErrorException e) {
+      return e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR
+          ? IoResult.ok(Optional.empty())
+          : IoResult.failed(e.getErrorCode(), operation);
+    } finally {
+      socket.release();
+    }
     // A fresh array per datagram: the parsed messages are views of it, and a dump spans several
     // datagrams (rtnetlink answers an AF_UNSPEC RTM_GETADDR dump one family per datagram, then
     // NLMSG_DONE). Reusing one array let each recv overwrite the messages collected before it, so

@@ -61,10 +61,7 @@ final class PacketAnnouncer implements Announcer, AutoCloseable {
                     op,
                     fd ->
                         Syscall.exec(
-                            op,
-                            () ->
-                                LibC.INSTANCE.sendto(
-                                    fd, frame, frame.length, 0, sll, sll.length))));
+                            op, () -> LibC.sendto(fd, frame, frame.length, 0, sll, sll.length))));
   }
 
   private synchronized IoResult<NativeSocket> socket() {

@@ -2,6 +2,7 @@ package dev.floatip.dataplane.linux;
 
 import static dev.floatip.dataplane.linux.LibC.*;
 
+import com.sun.jna.LastErrorException;
 import dev.floatip.dataplane.AddressManager;
 import dev.floatip.dataplane.Errno;
 import dev.floatip.dataplane.IoResult;
@@ -9,8 +10,6 @@ import dev.floatip.dataplane.PacketIo;
 import dev.floatip.dataplane.ReceivedPacket;
 import dev.floatip.vrrp.IpFamily;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,29 +27,74 @@ import java.util.Optional;
  *       checksum is the codec's; the hop limit and destination come from IPV6_RECVHOPLIMIT and
  *       IPV6_RECVPKTINFO control messages, since IPv6 raw sockets do not deliver the header.
  * </ul>
+ *
+ * <p>The steady state allocates no native memory: each direction has one {@link MessageHeader},
+ * made when the socket opens (the send side's source control message is written once), and a
+ * receive waits in poll(2) ({@link NativeSocket#awaitReadable}), so neither a send nor an idle
+ * receive allocates or throws.
  */
 final class RawVrrpSocket implements PacketIo {
   static final int IPPROTO_VRRP = 112;
   private static final int MAX_PACKET = 65_536;
   private static final int CONTROL = MessageHeader.space(20) + MessageHeader.space(4) + 64;
 
+  /**
+   * The largest VRRP message: 8-byte header, 255 IPv6 addresses, 8 bytes of VRRPv2 authentication
+   * (RFC 3768 §5.1, RFC 5798 §5.1): 4 096 bytes.
+   */
+  static final int MAX_MESSAGE = 8 + 255 * 16 + 8;
+
+  private static final IoResult<Optional<ReceivedPacket>> NOTHING = IoResult.ok(Optional.empty());
+
   private final NativeSocket socket;
   private final String interfaceName;
   private final int ifindex;
   private final IpFamily family;
   private final InetAddress source;
+  private final int timeoutMillis;
+
+  /** Guarded by {@code this} (one receiver). */
   private final MessageHeader receive;
 
+  /** The IPv4 packet copied out of {@link #receive} for parsing. Guarded by {@code this}. */
+  private final byte[] packet;
+
+  /** Guarded by itself (senders on several threads). */
+  private final MessageHeader send;
+
+  /** What the last IPv6 packet's control messages held. Guarded by {@code this}. */
+  private int hopLimit;
+
+  private int pktinfoOffset;
+  private final MessageHeader.ControlVisitor controlVisitor = this::control6;
+
+  /** The address {@link #send}'s name holds; rewritten when a send goes elsewhere. */
+  private InetAddress sendName;
+
   private RawVrrpSocket(
-      NativeSocket socket, String interfaceName, int ifindex, IpFamily family, InetAddress source) {
+      NativeSocket socket,
+      String interfaceName,
+      int ifindex,
+      IpFamily family,
+      InetAddress source,
+      int timeoutMillis) {
     this.socket = socket;
     this.interfaceName = interfaceName;
     this.ifindex = ifindex;
     this.family = family;
     this.source = source;
-    this.receive =
+    this.timeoutMillis = timeoutMillis;
+    boolean v4 = family == IpFamily.IPV4;
+    this.receive = new MessageHeader(SocketAddresses.SOCKADDR_IN6, MAX_PACKET, v4 ? 0 : CONTROL);
+    this.packet = v4 ? new byte[MAX_PACKET] : null;
+    byte[] pktinfo =
+        v4
+            ? SocketAddresses.inPktinfo(ifindex, source)
+            : SocketAddresses.in6Pktinfo(ifindex, source);
+    this.send =
         new MessageHeader(
-            SocketAddresses.SOCKADDR_IN6, MAX_PACKET, family == IpFamily.IPV6 ? CONTROL : 0);
+            SocketAddresses.SOCKADDR_IN6, MAX_MESSAGE, MessageHeader.space(pktinfo.length));
+    send.putControl(v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_PKTINFO : IPV6_PKTINFO, pktinfo);
   }
 
   static IoResult<PacketIo> open(Options options, AddressManager addresses) {
@@ -81,13 +125,15 @@ final class RawVrrpSocket implements PacketIo {
                               v4
                                   ? configure4(s, options, ifindex, source)
                                   : configure6(s, options, ifindex))
-                      .flatMap(ok -> s.setReceiveTimeout(options.receiveTimeout()));
+                      .flatMap(ok -> s.enableWakeup());
               if (setup instanceof IoResult.Failed<Void> f) {
                 s.close();
                 return f.cast();
               }
+              int timeout = (int) Math.clamp(options.receiveTimeout().toMillis(), 1, 86_400_000L);
               return IoResult.ok(
-                  new RawVrrpSocket(s, options.interfaceName(), ifindex, options.family(), source));
+                  new RawVrrpSocket(
+                      s, options.interfaceName(), ifindex, options.family(), source, timeout));
             });
   }
 
@@ -156,77 +202,114 @@ final class RawVrrpSocket implements PacketIo {
 
   @Override
   public IoResult<Void> send(InetAddress destination, byte[] vrrpMessage) {
-    String op = "send VRRP " + source.getHostAddress() + " -> " + destination.getHostAddress();
     if (!family.contains(destination)) {
-      return IoResult.failed(Errno.EINVAL, op, "destination is not " + family);
+      return IoResult.failed(
+          Errno.EINVAL, sendOperation(destination), "destination is not " + family);
     }
-    boolean v4 = family == IpFamily.IPV4;
-    byte[] name = SocketAddresses.sockaddr(destination, ifindex);
-    byte[] pktinfo =
-        v4
-            ? SocketAddresses.inPktinfo(ifindex, source)
-            : SocketAddresses.in6Pktinfo(ifindex, source);
-    MessageHeader m =
-        new MessageHeader(name.length, vrrpMessage.length, MessageHeader.space(pktinfo.length));
-    m.name.write(0, name, 0, name.length);
-    m.data.write(0, vrrpMessage, 0, vrrpMessage.length);
-    m.putControl(v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_PKTINFO : IPV6_PKTINFO, pktinfo);
-    return socket.use(op, fd -> Syscall.exec(op, () -> LibC.INSTANCE.sendmsg(fd, m.header, 0)));
+    if (vrrpMessage.length > MAX_MESSAGE) {
+      return IoResult.failed(
+          Errno.EMSGSIZE,
+          sendOperation(destination),
+          vrrpMessage.length + " bytes, a VRRP message has at most " + MAX_MESSAGE);
+    }
+    synchronized (send) {
+      if (!socket.acquire()) {
+        return IoResult.failed(Errno.EBADF, sendOperation(destination), "socket closed");
+      }
+      try {
+        if (!destination.equals(sendName)) {
+          byte[] name = SocketAddresses.sockaddr(destination, ifindex);
+          send.name.write(0, name, 0, name.length);
+          send.nameLength(name.length);
+          sendName = destination;
+        }
+        send.setData(vrrpMessage);
+        LibC.sendmsg(socket.fd(), send.header, 0);
+        return IoResult.ok();
+      } catch (LastErrorException e) {
+        return IoResult.failed(e.getErrorCode(), sendOperation(destination));
+      } finally {
+        socket.release();
+      }
+    }
+  }
+
+  /** The operation named in a send's error, built only when there is one. */
+  private String sendOperation(InetAddress destination) {
+    return "send VRRP " + source.getHostAddress() + " -> " + destination.getHostAddress();
   }
 
   @Override
   public synchronized IoResult<Optional<ReceivedPacket>> receive() {
-    String op = "receive VRRP on " + interfaceName;
-    receive.reset(SocketAddresses.SOCKADDR_IN6, MAX_PACKET, family == IpFamily.IPV6 ? CONTROL : 0);
-    IoResult<Long> n =
-        socket.use(op, fd -> Syscall.run(op, () -> LibC.INSTANCE.recvmsg(fd, receive.header, 0)));
-    if (n instanceof IoResult.Failed<Long> f) {
-      return f.errno() == Errno.EAGAIN || f.errno() == Errno.EINTR
-          ? IoResult.ok(Optional.empty())
-          : f.cast();
+    if (!socket.acquire()) {
+      return IoResult.failed(Errno.EBADF, receiveOperation(), "socket closed");
     }
-    int length = (int) (long) n.orElseThrow();
+    int length;
+    try {
+      int ready = socket.awaitReadable(timeoutMillis);
+      if (ready < 0) {
+        return IoResult.failed(Errno.EBADF, receiveOperation(), "socket closed");
+      }
+      if (ready == 0) {
+        return NOTHING;
+      }
+      receive.prepareReceive();
+      length = (int) LibC.recvmsg(socket.fd(), receive.header, MSG_DONTWAIT);
+    } catch (LastErrorException e) {
+      return e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR
+          ? NOTHING
+          : IoResult.failed(e.getErrorCode(), receiveOperation());
+    } finally {
+      socket.release();
+    }
     if ((receive.flags() & MSG_TRUNC) != 0) {
-      return IoResult.failed(Errno.EBADMSG, op, "truncated packet");
+      return IoResult.failed(Errno.EBADMSG, receiveOperation(), "truncated packet");
     }
-    byte[] bytes = receive.data.getByteArray(0, length);
-    return family == IpFamily.IPV4 ? parse4(bytes, op) : parse6(bytes, op);
+    return family == IpFamily.IPV4 ? parse4(length) : parse6(length);
   }
 
-  private IoResult<Optional<ReceivedPacket>> parse4(byte[] packet, String op) {
-    return Ipv4Header.parse(packet, packet.length)
+  private String receiveOperation() {
+    return "receive VRRP on " + interfaceName;
+  }
+
+  private IoResult<Optional<ReceivedPacket>> parse4(int length) {
+    receive.data.read(0, packet, 0, length);
+    return Ipv4Header.parse(packet, length)
         .<IoResult<Optional<ReceivedPacket>>>map(
             h ->
                 IoResult.ok(
                     Optional.of(
                         new ReceivedPacket(
                             h.source(), h.destination(), h.ttl(), h.payload(), interfaceName))))
-        .orElseGet(() -> IoResult.failed(Errno.EBADMSG, op, "malformed IPv4 header"));
+        .orElseGet(
+            () -> IoResult.failed(Errno.EBADMSG, receiveOperation(), "malformed IPv4 header"));
   }
 
-  private IoResult<Optional<ReceivedPacket>> parse6(byte[] payload, String op) {
+  private IoResult<Optional<ReceivedPacket>> parse6(int length) {
     if (receive.nameLength() < SocketAddresses.SOCKADDR_IN6) {
-      return IoResult.failed(Errno.EBADMSG, op, "no IPv6 source address");
+      return IoResult.failed(Errno.EBADMSG, receiveOperation(), "no IPv6 source address");
     }
-    InetAddress from = SocketAddresses.inet6(receive.name.getByteArray(0, 28), 8);
-    int[] hopLimit = {-1};
-    InetAddress[] to = {null};
-    receive.forEachControl(
-        (level, type, value) -> {
-          if (level != IPPROTO_IPV6) {
-            return;
-          }
-          if (type == IPV6_HOPLIMIT && value.length >= 4) {
-            hopLimit[0] = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt();
-          } else if (type == IPV6_PKTINFO && value.length >= 20) {
-            to[0] = SocketAddresses.inet6(value, 0);
-          }
-        });
-    if (to[0] == null) {
-      return IoResult.failed(Errno.EBADMSG, op, "no IPV6_PKTINFO control message");
+    hopLimit = -1;
+    pktinfoOffset = -1;
+    receive.forEachControl(controlVisitor);
+    if (pktinfoOffset < 0) {
+      return IoResult.failed(Errno.EBADMSG, receiveOperation(), "no IPV6_PKTINFO control message");
     }
-    return IoResult.ok(
-        Optional.of(new ReceivedPacket(from, to[0], hopLimit[0], payload, interfaceName)));
+    InetAddress from = SocketAddresses.inet(receive.name.getByteArray(8, 16));
+    InetAddress to = SocketAddresses.inet(receive.control.getByteArray(pktinfoOffset, 16));
+    byte[] payload = receive.data.getByteArray(0, length);
+    return IoResult.ok(Optional.of(new ReceivedPacket(from, to, hopLimit, payload, interfaceName)));
+  }
+
+  private void control6(int level, int type, int offset, int length) {
+    if (level != IPPROTO_IPV6) {
+      return;
+    }
+    if (type == IPV6_HOPLIMIT && length >= 4) {
+      hopLimit = receive.control.getInt(offset);
+    } else if (type == IPV6_PKTINFO && length >= 20) {
+      pktinfoOffset = offset;
+    }
   }
 
   @Override

@@ -76,11 +76,6 @@ final class SocketAddresses {
         .array();
   }
 
-  /** The address of a sockaddr_in6 or the 16 bytes at {@code offset}. */
-  static InetAddress inet6(byte[] bytes, int offset) {
-    return inet(Arrays.copyOfRange(bytes, offset, offset + 16));
-  }
-
   static InetAddress inet(byte[] raw) {
     try {
       return InetAddress.getByAddress(raw);

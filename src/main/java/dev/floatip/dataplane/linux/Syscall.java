@@ -18,7 +18,7 @@ final class Syscall {
       return IoResult.ok(call.call());
     } catch (LastErrorException e) {
       return IoResult.failed(e.getErrorCode(), operation);
-    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
       return IoResult.failed(38, operation, "native library unavailable: " + e.getMessage());
     } catch (RuntimeException e) {
       return IoResult.failed(Errno.EINVAL, operation, e.toString());

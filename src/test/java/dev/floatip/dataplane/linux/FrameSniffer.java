@@ -27,8 +27,7 @@ final class FrameSniffer implements AutoCloseable {
                 "sniffer")
             .orElseThrow();
     byte[] sll = SocketAddresses.sockaddrLl(ETH_P_ALL, ifindex, new byte[0]);
-    s.use("bind", fd -> Syscall.exec("bind", () -> LibC.INSTANCE.bind(fd, sll, sll.length)))
-        .orElseThrow();
+    s.use("bind", fd -> Syscall.exec("bind", () -> LibC.bind(fd, sll, sll.length))).orElseThrow();
     s.setReceiveTimeout(Duration.ofMillis(200)).orElseThrow();
     return new FrameSniffer(s);
   }
@@ -38,8 +37,7 @@ final class FrameSniffer implements AutoCloseable {
     Instant deadline = Instant.now().plusSeconds(10);
     while (Instant.now().isBefore(deadline)) {
       IoResult<Long> n =
-          socket.use(
-              "recv", fd -> Syscall.run("recv", () -> LibC.INSTANCE.recv(fd, buffer, 65_536, 0)));
+          socket.use("recv", fd -> Syscall.run("recv", () -> LibC.recv(fd, buffer, 65_536, 0)));
       Optional<byte[]> frame =
           n instanceof IoResult.Ok<Long> ok
               ? Optional.of(buffer.getByteArray(0, (int) (long) ok.value()))

@@ -170,6 +170,63 @@ class RawVrrpSocketIT {
     assertEquals("EBADF", assertInstanceOf(IoResult.Failed.class, last).errnoName());
   }
 
+  /**
+   * One send header serves every send: alternating destinations (unicast, multicast) and lengths
+   * must each leave with their own address and exactly their own bytes.
+   */
+  @Test
+  void reusedSendHeaderFollowsDestinationAndLength() throws Exception {
+    open(IpFamily.IPV4, true);
+    InetAddress unicast = lab.router(2).ipv4();
+    InetAddress group = IpFamily.IPV4.multicastGroup();
+    byte[] longer = Arrays.copyOf(MESSAGE, MESSAGE.length + 8);
+    longer[longer.length - 1] = 42;
+    Object[][] sends = {
+      {unicast, longer}, {group, MESSAGE}, {unicast, MESSAGE}, {group, longer}, {group, MESSAGE}
+    };
+    for (Object[] send : sends) {
+      sender.send((InetAddress) send[0], (byte[]) send[1]).orElseThrow();
+      ReceivedPacket p = awaitPacket(receiver);
+      assertEquals(send[0], p.destination());
+      assertArrayEquals((byte[]) send[1], p.payload(), "payload to " + send[0]);
+    }
+  }
+
+  @Test
+  void oversizedMessageIsEmsgsize() throws Exception {
+    open(IpFamily.IPV4, false);
+    var r = sender.send(lab.router(2).ipv4(), new byte[RawVrrpSocket.MAX_MESSAGE + 1]);
+    assertEquals("EMSGSIZE", assertInstanceOf(IoResult.Failed.class, r).errnoName());
+  }
+
+  /**
+   * A receive blocks in poll(2) without a timeout to speak of; close() must wake it at once through
+   * the eventfd, not after the minute-long receive timeout.
+   */
+  @Test
+  void closeWakesAReceiverBlockedInPoll() throws Exception {
+    var options =
+        PacketIo.Options.of("eth0", IpFamily.IPV4).withReceiveTimeout(Duration.ofMinutes(1));
+    receiver = lab.call(lab.router(2), () -> dp2.openPacketIo(options).orElseThrow());
+    PacketIo socket = receiver;
+    CompletableFuture<IoResult<Optional<ReceivedPacket>>> result = new CompletableFuture<>();
+    Thread t = Thread.ofPlatform().start(() -> result.complete(socket.receive()));
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Arrays.stream(t.getStackTrace())
+        .noneMatch(f -> f.getClassName().endsWith("LibC") && f.getMethodName().equals("poll"))) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("the receiver never reached poll(2)");
+      }
+      Thread.onSpinWait();
+    }
+    long start = System.nanoTime();
+    socket.close();
+    var last = result.get(5, TimeUnit.SECONDS);
+    assertEquals("EBADF", assertInstanceOf(IoResult.Failed.class, last).errnoName());
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    org.junit.jupiter.api.Assertions.assertTrue(ms < 2000, "woken after " + ms + " ms");
+  }
+
   @Test
   void missingInterfaceIsEnodev() throws Exception {
     var r =
