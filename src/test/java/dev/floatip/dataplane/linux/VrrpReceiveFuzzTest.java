@@ -203,8 +203,8 @@ class VrrpReceiveFuzzTest {
                       checksum(h.payload(), h.source(), h.destination(), fixChecksum)));
     } else if ((packet[0] & 0xf0) == 0x60 && packet.length >= 40) {
       // RawVrrpSocket.parse6: source from msg_name, destination IPV6_PKTINFO, IPV6_HOPLIMIT
-      InetAddress source = SocketAddresses.inet6(packet, 8);
-      InetAddress destination = SocketAddresses.inet6(packet, 24);
+      InetAddress source = SocketAddresses.inet(Arrays.copyOfRange(packet, 8, 24));
+      InetAddress destination = SocketAddresses.inet(Arrays.copyOfRange(packet, 24, 40));
       byte[] message = Arrays.copyOfRange(packet, 40, packet.length);
       node.receive(
           node.v6,
