@@ -36,11 +36,11 @@ public class Main implements QuarkusApplication {
   private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
 
   public static void main(String... args) {
+    FatalErrors.install(); // an Error in any thread ends the process: no half-alive agent
     if (args.length > 0 && args[0].equals(AgentMain.COMMAND)) {
       AgentMain.main(args); // exits: Quarkus never starts
       return;
     }
-    FatalErrors.install(); // an Error in any thread ends the process: no half-alive agent
     configureHttp(List.of(args));
     LogFormat.configure(System.getenv(LogFormat.ENV));
     Quarkus.run(Main.class, Main::exit, args);

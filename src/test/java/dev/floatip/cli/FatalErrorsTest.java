@@ -99,5 +99,14 @@ class FatalErrorsTest {
     String body = main.substring(main.indexOf("public static void main("));
     body = body.substring(body.indexOf('{') + 1).strip();
     assertThat(body).as("the first statement of Main.main").startsWith("FatalErrors.install();");
+    // the agent's own entry point: after the logging property only (FatalErrors logs nothing)
+    String agentMain =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("src/main/java/dev/floatip/cli/AgentMain.java"));
+    String agentBody = agentMain.substring(agentMain.indexOf("public static void main("));
+    assertThat(agentBody.indexOf("FatalErrors.install();"))
+        .as("AgentMain.main installs the handler before it runs the agent")
+        .isPositive()
+        .isLessThan(agentBody.indexOf("run(args)"));
   }
 }
