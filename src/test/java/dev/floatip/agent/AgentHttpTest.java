@@ -161,9 +161,11 @@ class AgentHttpTest {
     assertThat(meterIds()).noneMatch(id -> id.startsWith("http.server"));
   }
 
+  /** The series requests could create: the JVM binders' own (a GC of a new cause) are not. */
   private Set<String> meterIds() {
     return registry.getMeters().stream()
         .map(Meter::getId)
+        .filter(id -> !id.getName().startsWith("jvm."))
         .map(id -> id.getName() + id.getTags())
         .collect(Collectors.toSet());
   }
