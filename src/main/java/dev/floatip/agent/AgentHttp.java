@@ -22,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -31,15 +33,16 @@ import org.jboss.logging.Logger;
  * /q/metrics} (Prometheus text), {@code /q/health}, {@code /q/health/live}, {@code /q/health/ready}
  * (MicroProfile Health JSON and status codes) and {@code GET /status}.
  *
- * <p>What a client can do to it is bounded (issue 12; README "Security notes"): one thread, the
- * dispatcher, runs every exchange in turn (issue 15: no handler pool), at most {@value
- * #MAX_CONNECTIONS} connections, a request must arrive within {@value #REQUEST_SECONDS} s and idle
- * connections close after as long, request heads of 8 KiB at most, no body is read, and beyond
- * {@code floatip.http.max-requests-per-second} (bursts of twice that) a request gets 429 and its
- * connection is closed. Health probes are exempt from the rate and only read the loop's heartbeat,
- * so a flood cannot make the kubelet restart a healthy agent. No request creates a meter series.
- * The VRRP loop never writes to a socket: {@code /status} and {@code /q/metrics} (which refreshes
- * the per-router gauges first) wait for the loop's answer on the HTTP thread.
+ * <p>What a client can do to it is bounded (issue 12; README "Security notes"): {@value #THREADS}
+ * handler threads and one dispatcher, at most {@value #MAX_CONNECTIONS} connections, a request must
+ * arrive within {@value #REQUEST_SECONDS} s and idle connections close after as long, request heads
+ * of 8 KiB at most, no body is read, and beyond {@code floatip.http.max-requests-per-second}
+ * (bursts of twice that) a request gets 429 and its connection is closed. Health probes are exempt
+ * from the rate and only read the loop's heartbeat, so a flood cannot make the kubelet restart a
+ * healthy agent. No request creates a meter series. The VRRP loop never writes to a socket: {@code
+ * /status} and {@code /q/metrics} (which refreshes the per-router gauges first) wait for the loop's
+ * answer on a handler thread. Handler threads start with a request and end {@value #HANDLER_IDLE} s
+ * after the last one (issue 15: an agent nobody asks runs none).
  */
 public final class AgentHttp implements AutoCloseable {
 
@@ -52,6 +55,8 @@ public final class AgentHttp implements AutoCloseable {
   /** The property (or {@code FLOATIP_HTTP_MAX_REQUESTS_PER_SECOND}) bounding the request rate. */
   public static final String RATE_PROPERTY = "floatip.http.max-requests-per-second";
 
+  static final int THREADS = 2;
+  static final int HANDLER_IDLE = 5;
   static final int MAX_CONNECTIONS = 32;
   static final int REQUEST_SECONDS = 10;
 
@@ -77,6 +82,7 @@ public final class AgentHttp implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final RequestBudget budget;
   private final ObjectMapper json = objectMapper();
+  private ThreadPoolExecutor executor;
   private JvmGcMetrics gc;
 
   private AgentHttp(
@@ -140,9 +146,16 @@ public final class AgentHttp implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    // no executor: the dispatcher thread runs each exchange (issue 15: no handler thread; the
-    // request-time limit above still closes a client that stalls it)
-    server.setExecutor(null);
+    executor =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            HANDLER_IDLE,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().daemon().name("http-", 0).factory());
+    executor.allowCoreThreadTimeOut(true);
+    server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
     LOG.debugf("serving %s, %s and %s on %s", METRICS, HEALTH, STATUS, address());
@@ -155,6 +168,9 @@ public final class AgentHttp implements AutoCloseable {
   @Override
   public synchronized void close() {
     server.stop(0);
+    if (executor != null) {
+      executor.shutdownNow();
+    }
     if (gc != null) {
       gc.close();
     }
