@@ -22,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,9 @@ import org.jboss.logging.Logger;
  * (bursts of twice that) a request gets 429 and its connection is closed. Health probes are exempt
  * from the rate and only read the loop's heartbeat, so a flood cannot make the kubelet restart a
  * healthy agent. No request creates a meter series. The VRRP loop never writes to a socket: {@code
- * /status} waits for the loop's answer on a handler thread.
+ * /status} and {@code /q/metrics} (which refreshes the per-router gauges first) wait for the loop's
+ * answer on a handler thread. Handler threads start with a request and end {@value #HANDLER_IDLE} s
+ * after the last one (issue 15: an agent nobody asks runs none).
  */
 public final class AgentHttp implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class AgentHttp implements AutoCloseable {
   public static final String RATE_PROPERTY = "floatip.http.max-requests-per-second";
 
   static final int THREADS = 2;
+  static final int HANDLER_IDLE = 5;
   static final int MAX_CONNECTIONS = 32;
   static final int REQUEST_SECONDS = 10;
 
@@ -80,7 +82,7 @@ public final class AgentHttp implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final RequestBudget budget;
   private final ObjectMapper json = objectMapper();
-  private ExecutorService executor;
+  private ThreadPoolExecutor executor;
   private JvmGcMetrics gc;
 
   private AgentHttp(
@@ -148,10 +150,11 @@ public final class AgentHttp implements AutoCloseable {
         new ThreadPoolExecutor(
             THREADS,
             THREADS,
-            0,
+            HANDLER_IDLE,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             Thread.ofPlatform().daemon().name("http-", 0).factory());
+    executor.allowCoreThreadTimeOut(true);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -190,8 +193,10 @@ public final class AgentHttp implements AutoCloseable {
         return;
       }
       switch (path) {
-        case METRICS ->
-            send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        case METRICS -> {
+          runtime.refresh();
+          send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        }
         case HEALTH -> health(ex, health.all());
         case HEALTH + "/live" -> health(ex, health.live());
         case HEALTH + "/ready" -> health(ex, health.ready());

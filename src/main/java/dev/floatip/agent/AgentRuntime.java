@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -29,7 +29,6 @@ public class AgentRuntime {
   private volatile EventLoop loop;
   private volatile Function<String, Optional<Effective>> checks = vip -> Optional.empty();
   private volatile Supplier<List<StatusView>> notRun = List::of;
-  private ScheduledExecutorService refresher;
 
   public AgentRuntime(MeterRegistry registry) {
     this.metrics = new AgentMetrics(registry);
@@ -40,7 +39,7 @@ public class AgentRuntime {
     return metrics;
   }
 
-  /** The loop runs: serve its state, and refresh the per-router metrics every second. */
+  /** The loop runs: serve its state (the per-router metrics are refreshed on each scrape). */
   public synchronized void started(
       EventLoop running, Function<String, Optional<Effective>> checks) {
     started(running, checks, List::of);
@@ -57,30 +56,26 @@ public class AgentRuntime {
     this.notRun = notRun;
     this.loop = running;
     this.checks = checks;
-    refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("metrics-refresh").factory());
-    refresher.scheduleWithFixedDelay(this::refresh, 0, 1, TimeUnit.SECONDS);
   }
 
   public synchronized void stopped() {
     loop = null;
-    if (refresher != null) {
-      refresher.shutdownNow();
-    }
   }
 
   public Optional<EventLoop> loop() {
     return Optional.ofNullable(loop);
   }
 
-  /** The routers' state, or a failed future when the agent does not run or does not answer. */
+  /**
+   * The routers' state, or a failed future when the agent does not run. The caller bounds its wait
+   * ({@link #RESPONSIVE}): no timer here, so no JDK delay-scheduler thread (issue 15).
+   */
   public CompletableFuture<List<RouterStatus>> status() {
     EventLoop l = loop;
     if (l == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("the agent is not running"));
     }
-    return l.status().orTimeout(RESPONSIVE.toMillis(), TimeUnit.MILLISECONDS);
+    return l.status();
   }
 
   /** The routers as {@code /status} shows them, checks included. */
@@ -96,11 +91,19 @@ public class AgentRuntime {
                     .toList());
   }
 
-  private void refresh() {
+  /**
+   * Brings the per-router gauges up to date; called by each scrape of {@code /q/metrics} on the
+   * HTTP thread (Prometheus pulls: a refresh between scrapes would never be read, and a thread of
+   * its own would be one more thread; issue 15). Waits at most {@link #RESPONSIVE}; a loop that
+   * does not answer leaves the gauges as they were.
+   */
+  void refresh() {
     try {
-      metrics.update(views().join());
-    } catch (RuntimeException e) {
+      metrics.update(views().get(RESPONSIVE.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LOG.debugf("metrics refresh skipped: %s", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -8,11 +8,9 @@ import dev.floatip.tracking.PodWatch;
 import dev.floatip.tracking.Tracking;
 import dev.floatip.tracking.TrackingSettings;
 import java.io.IOException;
-import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -35,6 +33,9 @@ public final class StandaloneAgent implements AutoCloseable {
   /** Editors write in several steps; reload once they are done. */
   private static final Duration SETTLE = Duration.ofMillis(200);
 
+  /** How often the file's attributes are read for a change. */
+  private static final Duration WATCH_POLL = Duration.ofMillis(250);
+
   private final Path configFile;
   private final VipRunner runner;
 
@@ -44,7 +45,7 @@ public final class StandaloneAgent implements AutoCloseable {
   private ScheduledFuture<?> pendingReload;
   private ScheduledFuture<?> pendingReplan;
   private volatile ConfigFile.Loaded running;
-  private WatchService watcher;
+  private Stamp seen;
 
   public StandaloneAgent(
       Path configFile,
@@ -139,7 +140,6 @@ public final class StandaloneAgent implements AutoCloseable {
   public void shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     reloader.shutdownNow();
-    closeWatcher();
     runner.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
@@ -203,46 +203,35 @@ public final class StandaloneAgent implements AutoCloseable {
     runner.apply(inputs, loaded.virtualIPs());
   }
 
-  /** Watches the file's directory: editors and config managers replace files by renaming. */
+  /**
+   * Watches the file by reading its attributes every {@link #WATCH_POLL} on config-reload's thread:
+   * a change of modification time, size or inode (editors and config managers replace files by
+   * renaming) asks for a reload. No inotify WatchService: the JDK runs one more thread for it
+   * (issue 15, threads).
+   */
   private void watch() {
-    try {
-      watcher = FileSystems.getDefault().newWatchService();
-      configFile
-          .getParent()
-          .register(
-              watcher,
-              StandardWatchEventKinds.ENTRY_CREATE,
-              StandardWatchEventKinds.ENTRY_MODIFY,
-              StandardWatchEventKinds.ENTRY_DELETE);
-      Thread.ofPlatform().daemon().name("config-watch").start(this::watchLoop);
-    } catch (IOException e) {
-      LOG.warnf("not watching %s (%s); reload with SIGHUP", configFile, e.getMessage());
+    seen = Stamp.of(configFile);
+    reloader.scheduleWithFixedDelay(
+        this::pollWatch, WATCH_POLL.toMillis(), WATCH_POLL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void pollWatch() {
+    Stamp now = Stamp.of(configFile);
+    if (!now.equals(seen)) {
+      seen = now;
+      requestReload();
     }
   }
 
-  private void watchLoop() {
-    try {
-      while (true) {
-        WatchKey key = watcher.take();
-        boolean ours =
-            key.pollEvents().stream().anyMatch(e -> configFile.getFileName().equals(e.context()));
-        if (ours) {
-          requestReload();
-        }
-        key.reset();
+  /** What the poll compares; {@code null} fields while the file is missing. */
+  private record Stamp(Object modified, long size, Object key) {
+    static Stamp of(Path file) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+      } catch (IOException e) {
+        return new Stamp(null, -1, null);
       }
-    } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
-      // closed: we are shutting down
-    }
-  }
-
-  private void closeWatcher() {
-    try {
-      if (watcher != null) {
-        watcher.close();
-      }
-    } catch (IOException e) {
-      LOG.debug("closing the watcher", e);
     }
   }
 }

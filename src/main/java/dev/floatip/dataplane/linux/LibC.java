@@ -12,7 +12,15 @@ import com.sun.jna.Pointer;
  * package assume an LP64 Linux (x86_64, aarch64).
  */
 final class LibC {
+  private static final String PLATFORM_PATH = "jna.platform.library.path";
+
   static {
+    // JNA's NativeLibrary builds its default search path by running `ldconfig -p` unless this is
+    // set: a fork at start-up and a JDK "process reaper" thread left behind (issue 15). libc is
+    // loaded by its soname, which dlopen finds without a search path.
+    if (System.getProperty(PLATFORM_PATH) == null) {
+      System.setProperty(PLATFORM_PATH, "");
+    }
     // the soname: glibc's libc.so is a linker script that dlopen cannot load
     Native.register(LibC.class, "libc.so.6");
   }
