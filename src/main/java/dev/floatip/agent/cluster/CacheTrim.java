@@ -4,13 +4,15 @@ import dev.floatip.api.v1alpha1.Candidate;
 import dev.floatip.api.v1alpha1.NodeStatus;
 import dev.floatip.api.v1alpha1.VirtualIP;
 import dev.floatip.api.v1alpha1.VirtualIPStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,8 +46,14 @@ final class CacheTrim {
   }
 
   /**
-   * The whole spec; metadata without managedFields and annotations; status without the other nodes'
-   * entries but the candidates' state and addresses (Unicast peers) and this node's entry in full.
+   * The whole spec; of metadata the identity, generation and deletion; of status what {@link
+   * Placement} and {@link NodePlanner} read: the VRID, the candidates, the candidates' {@code
+   * state} and {@code addresses} (Unicast peers), this node's entry in full, and the conditions
+   * that are True, as type and status only (the blocking ones: {@code InvalidSpec}, {@code
+   * VrrpConflict}). The operator writes four or five conditions, nearly all False, with messages,
+   * into every VirtualIP: kept whole they were a quarter of a real agent's live heap at 1000
+   * VirtualIPs. Names, addresses and condition types are interned: the same few thousand strings
+   * recur across VirtualIPs and would otherwise be kept once per VirtualIP.
    */
   static VirtualIP vip(VirtualIP vip, String nodeName) {
     VirtualIP out = new VirtualIP();
@@ -53,23 +61,28 @@ final class CacheTrim {
     ObjectMeta meta = identity(in);
     meta.setGeneration(in.getGeneration());
     meta.setDeletionTimestamp(in.getDeletionTimestamp());
-    meta.setFinalizers(in.getFinalizers());
-    meta.setLabels(in.getLabels());
     out.setMetadata(meta);
     out.setSpec(vip.getSpec());
     VirtualIPStatus s = vip.getStatus();
     if (s != null) {
+      List<Candidate> candidates =
+          s.candidates() == null
+              ? null
+              : s.candidates().stream()
+                  .filter(Objects::nonNull)
+                  .map(c -> new Candidate(intern(c.name()), interned(c.addresses())))
+                  .toList();
       out.setStatus(
           new VirtualIPStatus(
-              s.observedGeneration(),
+              null,
               s.virtualRouterId(),
-              s.master(),
-              s.phase(),
-              s.nodesReady(),
+              null,
+              null,
+              null,
               entries(s, nodeName),
-              s.conditions(),
-              s.addressList(),
-              s.candidates()));
+              trueConditions(s.conditions()),
+              null,
+              candidates));
     }
     return out;
   }
@@ -85,7 +98,7 @@ final class CacheTrim {
                 .filter(Objects::nonNull)
                 .map(Candidate::name)
                 .collect(Collectors.toSet());
-    Map<String, NodeStatus> out = new LinkedHashMap<>();
+    Map<String, NodeStatus> out = new HashMap<>();
     s.nodes()
         .forEach(
             (node, entry) -> {
@@ -93,10 +106,10 @@ final class CacheTrim {
                 return;
               }
               if (node.equals(nodeName)) {
-                out.put(node, entry);
+                out.put(intern(node), entry);
               } else if (candidates.contains(node)) {
                 out.put(
-                    node,
+                    intern(node),
                     new NodeStatus(
                         entry.state(),
                         null,
@@ -106,10 +119,35 @@ final class CacheTrim {
                         null,
                         null,
                         null,
-                        entry.addresses()));
+                        interned(entry.addresses())));
               }
             });
-    return out;
+    return out.isEmpty() ? Map.of() : out;
+  }
+
+  /** The True conditions, type and status only: all {@link Placement} looks at. */
+  private static List<Condition> trueConditions(List<Condition> conditions) {
+    if (conditions == null) {
+      return null;
+    }
+    return conditions.stream()
+        .filter(c -> c != null && "True".equals(c.getStatus()))
+        .map(
+            c -> {
+              Condition kept = new Condition();
+              kept.setType(intern(c.getType()));
+              kept.setStatus("True");
+              return kept;
+            })
+        .toList();
+  }
+
+  private static List<String> interned(List<String> values) {
+    return values == null ? null : values.stream().map(CacheTrim::intern).toList();
+  }
+
+  private static String intern(String value) {
+    return value == null ? null : value.intern();
   }
 
   /**

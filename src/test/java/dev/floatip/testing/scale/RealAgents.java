@@ -32,10 +32,12 @@ final class RealAgents implements AutoCloseable {
   }
 
   private final Map<String, Process> agents = new LinkedHashMap<>();
+  private Path work;
 
   /** Starts an agent for each node name, node {@code k} in namespace PREFIX-rK. */
   void start(List<String> nodes, String prefix, Path kubeconfig, String namespace, Path work)
       throws IOException {
+    this.work = work;
     for (int k = 1; k <= nodes.size(); k++) {
       String node = nodes.get(k - 1);
       ProcessBuilder pb =
@@ -84,6 +86,14 @@ final class RealAgents implements AutoCloseable {
               live += Long.parseLong(after.group(2));
             }
             m.put("heapLiveMiBAfterFullGC", live / 1024.0);
+            // What the live heap is made of, to read next to the logs (docs/benchmarks.md).
+            Path histogram = work.resolve("histogram-" + node + ".txt");
+            try {
+              java.nio.file.Files.writeString(histogram, jcmd(p.pid(), "GC.class_histogram"));
+              m.put("classHistogram", histogram.toString());
+            } catch (IOException e) {
+              m.put("classHistogram", "not written: " + e);
+            }
             m.put("xmxMiB", x.find() ? Long.parseLong(x.group(1)) / 1024.0 / 1024 : null);
             m.put("rssMiB", ScaleBench.procStatus(p.pid(), "VmRSS:") / 1024.0);
             m.put("rssPeakMiB", ScaleBench.procStatus(p.pid(), "VmHWM:") / 1024.0);
