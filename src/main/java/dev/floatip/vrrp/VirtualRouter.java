@@ -1,9 +1,5 @@
 package dev.floatip.vrrp;
 
-import dev.floatip.vrrp.RouterState.Backup;
-import dev.floatip.vrrp.RouterState.Fault;
-import dev.floatip.vrrp.RouterState.Initialize;
-import dev.floatip.vrrp.RouterState.Master;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +86,7 @@ public final class VirtualRouter {
   private int priority;
 
   /** The state and what only it knows: timers, the master followed, pending answers. */
-  private RouterState state = new Initialize(null, null);
+  private RouterState state = new RouterState.Initialize(null, null);
 
   // held across states: each is an input's standing value, not a state's
   private boolean fault;
@@ -133,12 +129,12 @@ public final class VirtualRouter {
       case Input.SyncGroupMembership m -> membership(m.at(), m.group(), out);
       case Input.SyncGroupFault f -> groupFaultChanged(f, out);
       case Input.SyncGroupMaster m -> {
-        if (state instanceof Backup b && b.waitingForGroup() && !standby) {
+        if (state instanceof RouterState.Backup b && b.waitingForGroup() && !standby) {
           becomeMaster(m.at(), b, out);
         }
       }
       case Input.SyncGroupBackup b -> {
-        if (state instanceof Master) {
+        if (state instanceof RouterState.Master) {
           resign(out);
           enterBackup(b.at(), Reason.SYNC_GROUP, out);
         }
@@ -150,21 +146,21 @@ public final class VirtualRouter {
   /** The earliest armed timer, if any; feed {@link Input.TimerFired} at or after it. */
   public Optional<Instant> nextDeadline() {
     return switch (state) {
-      case Backup b -> Optional.ofNullable(b.masterDownTimer);
-      case Master m -> Optional.of(m.adverTimer);
-      case Initialize i -> Optional.empty();
-      case Fault f -> Optional.empty();
+      case RouterState.Backup b -> Optional.ofNullable(b.masterDownTimer);
+      case RouterState.Master m -> Optional.of(m.adverTimer);
+      case RouterState.Initialize i -> Optional.empty();
+      case RouterState.Fault f -> Optional.empty();
     };
   }
 
   // ---- RFC 5798 §6.4.1 Initialize
 
   private void startup(Instant at, List<Action> out) {
-    if (!(state instanceof Initialize)) {
+    if (!(state instanceof RouterState.Initialize)) {
       return;
     }
     if (faulted()) {
-      transition(new Fault(at, fault ? Reason.FAULT : Reason.SYNC_GROUP), out);
+      transition(new RouterState.Fault(at, fault ? Reason.FAULT : Reason.SYNC_GROUP), out);
       return;
     }
     // Priority 255 would go straight to Master; floatip never owns the address, so always Backup.
@@ -174,25 +170,25 @@ public final class VirtualRouter {
   // ---- RFC 5798 §6.4.2 Backup / §6.4.3 Master: Input.Shutdown
 
   private void shutdown(Instant at, List<Action> out) {
-    if (state instanceof Master) {
+    if (state instanceof RouterState.Master) {
       resign(out);
     }
-    if (!(state instanceof Initialize)) {
-      transition(new Initialize(at, Reason.SHUTDOWN), out);
+    if (!(state instanceof RouterState.Initialize)) {
+      transition(new RouterState.Initialize(at, Reason.SHUTDOWN), out);
     }
   }
 
   private void timersFired(Instant at, List<Action> out) {
     switch (state) {
-      case Backup b when b.masterDownTimer != null && !at.isBefore(b.masterDownTimer) ->
+      case RouterState.Backup b when b.masterDownTimer != null && !at.isBefore(b.masterDownTimer) ->
           masterDown(at, b, out);
-      case Master m when !at.isBefore(m.adverTimer) -> adverTimerFired(at, m, out);
+      case RouterState.Master m when !at.isBefore(m.adverTimer) -> adverTimerFired(at, m, out);
       default -> {}
     }
   }
 
   /** RFC 5798 §6.4.2: Master_Down_Timer fired. */
-  private void masterDown(Instant at, Backup b, List<Action> out) {
+  private void masterDown(Instant at, RouterState.Backup b, List<Action> out) {
     if (standby) {
       // held in Backup: the master is gone as far as we know; keep watching, stay put
       b.masterAddress = null;
@@ -207,7 +203,7 @@ public final class VirtualRouter {
   }
 
   /** RFC 5798 §6.4.3: Adver_Timer fired; it also carries the answers held off until now. */
-  private void adverTimerFired(Instant at, Master m, List<Action> out) {
+  private void adverTimerFired(Instant at, RouterState.Master m, List<Action> out) {
     advertise(at, m, out);
     if (m.resignationAnswerPending) {
       m.resignationAnswerPending = false;
@@ -233,10 +229,10 @@ public final class VirtualRouter {
     heardDeparting(r.at(), r.source(), adv.priority());
     checkAddressList(r.at(), r.source(), adv, out);
     switch (state) {
-      case Backup b -> backupReceived(r.at(), r.source(), adv, b);
-      case Master m -> masterReceived(r.at(), r.source(), adv, m, out);
-      case Initialize i -> {} // not participating
-      case Fault f -> {} // not participating
+      case RouterState.Backup b -> backupReceived(r.at(), r.source(), adv, b);
+      case RouterState.Master m -> masterReceived(r.at(), r.source(), adv, m, out);
+      case RouterState.Initialize i -> {} // not participating
+      case RouterState.Fault f -> {} // not participating
     }
   }
 
@@ -287,7 +283,8 @@ public final class VirtualRouter {
     }
   }
 
-  private void backupReceived(Instant at, InetAddress source, Advertisement adv, Backup b) {
+  private void backupReceived(
+      Instant at, InetAddress source, Advertisement adv, RouterState.Backup b) {
     if (adv.priority() == 0) {
       // RFC 5798 §6.4.2: the master resigned; wait only Skew_Time (a group wait ends too)
       b.lastMasterAdvert = at;
@@ -311,14 +308,14 @@ public final class VirtualRouter {
   }
 
   /** RFC 5798 §6.4.2: an accepted advert resets Master_Down_Timer (and ends a group wait). */
-  private void follow(Instant at, InetAddress source, Backup b) {
+  private void follow(Instant at, InetAddress source, RouterState.Backup b) {
     b.masterAddress = source;
     b.lastMasterAdvert = at;
     b.masterDownReason = Reason.MASTER_DOWN;
     b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
   }
 
-  private boolean withinPreemptDelay(Instant at, Backup b) {
+  private boolean withinPreemptDelay(Instant at, RouterState.Backup b) {
     if (config.preemptDelay().isZero()) {
       return false;
     }
@@ -329,7 +326,7 @@ public final class VirtualRouter {
   }
 
   private void masterReceived(
-      Instant at, InetAddress source, Advertisement adv, Master m, List<Action> out) {
+      Instant at, InetAddress source, Advertisement adv, RouterState.Master m, List<Action> out) {
     if (adv.priority() == 0) {
       answerResignation(at, m, out);
       return;
@@ -342,8 +339,8 @@ public final class VirtualRouter {
       // RFC 5798 §6.4.3: step down, after one last advert of ours so that the winner learns there
       // were two masters and re-announces (below): neighbours may still follow our announcements
       send(priority, out);
-      Backup b =
-          new Backup(
+      RouterState.Backup b =
+          new RouterState.Backup(
               at,
               Reason.HIGHER_PRIORITY_MASTER,
               config.version() == VrrpVersion.V3 ? adv.adverInterval() : config.adverInterval());
@@ -363,7 +360,7 @@ public final class VirtualRouter {
    * resignation is answered at once; more of them within the holdoff (forged ones, an amplifier
    * otherwise) get one answer when the holdoff ends, as lower-priority adverts do.
    */
-  private void answerResignation(Instant at, Master m, List<Action> out) {
+  private void answerResignation(Instant at, RouterState.Master m, List<Action> out) {
     Instant holdoffEnd = holdoffEnd(at, m);
     if (!at.isBefore(holdoffEnd)) {
       m.lastAnswer = at;
@@ -374,13 +371,13 @@ public final class VirtualRouter {
     }
   }
 
-  private Instant holdoffEnd(Instant at, Master m) {
+  private Instant holdoffEnd(Instant at, RouterState.Master m) {
     return m.lastAnswer == null
         ? at
         : m.lastAnswer.plus(config.adverInterval().dividedBy(ANSWER_HOLDOFF_FRACTION));
   }
 
-  private void answerLowerMaster(Instant at, Master m, List<Action> out) {
+  private void answerLowerMaster(Instant at, RouterState.Master m, List<Action> out) {
     Instant holdoffEnd = holdoffEnd(at, m);
     if (!at.isBefore(holdoffEnd)) {
       m.lastAnswer = at;
@@ -413,12 +410,12 @@ public final class VirtualRouter {
     }
     standby = on;
     switch (state) {
-      case Master master -> {
+      case RouterState.Master master -> {
         // standby is never on in Master: it resigns when it goes on, and keeps it from Master
         resign(out); // as RFC 5798 §6.4.3 Shutdown: priority 0, backups wait only Skew_Time
         enterBackup(at, Reason.MAINTENANCE, out);
       }
-      case Backup b -> {
+      case RouterState.Backup b -> {
         b.lowerPriorityMasterSince = null;
         if (!on) {
           // resume as a backup that just started listening: no shortcut to master or preemption
@@ -429,8 +426,9 @@ public final class VirtualRouter {
           b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
         }
       }
-      case Initialize i -> {} // recorded; they leave for Backup, where it holds
-      case Fault f -> {} // recorded; they leave for Backup, where it holds
+      case RouterState.Initialize
+              i -> {} // recorded; they leave for RouterState.Backup, where it holds
+      case RouterState.Fault f -> {} // recorded; they leave for RouterState.Backup, where it holds
     }
   }
 
@@ -453,7 +451,7 @@ public final class VirtualRouter {
     groupFault = false;
     groupFaultCause = "";
     faultMoved(at, before, Reason.SYNC_GROUP, Reason.SYNC_GROUP, out);
-    if (state instanceof Backup b && b.waitingForGroup()) {
+    if (state instanceof RouterState.Backup b && b.waitingForGroup()) {
       becomeMaster(at, b, out);
     }
   }
@@ -466,13 +464,13 @@ public final class VirtualRouter {
       return;
     }
     if (after) {
-      if (state instanceof Master) {
+      if (state instanceof RouterState.Master) {
         resign(out);
       }
-      if (!(state instanceof Initialize)) {
-        transition(new Fault(at, enter), out);
+      if (!(state instanceof RouterState.Initialize)) {
+        transition(new RouterState.Fault(at, enter), out);
       }
-    } else if (state instanceof Fault) {
+    } else if (state instanceof RouterState.Fault) {
       enterBackup(at, leave, out);
     }
   }
@@ -491,10 +489,10 @@ public final class VirtualRouter {
     config = next;
     lastMismatch = null;
     peersChanged(at, previous);
-    if (state instanceof Backup b && config.version() == VrrpVersion.V2) {
+    if (state instanceof RouterState.Backup b && config.version() == VrrpVersion.V2) {
       b.masterAdverInterval = config.adverInterval(); // v2 never learns it from the master
     }
-    if (!(state instanceof Master m)) {
+    if (!(state instanceof RouterState.Master m)) {
       return;
     }
     Set<InetAddress> removed = new HashSet<>(previous.allAddresses());
@@ -569,22 +567,25 @@ public final class VirtualRouter {
 
   // ---- transitions
 
-  /** Backup afresh: our own Master_Adver_Interval, no master known, Master_Down_Timer armed. */
+  /**
+   * RouterState.Backup afresh: our own Master_Adver_Interval, no master known, Master_Down_Timer
+   * armed.
+   */
   private void enterBackup(Instant at, Reason reason, List<Action> out) {
-    Backup b = new Backup(at, reason, config.adverInterval());
+    RouterState.Backup b = new RouterState.Backup(at, reason, config.adverInterval());
     b.masterDownTimer = at.plus(masterDownInterval(b.masterAdverInterval));
     transition(b, out);
   }
 
   /** RFC 5798 §6.4.2 Master_Down_Timer fired: advertise, take the addresses, announce them. */
-  private void becomeMaster(Instant at, Backup from, List<Action> out) {
+  private void becomeMaster(Instant at, RouterState.Backup from, List<Action> out) {
     counters.becameMaster();
     // addresses first, then the advert: see the class comment
     out.add(new Action.AddAddresses(config.allAddresses()));
     out.add(new Action.AnnounceAddresses(config.allAddresses()));
     send(priority, out);
     transition(
-        new Master(
+        new RouterState.Master(
             at, from.masterDownReason, at.plus(config.adverInterval()), from.lastMasterAdvert),
         out);
   }
@@ -600,7 +601,7 @@ public final class VirtualRouter {
   }
 
   /** Sends our advertisement and restarts Adver_Timer (RFC 5798 §6.4.3). */
-  private void advertise(Instant at, Master m, List<Action> out) {
+  private void advertise(Instant at, RouterState.Master m, List<Action> out) {
     send(priority, out);
     m.adverTimer = at.plus(config.adverInterval());
   }
@@ -674,16 +675,16 @@ public final class VirtualRouter {
    * every other state our own Advertisement_Interval.
    */
   public Duration masterAdverInterval() {
-    return state instanceof Backup b ? b.masterAdverInterval : config.adverInterval();
+    return state instanceof RouterState.Backup b ? b.masterAdverInterval : config.adverInterval();
   }
 
   /** The current master's address as far as we know: ours when master, none when not running. */
   public Optional<InetAddress> masterAddress() {
     return switch (state) {
-      case Backup b -> Optional.ofNullable(b.masterAddress);
-      case Master master -> Optional.of(config.primaryAddress());
-      case Initialize i -> Optional.empty();
-      case Fault f -> Optional.empty();
+      case RouterState.Backup b -> Optional.ofNullable(b.masterAddress);
+      case RouterState.Master master -> Optional.of(config.primaryAddress());
+      case RouterState.Initialize i -> Optional.empty();
+      case RouterState.Fault f -> Optional.empty();
     };
   }
 
@@ -694,10 +695,10 @@ public final class VirtualRouter {
    */
   public Optional<Instant> lastMasterAdvert() {
     return switch (state) {
-      case Backup b -> Optional.ofNullable(b.lastMasterAdvert);
-      case Master m -> Optional.ofNullable(m.previousMasterAdvert);
-      case Initialize i -> Optional.empty();
-      case Fault f -> Optional.empty();
+      case RouterState.Backup b -> Optional.ofNullable(b.lastMasterAdvert);
+      case RouterState.Master m -> Optional.ofNullable(m.previousMasterAdvert);
+      case RouterState.Initialize i -> Optional.empty();
+      case RouterState.Fault f -> Optional.empty();
     };
   }
 
@@ -705,9 +706,11 @@ public final class VirtualRouter {
   public Optional<Instant> deadline(Timer timer) {
     return switch (timer) {
       case MASTER_DOWN ->
-          state instanceof Backup b ? Optional.ofNullable(b.masterDownTimer) : Optional.empty();
+          state instanceof RouterState.Backup b
+              ? Optional.ofNullable(b.masterDownTimer)
+              : Optional.empty();
       case ADVERTISEMENT ->
-          state instanceof Master m ? Optional.of(m.adverTimer) : Optional.empty();
+          state instanceof RouterState.Master m ? Optional.of(m.adverTimer) : Optional.empty();
     };
   }
 
@@ -757,7 +760,7 @@ public final class VirtualRouter {
    * until every member of its group can be (keepalived: "wants master").
    */
   public boolean waitingForGroup() {
-    return state instanceof Backup b && b.waitingForGroup();
+    return state instanceof RouterState.Backup b && b.waitingForGroup();
   }
 
   /**
@@ -766,7 +769,7 @@ public final class VirtualRouter {
    * group cannot be master while one of its members follows a master elsewhere.
    */
   public boolean followsMaster() {
-    return state instanceof Backup b
+    return state instanceof RouterState.Backup b
         && !b.waitingForGroup()
         && b.masterAddress != null
         && b.masterDownReason == Reason.MASTER_DOWN;
